@@ -1,0 +1,3 @@
+"""Lindung: social security coverage for vulnerable village workers."""
+
+__version__ = "0.1.0"

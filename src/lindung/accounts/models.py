@@ -1,0 +1,81 @@
+"""Users, their role and the region they may see, and API tokens for scripts."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("Admin sistem")
+    REGENCY_ADMIN = "regency_admin", _("Admin kabupaten (Disnaker)")
+    VILLAGE_OPERATOR = "village_operator", _("Operator desa")
+    AGENT = "agent", _("Agen Perisai")
+    VIEWER = "viewer", _("Pimpinan / pemantau")
+
+
+class User(AbstractUser):
+    """A person who signs in. ``region`` is the scope of every personal record they see.
+
+    A system admin has no region: the whole country. Everybody else has one region of
+    any level (province, regency, district or village).
+    """
+
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    region = models.ForeignKey(
+        "regions.Region",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("wilayah kerja"),
+    )
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role == Role.SYSTEM_ADMIN and self.region_id is None
+
+    @property
+    def can_see_full_nik(self) -> bool:
+        """Who needs the whole NIK: those who register people or send them to the insurer."""
+        return self.role in (Role.SYSTEM_ADMIN, Role.REGENCY_ADMIN, Role.VILLAGE_OPERATOR)
+
+    @property
+    def can_edit_workers(self) -> bool:
+        return self.role in (
+            Role.SYSTEM_ADMIN,
+            Role.REGENCY_ADMIN,
+            Role.VILLAGE_OPERATOR,
+            Role.AGENT,
+        )
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for scripts. Only its hash is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def generate() -> str:
+        return "lnd_" + secrets.token_urlsafe(32)

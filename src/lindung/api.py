@@ -1,0 +1,79 @@
+"""The HTTP API under ``/api/v1/``: one NinjaAPI, one router per app.
+
+Errors keep one shape everywhere: ``{"errors": [{"field", "code", "message"}]}``
+(422), or ``{"code", "message"}`` for a refusal of the whole request.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from lindung import __version__
+from lindung.accounts.api_auth import BearerToken
+from lindung.people.api import router as workers_router
+
+api = NinjaAPI(
+    title="Lindung API",
+    version="1",
+    description="API Lindung: registri pekerja rentan dan kepesertaan jaminan sosial "
+    "ketenagakerjaan. Autentikasi: `Authorization: Bearer <token>` (lindung users token U).",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api-v1",
+)
+api.add_router("/workers", workers_router, tags=["pekerja"])
+
+
+def _field_of(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload")]
+    return ".".join(parts) or "request"
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request, exc):
+    errors = [
+        {
+            "field": _field_of(error.get("loc", ())),
+            "code": "invalid",
+            "message": "Isian tidak sah: periksa jenis dan format nilai ini.",
+        }
+        for error in exc.errors
+    ]
+    return api.create_response(request, {"errors": errors}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request,
+        {"code": "unauthorized", "message": "Token tidak sah atau tidak ada: kirim Bearer token."},
+        status=401,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(
+        request, {"code": "not_found", "message": "Data tidak ditemukan."}, status=404
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(
+        request,
+        {"code": "forbidden", "message": "Peran Anda tidak boleh melakukan ini."},
+        status=403,
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return api.create_response(
+        request, {"code": "error", "message": str(exc)}, status=exc.status_code
+    )
+
+
+__all__ = ["api", "__version__"]

@@ -1,0 +1,126 @@
+"""The worker registry: one row per person, keyed by NIK."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lindung.people.categories import Category
+
+
+class Occupation(models.Model):
+    """A managed list of occupations (jenis pekerjaan); the regency tidies it."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=80, unique=True)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=80, blank=True)
+    is_transport = models.BooleanField(
+        _("pekerja transportasi"),
+        default=False,
+        help_text=_("Ojek, pengemudi, kurir, logistik: aturan keringanan iuran sendiri."),
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        verbose_name = _("jenis pekerjaan")
+        verbose_name_plural = _("jenis pekerjaan")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """A worker. Region codes are stored at every level so scoping is one indexed equality."""
+
+    class Sex(models.TextChoices):
+        MALE = "L", _("Laki-laki")
+        FEMALE = "P", _("Perempuan")
+
+    class Segment(models.TextChoices):
+        BPU = "BPU", _("BPU (bukan penerima upah / informal)")
+        PU = "PU", _("PU (penerima upah / formal)")
+
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("tanggal lahir"))
+    birth_place = models.CharField(_("tempat lahir"), max_length=80, blank=True)
+    mother_maiden_name = models.CharField(
+        _("nama ibu kandung"),
+        max_length=150,
+        blank=True,
+        help_text=_("Untuk verifikasi identitas oleh BPJS; tidak ditampilkan di daftar."),
+    )
+    village = models.ForeignKey(
+        "regions.Region",
+        models.PROTECT,
+        related_name="residents",
+        verbose_name=_("desa/kelurahan"),
+        db_constraint=False,
+    )
+    district_code = models.CharField(max_length=8, db_index=True, editable=False)
+    regency_code = models.CharField(max_length=5, db_index=True, editable=False)
+    province_code = models.CharField(max_length=2, db_index=True, editable=False)
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
+    occupation = models.ForeignKey(
+        Occupation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name=_("pekerjaan"),
+    )
+    occupation_text = models.CharField(
+        _("pekerjaan (seperti tertulis)"),
+        max_length=80,
+        blank=True,
+        help_text=_("Diisi bila pekerjaan belum ada di daftar; dirapikan oleh kabupaten."),
+    )
+    category = models.CharField(_("kategori peserta"), max_length=20, choices=Category.choices)
+    declared_income = models.PositiveBigIntegerField(
+        _("penghasilan sebulan (Rp)"), help_text=_("Rupiah bulat, tanpa titik.")
+    )
+    segment = models.CharField(
+        _("segmen"), max_length=3, choices=Segment.choices, default=Segment.BPU
+    )
+    data_source = models.CharField(
+        _("sumber data"), max_length=60, blank=True, help_text=_("mis. musyawarah desa, DTSEN")
+    )
+    welfare_decile = models.PositiveSmallIntegerField(
+        _("desil DTSEN"), null=True, blank=True, help_text=_("1 (termiskin) s.d. 10")
+    )
+    welfare_decile_as_of = models.DateField(_("desil per tanggal"), null=True, blank=True)
+    has_disability = models.BooleanField(_("penyandang disabilitas"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("pekerja")
+        verbose_name_plural = _("pekerja")
+        ordering = ["full_name", "id"]
+        indexes = [
+            models.Index(fields=["village", "full_name"]),
+            models.Index(fields=["regency_code", "category"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(welfare_decile__isnull=True)
+                | models.Q(welfare_decile__gte=1, welfare_decile__lte=10),
+                name="person_welfare_decile_1_10",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def set_region_codes(self) -> None:
+        """Copy the village's ancestors' codes onto the row (see ``accounts.scope``)."""
+        code = self.village_id
+        self.district_code, self.regency_code, self.province_code = code[:8], code[:5], code[:2]
+
+    @property
+    def occupation_label(self) -> str:
+        return self.occupation.name if self.occupation_id else self.occupation_text

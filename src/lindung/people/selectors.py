@@ -1,0 +1,35 @@
+"""Reads of the worker registry, always through the region scope of the user."""
+
+from django.db.models import Q, QuerySet
+
+from lindung.accounts.scope import get_scoped_or_404, scoped
+from lindung.people.models import Person
+
+
+def workers_for(
+    user,
+    *,
+    nik: str = "",
+    village: str = "",
+    q: str = "",
+    category: str = "",
+    segment: str = "",
+) -> QuerySet[Person]:
+    """Workers the user may see, filtered. ``village`` may be a region code of any level."""
+    people = scoped(user, Person.objects.select_related("village", "occupation"))
+    if nik := "".join(nik.split()):
+        people = people.filter(nik__startswith=nik) if len(nik) < 16 else people.filter(nik=nik)
+    if village:
+        people = people.filter(Q(village_id=village) | Q(village_id__startswith=f"{village}."))
+    if q := " ".join(q.split()):
+        people = people.filter(Q(full_name__icontains=q) | Q(nik=q))
+    if category:
+        people = people.filter(category=category)
+    if segment:
+        people = people.filter(segment=segment)
+    return people
+
+
+def get_worker(user, pk) -> Person:
+    """One worker, or 404 when it does not exist or lies outside the user's region."""
+    return get_scoped_or_404(user, Person.objects.select_related("village", "occupation"), pk=pk)

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from lindung.api import api
+from lindung.regions.views import region_picker
+from lindung.web import views as web
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("healthz", web.healthz, name="healthz"),
+    path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("pekerja/", include("lindung.people.urls")),
+    path("wilayah/pilih/", region_picker, name="region-picker"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "lindung.web.views.bad_request"
+handler403 = "lindung.web.views.permission_denied"
+handler404 = "lindung.web.views.not_found"
+handler500 = "lindung.web.views.server_error"

@@ -1,0 +1,36 @@
+"""``lindung translations compile``: turn the ``.po`` catalogues into ``.mo`` files.
+
+Django's own ``compilemessages`` needs GNU gettext installed on the machine; Babel does
+the same in pure Python, so a fresh machine needs nothing more than ``pip``. The ``.mo``
+files are build output and are not committed.
+"""
+
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Kompilasi terjemahan (.po → .mo)."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("compile")
+
+    def handle(self, *args, action, **options):
+        compiled = 0
+        for locale_dir in settings.LOCALE_PATHS:
+            for po_path in Path(locale_dir).glob("*/LC_MESSAGES/*.po"):
+                mo_path = po_path.with_suffix(".mo")
+                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                    continue
+                with po_path.open("rb") as po_file:
+                    catalog = read_po(po_file)
+                with mo_path.open("wb") as mo_file:
+                    write_mo(mo_file, catalog)
+                compiled += 1
+        if compiled:
+            self.stdout.write(f"{compiled} katalog terjemahan dikompilasi.")

@@ -1,0 +1,77 @@
+"""Shared fixtures. The same suite runs on SQLite and on PostgreSQL (``DATABASE_URL``).
+
+Tests that need committed data (browser tests against a live server, concurrency tests)
+use ``transactional_db``; they are marked ``live`` automatically and run in a pytest
+pass of their own, because flushing their database would empty the region table the
+other tests share.
+"""
+
+import os
+
+import pytest
+
+from lindung.accounts.models import Role
+from lindung.accounts.services import create_user
+from lindung.regions.models import Region
+from lindung.regions.services import load_official_regions
+from tests.factories import PASSWORD
+
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if {"live_server", "transactional_db"} & set(item.fixturenames):
+            item.add_marker(pytest.mark.live)
+
+
+def pytest_configure(config):
+    if os.environ.get("LINDUNG_REQUIRE_PG") == "1" and "DATABASE_URL" in os.environ:
+        assert os.environ["DATABASE_URL"].startswith("postgres"), "PostgreSQL required"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the whole official region list."""
+    with django_db_blocker.unblock():
+        load_official_regions()
+
+
+@pytest.fixture
+def bali_regions(transactional_db):
+    """For tests on a flushed (transactional) database: Bali's regions, loaded if missing."""
+    if not Region.objects.filter(code="51.04.01.2001").exists():
+        load_official_regions(prefixes=("51",))
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username, role, region=None, password=PASSWORD):
+        return create_user(username=username, role=role, region_code=region, password=password)
+
+    return make
+
+
+@pytest.fixture
+def operator(make_user):
+    """The operator of Desa Batubulan, Sukawati, Gianyar."""
+    return make_user("op.batubulan", Role.VILLAGE_OPERATOR, "51.04.01.2001")
+
+
+@pytest.fixture
+def regency_admin(make_user):
+    return make_user("disnaker.gianyar", Role.REGENCY_ADMIN, "51.04")
+
+
+@pytest.fixture
+def system_admin(make_user):
+    return make_user("admin", Role.SYSTEM_ADMIN, None)
+
+
+@pytest.fixture
+def agent(make_user):
+    return make_user("agen.sukawati", Role.AGENT, "51.04.01")
+
+
+@pytest.fixture
+def viewer(make_user):
+    return make_user("bupati", Role.VIEWER, "51.04")
