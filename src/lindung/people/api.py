@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.paginator import Paginator
-from ninja import Field, Router, Schema
+from ninja import Query, Router, Schema
 
 from lindung.people import selectors, services
 from lindung.people.nik import mask_nik
@@ -105,8 +105,8 @@ def list_workers(
     village: str = "",
     q: str = "",
     category: str = "",
-    page: int = Field(1, ge=1),
-    page_size: int = Field(50, ge=1, le=500),
+    page: int = Query(1, ge=1),
+    page_size: int = Query(50, ge=1, le=500),
 ):
     workers = selectors.workers_for(
         request.user, nik=nik[:16], village=village[:13], q=q[:100], category=category[:20]

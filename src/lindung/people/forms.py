@@ -28,15 +28,19 @@ FIELD_ORDER = [
 
 
 class WorkerForm(forms.Form):
-    """Plain text inputs: the shared checks parse and explain, the form only carries values."""
+    """Plain text values: the shared checks parse and explain, the form only carries them.
+
+    Selects are widgets on text fields so that a code or a label typed by hand, or sent by
+    an old page, gets the same explained error as in a file.
+    """
 
     nik = forms.CharField(
         label=_("NIK"), max_length=40, required=False, help_text=_("16 angka dari KTP/KK")
     )
     full_name = forms.CharField(label=_("Nama lengkap"), max_length=200, required=False)
-    sex = forms.ChoiceField(
+    sex = forms.CharField(
         label=_("Jenis kelamin"),
-        choices=[("", "—")] + list(Person.Sex.choices),
+        widget=forms.Select(choices=[("", "—")] + list(Person.Sex.choices)),
         required=False,
     )
     birth_place = forms.CharField(label=_("Tempat lahir"), max_length=80, required=False)
@@ -52,8 +56,10 @@ class WorkerForm(forms.Form):
     occupation = forms.CharField(
         label=_("Pekerjaan"), max_length=80, required=False, help_text=_("pilih atau ketik")
     )
-    category = forms.ChoiceField(
-        label=_("Kategori peserta"), choices=[("", "—")] + list(Category.choices), required=False
+    category = forms.CharField(
+        label=_("Kategori peserta"),
+        widget=forms.Select(choices=[("", "—")] + list(Category.choices)),
+        required=False,
     )
     declared_income = forms.CharField(
         label=_("Penghasilan sebulan (Rp)"),
@@ -61,8 +67,11 @@ class WorkerForm(forms.Form):
         required=False,
         help_text=_("rupiah bulat, mis. 1000000"),
     )
-    segment = forms.ChoiceField(
-        label=_("Segmen"), choices=Person.Segment.choices, initial=Person.Segment.BPU
+    segment = forms.CharField(
+        label=_("Segmen"),
+        widget=forms.Select(choices=Person.Segment.choices),
+        initial=Person.Segment.BPU,
+        required=False,
     )
     data_source = forms.CharField(
         label=_("Sumber data"),
