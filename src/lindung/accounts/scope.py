@@ -6,7 +6,7 @@ province, regency, district and village, so the filter is one equality on an ind
 column whatever the level of the user's region.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from lindung.regions.codes import DISTRICT, PROVINCE, REGENCY, VILLAGE, level_of
@@ -37,6 +37,11 @@ def in_scope(user, region_code: str) -> bool:
     return region_code == scope or region_code.startswith(scope + ".")
 
 
+def within(region_code: str, prefix: str = "") -> Q:
+    """Records lying in the region ``region_code`` (of any level)."""
+    return Q(**{prefix + LEVEL_FIELDS[level_of(region_code)]: region_code})
+
+
 def scoped(user, queryset: QuerySet, prefix: str = "") -> QuerySet:
     """Limit ``queryset`` to the user's region.
 
@@ -48,7 +53,7 @@ def scoped(user, queryset: QuerySet, prefix: str = "") -> QuerySet:
         return queryset
     if scope == "-":
         return queryset.none()
-    return queryset.filter(**{prefix + LEVEL_FIELDS[level_of(scope)]: scope})
+    return queryset.filter(within(scope, prefix))
 
 
 def get_scoped_or_404(user, queryset: QuerySet, **lookup):

@@ -2,7 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
-from lindung.accounts.scope import get_scoped_or_404, scoped
+from lindung.accounts.scope import get_scoped_or_404, scoped, within
 from lindung.people.models import Person
 
 
@@ -19,8 +19,8 @@ def workers_for(
     people = scoped(user, Person.objects.select_related("village", "occupation"))
     if nik := "".join(nik.split()):
         people = people.filter(nik__startswith=nik) if len(nik) < 16 else people.filter(nik=nik)
-    if village:
-        people = people.filter(Q(village_id=village) | Q(village_id__startswith=f"{village}."))
+    if village and village.count(".") <= 3:
+        people = people.filter(within(village))
     if q := " ".join(q.split()):
         people = people.filter(Q(full_name__icontains=q) | Q(nik=q))
     if category:
