@@ -17,7 +17,6 @@ from lindung.regions.services import load_official_regions
 from tests.factories import PASSWORD
 
 
-
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if {"live_server", "transactional_db"} & set(item.fixturenames):

@@ -33,13 +33,45 @@ DEMO_USERS = [
 
 MALE_NAMES = ["I Made", "I Wayan", "I Nyoman", "I Ketut", "I Putu", "I Gede", "I Komang"]
 FEMALE_NAMES = ["Ni Made", "Ni Luh", "Ni Wayan", "Ni Nyoman", "Ni Ketut", "Ni Putu", "Ni Komang"]
-GIVEN = ["Sudarsana", "Artini", "Suarta", "Budiasih", "Wirawan", "Sariani", "Mertayasa",
-         "Suweca", "Astuti", "Darmawan", "Puspayanti", "Adnyana", "Yuliani", "Sukadana",
-         "Widiastuti", "Arsana", "Rusmini", "Suardana", "Kartini", "Sutama"]
-OCCUPATIONS = ["petani", "pedagang", "buruh_harian_lepas", "petugas_parkir", "nelayan",
-               "pengrajin", "peternak", "kader_posyandu", "perangkat_desa", "tukang_ojek"]
-CATEGORY_OF = {"petugas_parkir": Category.PETUGAS_PARKIR, "kader_posyandu": Category.PEKERJA_SOSIAL,
-               "perangkat_desa": Category.PERANGKAT_DESA}
+GIVEN = [
+    "Sudarsana",
+    "Artini",
+    "Suarta",
+    "Budiasih",
+    "Wirawan",
+    "Sariani",
+    "Mertayasa",
+    "Suweca",
+    "Astuti",
+    "Darmawan",
+    "Puspayanti",
+    "Adnyana",
+    "Yuliani",
+    "Sukadana",
+    "Widiastuti",
+    "Arsana",
+    "Rusmini",
+    "Suardana",
+    "Kartini",
+    "Sutama",
+]
+OCCUPATIONS = [
+    "petani",
+    "pedagang",
+    "buruh_harian_lepas",
+    "petugas_parkir",
+    "nelayan",
+    "pengrajin",
+    "peternak",
+    "kader_posyandu",
+    "perangkat_desa",
+    "tukang_ojek",
+]
+CATEGORY_OF = {
+    "petugas_parkir": Category.PETUGAS_PARKIR,
+    "kader_posyandu": Category.PEKERJA_SOSIAL,
+    "perangkat_desa": Category.PERANGKAT_DESA,
+}
 
 
 @dataclass(frozen=True)
@@ -75,7 +107,9 @@ def demo_workers(villages: list[Region], per_village: int, seed: int = 2024) -> 
                 address=f"Banjar {rng.choice(['Kaja', 'Kelod', 'Kangin', 'Kauh', 'Tengah'])}",
                 phone=f"08{rng.randint(1000000000, 9999999999)}",
                 occupation=occupation,
-                category=CATEGORY_OF.get(occupation.code if occupation else "", Category.PEKERJA_RENTAN),
+                category=CATEGORY_OF.get(
+                    occupation.code if occupation else "", Category.PEKERJA_RENTAN
+                ),
                 declared_income=rng.choice([1_000_000, 1_000_000, 1_500_000, 2_000_000]),
                 data_source="Musyawarah desa (demo)",
                 welfare_decile=rng.randint(1, 5),
@@ -90,8 +124,14 @@ def load_demo(*, per_village: int = 5) -> DemoResult:
     users = []
     for username, role, region, name in DEMO_USERS:
         first, _, last = name.partition(" ")
-        create_user(username=username, role=role, region_code=region, password=DEMO_PASSWORD,
-                    first_name=first, last_name=last)
+        create_user(
+            username=username,
+            role=role,
+            region_code=region,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+        )
         users.append((username, role, region or "seluruh Indonesia"))
     villages = list(
         Region.objects.filter(level=Region.Level.VILLAGE, kind=Region.Kind.DESA)
@@ -99,7 +139,8 @@ def load_demo(*, per_village: int = 5) -> DemoResult:
         .order_by("code")
     )
     before = Person.objects.count()
-    Person.objects.bulk_create(demo_workers(villages, per_village), ignore_conflicts=True,
-                               batch_size=2000)
+    Person.objects.bulk_create(
+        demo_workers(villages, per_village), ignore_conflicts=True, batch_size=2000
+    )
     total = Person.objects.count()
     return DemoResult(users=users, workers_created=total - before, workers_total=total)

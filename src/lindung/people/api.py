@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.paginator import Paginator
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from lindung.people import selectors, services
 from lindung.people.nik import mask_nik
@@ -128,8 +128,8 @@ def create_worker(request, payload: WorkerIn):
             user=request.user, data=payload.model_dump(exclude_unset=True)
         )
     except services.WorkerInvalid as error:
-        return 422, _problems(error)
-    return 201, _out(person, request.user)
+        return Status(422, _problems(error))
+    return Status(201, _out(person, request.user))
 
 
 @router.get("/{worker_id}", response=WorkerOut)
@@ -145,12 +145,12 @@ def update_worker(request, worker_id: int, payload: WorkerIn):
             user=request.user, person=person, changes=payload.model_dump(exclude_unset=True)
         )
     except services.WorkerInvalid as error:
-        return 422, _problems(error)
-    return 200, _out(person, request.user)
+        return Status(422, _problems(error))
+    return Status(200, _out(person, request.user))
 
 
 @router.delete("/{worker_id}", response={204: None, 403: Refusal})
 def delete_worker(request, worker_id: int):
     person = selectors.get_worker(request.user, worker_id)
     services.delete_worker(user=request.user, person=person)
-    return 204, None
+    return Status(204, None)

@@ -20,7 +20,9 @@ from lindung.regions.models import Region
 MESSAGES = {
     "nik_missing": _("NIK wajib diisi (16 angka dari KTP/KK)."),
     "name_missing": _("Nama lengkap wajib diisi, sesuai KTP."),
-    "name_invalid": _("Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung."),
+    "name_invalid": _(
+        "Nama hanya boleh berisi huruf, spasi, titik, koma, apostrof dan tanda hubung."
+    ),
     "sex_missing": _("Jenis kelamin wajib diisi: L (laki-laki) atau P (perempuan)."),
     "sex_invalid": _("Jenis kelamin harus L (laki-laki) atau P (perempuan)."),
     "birth_date_missing": _("Tanggal lahir wajib diisi, dengan format 19/02/1980."),
@@ -163,6 +165,8 @@ def check_worker(
     ``villages`` and ``occupations`` let a caller checking many rows load them once.
     """
     today = today or dt.date.today()
+    # PostgreSQL cannot store NUL; files pasted from other systems sometimes carry them.
+    data = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in data.items()}
     checked = Checked()
     values, errors = checked.values, checked.errors
 
@@ -204,9 +208,7 @@ def check_worker(
         if verdict.valid:
             values["nik"] = verdict.nik
 
-    if (
-        code := required("village_code", "village_missing")
-    ) is not None:
+    if (code := required("village_code", "village_missing")) is not None:
         code = str(code).strip()
         village = (
             villages.get(code)
@@ -226,9 +228,7 @@ def check_worker(
         else:
             errors.append(Problem("category", "category_unknown"))
 
-    if (
-        raw := required("declared_income", "income_missing")
-    ) is not None:
+    if (raw := required("declared_income", "income_missing")) is not None:
         income = parse_income(raw)
         if income is None:
             errors.append(Problem("declared_income", "income_invalid"))

@@ -63,9 +63,7 @@ def official_codes() -> tuple[RegionCode, ...]:
     """Every region of the country, in the package's order (parents before children)."""
     raw = resources.files("wilayah_indonesia.csv").joinpath("base.csv").read_bytes()
     rows = csv.reader(io.StringIO(raw.decode("utf-8-sig")))
-    return tuple(
-        RegionCode(code.strip(), name.strip()) for code, name, *_ in rows if code.strip()
-    )
+    return tuple(RegionCode(code.strip(), name.strip()) for code, name, *_ in rows if code.strip())
 
 
 @cache

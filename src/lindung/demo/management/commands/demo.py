@@ -16,7 +16,9 @@ class Command(BaseCommand):
         if not Region.objects.filter(code="51.04").exists():
             raise CommandError("Wilayah belum dimuat: jalankan dulu `lindung regions load`.")
         result = load_demo(per_village=per_village)
-        self.stdout.write(f"Pekerja demo: {result.workers_created} baru, {result.workers_total} total.")
+        self.stdout.write(
+            f"Pekerja demo: {result.workers_created} baru, {result.workers_total} total."
+        )
         self.stdout.write(f"Pengguna demo (kata sandi semua: {DEMO_PASSWORD}):")
         for username, role, region in result.users:
             self.stdout.write(f"  {username:<24} {role:<18} {region}")
