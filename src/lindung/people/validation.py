@@ -51,6 +51,18 @@ MESSAGES = {
         "Pekerjaan belum ada di daftar: disimpan seperti tertulis, kabupaten akan merapikannya."
     ),
     "exists": _("NIK sudah terdaftar di registri: ubah data orang tersebut, jangan dobel."),
+    "duplicate_in_file": _(
+        "NIK ini sudah ada di baris sebelumnya dalam berkas yang sama: baris pertama yang "
+        "dipakai; hapus baris dobel atau perbaiki NIK-nya."
+    ),
+    "exists_out_of_scope": _(
+        "NIK sudah terdaftar di desa/kelurahan di luar wilayah Anda: tidak diubah; minta "
+        "admin kabupaten memindahkannya bila orang ini memang pindah."
+    ),
+    "row_ragged": _(
+        "Baris ini punya lebih banyak sel daripada judul kolom: ada pemisah (, atau ;) di "
+        "dalam isian? Apit isian itu dengan tanda kutip atau simpan sebagai .xlsx."
+    ),
     **nik_rules.MESSAGES,
 }
 
