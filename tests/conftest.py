@@ -6,8 +6,6 @@ pass of their own, because flushing their database would empty the region table 
 other tests share.
 """
 
-import os
-
 import pytest
 
 from lindung.accounts.models import Role
@@ -21,11 +19,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if {"live_server", "transactional_db"} & set(item.fixturenames):
             item.add_marker(pytest.mark.live)
-
-
-def pytest_configure(config):
-    if os.environ.get("LINDUNG_REQUIRE_PG") == "1" and "DATABASE_URL" in os.environ:
-        assert os.environ["DATABASE_URL"].startswith("postgres"), "PostgreSQL required"
 
 
 @pytest.fixture(scope="session")
