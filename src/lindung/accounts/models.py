@@ -47,6 +47,19 @@ class User(AbstractUser):
         return self.role in (Role.SYSTEM_ADMIN, Role.REGENCY_ADMIN, Role.VILLAGE_OPERATOR)
 
     @property
+    def manageable_roles(self) -> list[str]:
+        """The roles this user may give to others: a regency admin staffs its own region."""
+        if self.role == Role.SYSTEM_ADMIN:
+            return list(Role.values)
+        if self.role == Role.REGENCY_ADMIN:
+            return [Role.VILLAGE_OPERATOR, Role.AGENT, Role.VIEWER]
+        return []
+
+    @property
+    def can_manage_users(self) -> bool:
+        return bool(self.manageable_roles)
+
+    @property
     def can_edit_workers(self) -> bool:
         return self.role in (
             Role.SYSTEM_ADMIN,

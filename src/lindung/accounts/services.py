@@ -1,15 +1,25 @@
 """Writes of users and API tokens."""
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lindung.accounts.models import ApiToken, Role, User, hash_token
+from lindung.accounts.scope import in_scope
 from lindung.regions.models import Region
 
 
 class UserInvalid(Exception):
-    """A user could not be created; the message is Indonesian and says what to fix."""
+    """A user could not be saved; messages are Indonesian and say what to fix.
+
+    ``problems`` maps a field name to its message, for forms.
+    """
+
+    def __init__(self, message: str = "", problems: dict[str, str] | None = None):
+        self.problems = problems or {"__all__": message}
+        super().__init__(message or "; ".join(self.problems.values()))
 
 
 @transaction.atomic
@@ -39,8 +49,56 @@ def create_user(
     return user
 
 
-def check_password_strength(password: str, user: User | None = None) -> None:
-    validate_password(password, user)
+@transaction.atomic
+def save_user(
+    *,
+    actor: User,
+    user: User | None,
+    username: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    region_code: str,
+    password: str = "",
+    is_active: bool = True,
+) -> User:
+    """Create (``user=None``) or change a user on behalf of ``actor``, within its powers.
+
+    A regency admin staffs its own region only, and never grants more than it has.
+    """
+    if not actor.can_manage_users or (user is not None and user.role not in actor.manageable_roles):
+        raise PermissionDenied
+    problems = {}
+    username = username.strip()
+    if user is None:
+        if not username:
+            problems["username"] = _("Nama pengguna wajib diisi.")
+        elif User.objects.filter(username__iexact=username).exists():
+            problems["username"] = _("Nama pengguna sudah dipakai: pilih nama lain.")
+    if role not in actor.manageable_roles:
+        problems["role"] = _("Anda tidak boleh memberi peran ini.")
+    region = Region.objects.filter(code=region_code).first() if region_code else None
+    if region is None and role != Role.SYSTEM_ADMIN:
+        problems["region"] = _("Pilih wilayah kerja pengguna ini.")
+    elif region is not None and not in_scope(actor, region.code):
+        problems["region"] = _("Wilayah ini di luar wilayah kerja Anda.")
+    if user is None and not password:
+        problems["password"] = _("Kata sandi awal wajib diisi.")
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            problems["password"] = " ".join(error.messages)
+    if problems:
+        raise UserInvalid(problems=problems)
+    user = user or User(username=username)
+    user.first_name, user.last_name = first_name.strip()[:150], last_name.strip()[:150]
+    user.role, user.region, user.is_active = role, region, is_active
+    user.is_staff = user.is_superuser = role == Role.SYSTEM_ADMIN
+    if password:
+        user.set_password(password)
+    user.save()
+    return user
 
 
 def issue_token(user: User) -> str:

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from lindung.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("", views.user_list, name="list"),
+    path("baru/", views.user_edit, name="create"),
+    path("<int:pk>/", views.user_edit, name="edit"),
+]

@@ -1,0 +1,68 @@
+"""Pages where a system or regency admin manages the users of their region."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from lindung.accounts import selectors, services
+from lindung.accounts.forms import UserForm
+from lindung.regions.views import picker_context
+
+
+@login_required
+def user_list(request):
+    if not request.user.can_manage_users:
+        raise PermissionDenied
+    page = Paginator(selectors.users_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request, pk: int | None = None):
+    if not request.user.can_manage_users:
+        raise PermissionDenied
+    user = selectors.get_user_for(request.user, pk) if pk else None
+    initial = (
+        {
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "role": user.role,
+            "region": user.region_id or "",
+            "is_active": user.is_active,
+        }
+        if user
+        else {"is_active": True}
+    )
+    form = UserForm(request.POST or None, initial=initial, actor=request.user, editing=bool(user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = services.save_user(
+                actor=request.user,
+                user=user,
+                username=user.username if user else data["username"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                role=data["role"],
+                region_code=data["region"],
+                password=data["password"],
+                is_active=data["is_active"],
+            )
+        except services.UserInvalid as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, _("Pengguna %(name)s disimpan.") % {"name": saved.username})
+            return redirect("accounts:list")
+    region = form["region"].value() or ""
+    context = {
+        "form": form,
+        "edited": user,
+        "picker": picker_context(request, region, name="region", village_only=False),
+    }
+    return render(request, "accounts/user_form.html", context)
