@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "lindung.regions",
     "lindung.accounts",
     "lindung.people",
+    "lindung.contributions",
+    "lindung.programs",
+    "lindung.bpjs",
     "lindung.demo",
 ]
 

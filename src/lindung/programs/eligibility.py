@@ -1,0 +1,101 @@
+"""Who may be proposed to a program: stable refusal codes with Indonesian messages.
+
+The checks that depend only on the person and the program run here, before the proposal's
+transaction. ``quota_full`` and ``budget_exceeded`` are decided inside it, by conditional
+updates of the guarded counters (see ``services.propose``); ``already_covered`` is also
+held by a unique index, so two operators proposing the same person at once cannot both win.
+"""
+
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+
+from lindung.people.models import Person
+from lindung.programs.lifecycle import OPEN
+from lindung.programs.models import Enrollment, Program, ProgramVillage, Round
+
+QUOTA_FULL = "quota_full"
+BUDGET_EXCEEDED = "budget_exceeded"
+ALREADY_COVERED = "already_covered"
+AGE_OUT_OF_RANGE = "age_out_of_range"
+CATEGORY_NOT_ELIGIBLE = "category_not_eligible"
+OUTSIDE_PROGRAM_AREA = "outside_program_area"
+ROUND_CLOSED = "round_closed"
+
+CODES = (
+    QUOTA_FULL,
+    BUDGET_EXCEEDED,
+    ALREADY_COVERED,
+    AGE_OUT_OF_RANGE,
+    CATEGORY_NOT_ELIGIBLE,
+    OUTSIDE_PROGRAM_AREA,
+)
+
+MESSAGES = {
+    QUOTA_FULL: _(
+        "Kuota desa untuk putaran ini sudah terpakai semua: tarik usulan lain atau usulkan "
+        "pada putaran berikutnya."
+    ),
+    BUDGET_EXCEEDED: _(
+        "Anggaran program tidak cukup: iuran yang sudah terikat ditambah iuran pekerja ini "
+        "melebihi pagu. Kabupaten dapat menambah pagu atau menarik usulan lain."
+    ),
+    ALREADY_COVERED: _(
+        "Pekerja ini sudah terlindungi atau sedang diusulkan (di program ini atau program "
+        "lain), atau tercatat sebagai peserta penerima upah (pekerja formal)."
+    ),
+    AGE_OUT_OF_RANGE: _(
+        "Umur pekerja pada awal kepesertaan di luar batas program (%(min)s–%(max)s tahun)."
+    ),
+    CATEGORY_NOT_ELIGIBLE: _(
+        "Kategori peserta pekerja ini bukan sasaran program (sasaran: %(categories)s)."
+    ),
+    OUTSIDE_PROGRAM_AREA: _(
+        "Pekerja ini tinggal di luar wilayah program, atau di kelurahan yang tidak ikut program."
+    ),
+    ROUND_CLOSED: _("Masa sponsor putaran ini sudah lewat: pilih putaran yang belum selesai."),
+}
+
+
+class Ineligible(Exception):
+    """A proposal refused with a stable ``code`` and an Indonesian ``message``."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    @property
+    def message(self) -> str:
+        text = str(MESSAGES[self.code])
+        return text % self.params if self.params else text
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def enrollment_date(round: Round, today: dt.date) -> dt.date:
+    """The day age is measured on: the round's start, or today if it has already started."""
+    return max(today, round.start_month)
+
+
+def static_problem(program: Program, round: Round, person: Person, today: dt.date):
+    """The first refusal that does not depend on counters, or ``None``."""
+    if round.end_month < today.replace(day=1):
+        return Ineligible(ROUND_CLOSED)
+    if not ProgramVillage.objects.filter(program=program, village_id=person.village_id).exists():
+        return Ineligible(OUTSIDE_PROGRAM_AREA)
+    if program.eligible_categories and person.category not in program.eligible_categories:
+        return Ineligible(CATEGORY_NOT_ELIGIBLE, categories=", ".join(program.category_labels()))
+    age = age_on(person.birth_date, enrollment_date(round, today))
+    if not program.min_age <= age <= program.max_age:
+        return Ineligible(AGE_OUT_OF_RANGE, min=program.min_age, max=program.max_age)
+    if person.segment == Person.Segment.PU:
+        return Ineligible(ALREADY_COVERED)
+    if Enrollment.objects.filter(person=person, state__in=OPEN).exists():
+        return Ineligible(ALREADY_COVERED)
+    return None

@@ -1,0 +1,210 @@
+"""Reads of programs, quotas and enrollments, always through the user's region scope."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
+
+from lindung.accounts.scope import get_scoped_or_404, scope_code, scoped, within
+from lindung.people.models import Person
+from lindung.programs.lifecycle import HOLDING, OPEN, State
+from lindung.programs.models import Enrollment, Program, ProgramVillage, Round, VillageQuota
+from lindung.regions.codes import ancestors
+
+EXPIRING_DAYS = 30
+
+
+def programs_for(user) -> QuerySet[Program]:
+    """Programs whose area contains the user's region, or lies inside it."""
+    programs = Program.objects.select_related("area")
+    scope = scope_code(user)
+    if scope is None:
+        return programs
+    if scope == "-":
+        return programs.none()
+    return programs.filter(Q(area_id__in=ancestors(scope)) | Q(area_id__startswith=f"{scope}."))
+
+
+def get_program(user, pk) -> Program:
+    try:
+        return programs_for(user).get(pk=pk)
+    except Program.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def rounds_of(program: Program) -> list[Round]:
+    rounds = list(program.rounds.all())
+    for round_ in rounds:
+        round_.program = program
+    return rounds
+
+
+@dataclass
+class VillageFill:
+    village_code: str
+    village_name: str
+    district_name: str
+    rounds: list[tuple[int, int]] = field(default_factory=list)  # (quota, used) per round
+
+    @property
+    def quota(self) -> int:
+        return sum(q for q, _ in self.rounds)
+
+    @property
+    def used(self) -> int:
+        return sum(u for _, u in self.rounds)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.used / self.quota) if self.quota else 0
+
+
+def quota_table(user, program: Program, rounds: list[Round] | None = None) -> list[VillageFill]:
+    """Quota and places used per village (one pair per round), for the villages in scope."""
+    rounds = rounds if rounds is not None else rounds_of(program)
+    position = {r.pk: i for i, r in enumerate(rounds)}
+    rows = (
+        scoped(user, VillageQuota.objects.filter(program=program))
+        .select_related("village", "village__parent")
+        .order_by("village_id", "round__number")
+    )
+    table: dict[str, VillageFill] = {}
+    for row in rows:
+        fill = table.get(row.village_id)
+        if fill is None:
+            fill = table[row.village_id] = VillageFill(
+                row.village_id,
+                row.village.display_name,
+                row.village.parent.display_name if row.village.parent else "",
+                [(0, 0)] * len(rounds),
+            )
+        fill.rounds[position[row.round_id]] = (row.quota, row.used)
+    return list(table.values())
+
+
+@dataclass
+class ProgramTotals:
+    villages: int
+    places: int
+    used: int
+    budget: int
+    committed: int
+    by_state: dict[str, int]
+
+    @property
+    def remaining(self) -> int:
+        return self.budget - self.committed
+
+    @property
+    def budget_percent(self) -> int:
+        return round(100 * self.committed / self.budget) if self.budget else 0
+
+    @property
+    def fill_percent(self) -> int:
+        return round(100 * self.used / self.places) if self.places else 0
+
+    @property
+    def sponsored(self) -> int:
+        """People the program has paid or will pay for: every enrollment still holding a place."""
+        return sum(n for state, n in self.by_state.items() if state in HOLDING)
+
+    def state_rows(self) -> list[tuple[str, str, int]]:
+        return [(s.value, s.label, self.by_state.get(s.value, 0)) for s in State]
+
+
+def program_totals(user, program: Program) -> ProgramTotals:
+    """Totals of the whole program (aggregates, no personal data), or of the user's part."""
+    quotas = scoped(user, VillageQuota.objects.filter(program=program)).aggregate(
+        places=Sum("quota"), used=Sum("used"), villages=Count("village", distinct=True)
+    )
+    states = dict(
+        scoped(user, Enrollment.objects.filter(program=program))
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("id"))
+    )
+    return ProgramTotals(
+        villages=quotas["villages"] or 0,
+        places=quotas["places"] or 0,
+        used=quotas["used"] or 0,
+        budget=program.budget,
+        committed=program.committed,
+        by_state=states,
+    )
+
+
+def village_quota(program: Program, round: Round, village_code: str) -> VillageQuota | None:
+    return VillageQuota.objects.filter(round=round, village_id=village_code).first()
+
+
+def participating_villages(user, program: Program) -> QuerySet[ProgramVillage]:
+    return (
+        scoped(user, ProgramVillage.objects.filter(program=program))
+        .select_related("village")
+        .order_by("village__name")
+    )
+
+
+def enrollments_for(
+    user,
+    *,
+    program: Program | None = None,
+    state: str = "",
+    village: str = "",
+    round_number: int | None = None,
+    q: str = "",
+) -> QuerySet[Enrollment]:
+    enrollments = scoped(
+        user, Enrollment.objects.select_related("person", "village", "round", "program")
+    )
+    if program is not None:
+        enrollments = enrollments.filter(program=program)
+    if state in State.values:
+        enrollments = enrollments.filter(state=state)
+    if village and village.count(".") <= 3:
+        enrollments = enrollments.filter(within(village))
+    if round_number:
+        enrollments = enrollments.filter(round__number=round_number)
+    if q := " ".join(q.split()):
+        enrollments = enrollments.filter(
+            Q(person__full_name__icontains=q) | Q(person__nik=q) | Q(kpj=q)
+        )
+    return enrollments.order_by("village_id", "person__full_name", "id")
+
+
+def expiring(
+    user, *, today: dt.date, program: Program | None = None, days: int = EXPIRING_DAYS
+) -> QuerySet[Enrollment]:
+    """Active enrollments whose sponsored period ends within ``days`` days (a view, not a state)."""
+    enrollments = enrollments_for(user, program=program, state=State.ACTIVE)
+    return enrollments.filter(
+        coverage_end__gte=today, coverage_end__lte=today + dt.timedelta(days=days)
+    ).order_by("coverage_end", "village_id", "id")
+
+
+def get_enrollment(user, pk) -> Enrollment:
+    return get_scoped_or_404(
+        user, Enrollment.objects.select_related("person", "village", "round", "program"), pk=pk
+    )
+
+
+def proposal_candidates(user, program: Program, village_code: str, q: str = "") -> QuerySet:
+    """Workers of one village, each annotated with whether they already hold an open
+    enrollment anywhere (``covered``) and whether they are in this program (``in_program``)."""
+    people = scoped(user, Person.objects.filter(village_id=village_code)).select_related(
+        "occupation"
+    )
+    if q := " ".join(q.split()):
+        people = people.filter(Q(full_name__icontains=q) | Q(nik__startswith=q))
+    open_enrollment = Enrollment.objects.filter(person=OuterRef("pk"), state__in=OPEN)
+    in_program = Enrollment.objects.filter(
+        person=OuterRef("pk"), program=program, state__in=HOLDING
+    )
+    return people.annotate(covered=Exists(open_enrollment), in_program=Exists(in_program)).order_by(
+        "covered", "full_name", "id"
+    )
+
+
+def transitions_of(enrollment: Enrollment):
+    return enrollment.transitions.select_related("by").order_by("at", "id")

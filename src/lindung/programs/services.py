@@ -1,0 +1,844 @@
+"""Every write of programs and enrollments. Views, the API and commands call these.
+
+Proposals take a village's place and a share of the budget with conditional ``UPDATE``s
+on guarded counter rows (``VillageQuota.used < quota``, ``Program.committed + cost <=
+budget``), always in the same order (quota row, village budget row, program row), inside
+one transaction with the insert of the enrollment. On PostgreSQL the first ``UPDATE``
+locks the quota row, so a concurrent proposal for the same village waits and then sees
+the new count; check constraints refuse any counter past its limit as a second guard. On
+SQLite the IMMEDIATE transaction mode serialises writers.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lindung.accounts.scope import in_scope, scoped
+from lindung.people import nik as nik_rules
+from lindung.people.categories import Category, parse_category
+from lindung.people.models import Person
+from lindung.programs import eligibility, permissions
+from lindung.programs.eligibility import Ineligible
+from lindung.programs.lifecycle import ALLOWED, REASON_REQUIRED, RELEASING, State
+from lindung.programs.models import (
+    DEFAULT_FUNDING_CODE,
+    Enrollment,
+    Funder,
+    FundingCode,
+    LegalDocument,
+    Program,
+    ProgramVillage,
+    Round,
+    Transition,
+    VillageQuota,
+    add_months,
+)
+from lindung.programs.premiums import enrollment_cost
+from lindung.regions.models import Region
+
+MAX_BUDGET = 10**15  # Rp 1 quadrillion: far above any regional budget, below bigint
+MAX_PDF_BYTES = 10 * 1024 * 1024
+
+PROGRAM_MESSAGES = {
+    "name_missing": _("Nama program wajib diisi."),
+    "name_taken": _("Sudah ada program dengan nama ini di wilayah yang sama."),
+    "year_invalid": _("Tahun harus empat angka antara 2015 dan 2100."),
+    "area_unknown": _("Wilayah program tidak ada: pilih kabupaten/kota, provinsi atau desa."),
+    "area_out_of_scope": _("Wilayah program di luar wilayah kerja Anda."),
+    "area_has_no_village": _(
+        "Wilayah ini tidak punya desa yang ikut (kelurahan tidak ikut): centang 'kelurahan ikut' "
+        "atau pilih wilayah lain."
+    ),
+    "funder_invalid": _("Sumber dana harus APBD, APBDes, APBD provinsi atau CSR/lainnya."),
+    "funding_code_invalid": _("Kode pendanaan BPJS harus SD, SA, SL atau SG."),
+    "budget_invalid": _(
+        "Pagu anggaran harus rupiah bulat lebih dari 0 (mis. 1290240000 atau 1.290.240.000)."
+    ),
+    "budget_below_committed": _(
+        "Pagu tidak boleh lebih kecil dari iuran yang sudah terikat pada usulan yang ada."
+    ),
+    "income_invalid": _("Dasar penghasilan harus rupiah bulat, mis. 1000000, atau kosong."),
+    "months_invalid": _("Jumlah bulan dibiayai harus 1 sampai 24."),
+    "rounds_missing": _("Isi paling sedikit satu bulan mulai putaran, mis. 01/2024."),
+    "round_invalid": _(
+        "Bulan mulai putaran tidak dikenali: tulis bb/tttt dipisah koma, mis. 01/2024, 07/2024."
+    ),
+    "quota_invalid": _("Kuota per desa harus angka bulat 1 sampai 100.000."),
+    "quota_below_used": _(
+        "Kuota tidak boleh lebih kecil dari tempat yang sudah terpakai di desa ini."
+    ),
+    "categories_invalid": _("Pilih paling sedikit satu kategori sasaran yang dikenal."),
+    "age_invalid": _("Batas umur harus 0 sampai 100 tahun, dan minimal tidak melebihi maksimal."),
+    "village_not_in_program": _("Desa ini tidak ikut program."),
+    "legal_number_missing": _("Nomor peraturan wajib diisi."),
+    "legal_title_missing": _("Judul peraturan wajib diisi."),
+    "legal_date_invalid": _("Tanggal peraturan tidak dikenali: tulis seperti 28/05/2024."),
+    "legal_pdf_invalid": _("Berkas dasar hukum harus PDF (paling besar 10 MB)."),
+    "frozen_after_enrollment": _(
+        "Paket, bulan, putaran dan wilayah tidak dapat diubah setelah ada usulan pekerja."
+    ),
+}
+
+TRANSITION_MESSAGES = {
+    "transition_not_allowed": _(
+        "Perubahan status dari '%(from)s' ke '%(to)s' tidak diperbolehkan."
+    ),
+    "reason_required": _("Tulis alasannya: penolakan dan penarikan wajib beralasan."),
+    "forbidden": _("Peran Anda tidak boleh melakukan perubahan status ini."),
+    "kpj_invalid": _("Nomor KPJ harus 8 sampai 20 angka."),
+    "effective_date_missing": _("Tanggal efektif dari BPJS wajib ada untuk peserta aktif."),
+}
+
+NIK_MESSAGES = {
+    "not_registered": _(
+        "NIK ini tidak ada di registri pekerja wilayah Anda: daftarkan dulu di menu Pekerja."
+    ),
+    "duplicate_in_list": _("NIK ini muncul lebih dari sekali dalam daftar: diproses sekali."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    code: str
+
+    @property
+    def message(self) -> str:
+        return str(PROGRAM_MESSAGES.get(self.code, self.code))
+
+    def as_dict(self) -> dict:
+        return {"field": self.field, "code": self.code, "message": self.message}
+
+
+class ProgramInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(", ".join(p.code for p in problems))
+        self.problems = problems
+
+
+class TransitionRefused(Exception):
+    """A move of an enrollment was refused; ``code`` is stable, ``message`` Indonesian."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+    @property
+    def message(self) -> str:
+        text = str(TRANSITION_MESSAGES[self.code])
+        return text % self.params if self.params else text
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message}
+
+
+# --- programs -----------------------------------------------------------------------------
+
+
+def parse_rupiah(value) -> int | None:
+    """Integer rupiah from ``1290240000``, ``1.290.240.000`` or ``Rp 1.290.240.000``."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value <= MAX_BUDGET else None
+    text = str(value).strip().lower().removeprefix("rp").strip().replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+        text = text.replace(".", "")
+    if not text.isdigit():
+        return None
+    amount = int(text)
+    return amount if amount <= MAX_BUDGET else None
+
+
+def parse_month(value) -> dt.date | None:
+    """The first day of a month from ``01/2024``, ``2024-01``, ``1/2024`` or a date."""
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    text = str(value).strip()
+    for pattern in (r"(\d{1,2})[/-](\d{4})", r"(\d{4})-(\d{1,2})(?:-\d{1,2})?"):
+        if match := re.fullmatch(pattern, text):
+            a, b = match.groups()
+            month, year = (int(a), int(b)) if len(a) <= 2 else (int(b), int(a))
+            if 1 <= month <= 12 and 2000 <= year <= 2100:
+                return dt.date(year, month, 1)
+    return None
+
+
+def parse_rounds(value) -> list[dt.date] | None:
+    """Start months from a list or from text like ``01/2024, 07/2024``; ``None`` if any is bad."""
+    items = value if isinstance(value, list | tuple) else re.split(r"[,;\s]+", str(value or ""))
+    months = []
+    for item in items:
+        if isinstance(item, str) and not item.strip():
+            continue
+        month = parse_month(item)
+        if month is None:
+            return None
+        months.append(month)
+    return sorted(set(months))
+
+
+def _positive_rupiah(value) -> int | None:
+    amount = parse_rupiah(value)
+    return amount if amount else None
+
+
+def _int_in(value, low: int, high: int) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if low <= number <= high else None
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _check_program(data: dict, *, user, current: Program | None = None) -> tuple[dict, list]:
+    """Clean values and problems for a new program or changes to one."""
+    values, problems = {}, []
+
+    def take(name, code, parse):
+        if name not in data and current is not None:
+            return
+        parsed = parse(data.get(name))
+        if parsed is None:
+            problems.append(Problem(name, code))
+        else:
+            values[name] = parsed
+
+    take("name", "name_missing", lambda v: None if _blank(v) else " ".join(str(v).split())[:200])
+    take("year", "year_invalid", lambda v: _int_in(v, 2015, 2100))
+    take("funder", "funder_invalid", lambda v: v if v in Funder.values else None)
+    if not (_blank(data.get("budget")) and not _blank(data.get("village_budget"))):
+        take("budget", "budget_invalid", _positive_rupiah)  # APBDes: the sum of the villages'
+    take("sponsored_months", "months_invalid", lambda v: _int_in(v, 1, 24))
+    take("quota_per_village", "quota_invalid", lambda v: _int_in(v, 1, 100_000))
+    take("min_age", "age_invalid", lambda v: _int_in(v, 0, 100))
+    take("max_age", "age_invalid", lambda v: _int_in(v, 0, 100))
+    if "funding_code" in data and not _blank(data["funding_code"]):
+        code = str(data["funding_code"]).strip().upper()
+        if code in FundingCode.values:
+            values["funding_code"] = code
+        else:
+            problems.append(Problem("funding_code", "funding_code_invalid"))
+    if "income_basis" in data:
+        if _blank(data["income_basis"]):
+            values["income_basis"] = None
+        elif (income := parse_rupiah(data["income_basis"])) is None:
+            problems.append(Problem("income_basis", "income_invalid"))
+        else:
+            values["income_basis"] = income
+    if "rounds" in data or current is None:
+        months = parse_rounds(data.get("rounds"))
+        if months is None:
+            problems.append(Problem("rounds", "round_invalid"))
+        elif not months:
+            problems.append(Problem("rounds", "rounds_missing"))
+        else:
+            values["rounds"] = months
+    if "eligible_categories" in data or current is None:
+        raw = data.get("eligible_categories") or []
+        if isinstance(raw, str):
+            raw = re.split(r"[,;]+", raw)
+        codes = [parse_category(item) for item in raw if not _blank(item)]
+        if not codes or None in codes:
+            problems.append(Problem("eligible_categories", "categories_invalid"))
+        else:
+            values["eligible_categories"] = [c for c in Category.values if c in codes]
+    for name in ("includes_jht", "include_kelurahan"):
+        if name in data:
+            values[name] = bool(data[name])
+    for name in ("funder_name", "notes"):
+        if name in data:
+            values[name] = str(data[name] or "").strip()[: 150 if name == "funder_name" else 4000]
+    if "village_budget" in data and not _blank(data["village_budget"]):
+        if (amount := parse_rupiah(data["village_budget"])) is None:
+            problems.append(Problem("village_budget", "budget_invalid"))
+        else:
+            values["village_budget"] = amount
+    if "area_code" in data or current is None:
+        code = str(data.get("area_code") or "").strip()
+        area = Region.objects.filter(code=code).first() if code else None
+        if area is None:
+            problems.append(Problem("area_code", "area_unknown"))
+        elif not permissions.can_manage(user, area.code):
+            problems.append(Problem("area_code", "area_out_of_scope"))
+        else:
+            values["area"] = area
+    low = values.get("min_age", current.min_age if current else 18)
+    high = values.get("max_age", current.max_age if current else 65)
+    if low > high and not any(p.code == "age_invalid" for p in problems):
+        problems.append(Problem("max_age", "age_invalid"))
+    return values, problems
+
+
+def _participating_villages(area: Region, include_kelurahan: bool) -> list[Region]:
+    villages = Region.objects.filter(level=Region.Level.VILLAGE)
+    if area.level == Region.Level.VILLAGE:
+        villages = villages.filter(code=area.code)
+    else:
+        villages = villages.filter(code__startswith=f"{area.code}.")
+    if not include_kelurahan:
+        villages = villages.filter(kind=Region.Kind.DESA)
+    return list(villages.order_by("code"))
+
+
+def _require_manager(user, region_code: str) -> None:
+    if not permissions.can_manage(user, region_code):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def create_program(*, user, data: dict) -> Program:
+    """A program with its rounds, its villages and one quota row per village and round."""
+    if not permissions.is_manager(user):
+        raise PermissionDenied
+    values, problems = _check_program(data, user=user)
+    if not problems:
+        include_kelurahan = values.get("include_kelurahan", False)
+        villages = _participating_villages(values["area"], include_kelurahan)
+        if not villages:
+            problems.append(Problem("area_code", "area_has_no_village"))
+    if problems:
+        raise ProgramInvalid(problems)
+    rounds = values.pop("rounds")
+    village_budget = values.pop("village_budget", None)
+    if values["funder"] != Funder.APBDES:
+        village_budget = None
+    values.setdefault("funding_code", DEFAULT_FUNDING_CODE[values["funder"]])
+    if "budget" not in values and village_budget is None:
+        raise ProgramInvalid([Problem("budget", "budget_invalid")])
+    if village_budget is not None and "budget" not in values:
+        values["budget"] = village_budget * len(villages)
+    if Program.objects.filter(area=values["area"], name=values["name"]).exists():
+        raise ProgramInvalid([Problem("name", "name_taken")])
+    program = Program.objects.create(created_by=_actor(user), **values)
+    created = Round.objects.bulk_create(
+        Round(program=program, number=i, start_month=m) for i, m in enumerate(rounds, 1)
+    )
+    places = []
+    for village in villages:
+        place = ProgramVillage(
+            program=program, village=village, quota=program.quota_per_village, budget=village_budget
+        )
+        place.set_region_codes()
+        places.append(place)
+    ProgramVillage.objects.bulk_create(places, batch_size=2000)
+    quotas = []
+    for round_ in created:
+        for place in places:
+            quota = VillageQuota(
+                program=program, round=round_, village_id=place.village_id, quota=place.quota
+            )
+            quota.set_region_codes()
+            quotas.append(quota)
+    VillageQuota.objects.bulk_create(quotas, batch_size=2000)
+    return program
+
+
+EDITABLE_ALWAYS = {
+    "name", "funder_name", "funding_code", "budget", "min_age", "max_age",
+    "eligible_categories", "notes", "year",
+}  # fmt: skip
+
+
+@transaction.atomic
+def update_program(*, user, program: Program, changes: dict) -> Program:
+    """Change a program's settings. The budget can never drop below what is committed."""
+    _require_manager(user, program.area_id)
+    frozen = set(changes) - EDITABLE_ALWAYS
+    if frozen:
+        raise ProgramInvalid([Problem(sorted(frozen)[0], "frozen_after_enrollment")])
+    values, problems = _check_program(changes, user=user, current=program)
+    if problems:
+        raise ProgramInvalid(problems)
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if "budget" in values and values["budget"] < program.committed:
+        raise ProgramInvalid([Problem("budget", "budget_below_committed")])
+    if "name" in values and (
+        Program.objects.filter(area=program.area_id, name=values["name"])
+        .exclude(pk=program.pk)
+        .exists()
+    ):
+        raise ProgramInvalid([Problem("name", "name_taken")])
+    for name, value in values.items():
+        setattr(program, name, value)
+    program.save()
+    return program
+
+
+@transaction.atomic
+def set_village_quota(
+    *, user, program: Program, village_code: str, quota, budget=None
+) -> ProgramVillage:
+    """Override one village's quota (every round) and, for APBDes, its own budget."""
+    _require_manager(user, program.area_id)
+    place = (
+        ProgramVillage.objects.select_for_update()
+        .filter(program=program, village_id=village_code)
+        .first()
+    )
+    if place is None:
+        raise ProgramInvalid([Problem("village_code", "village_not_in_program")])
+    new_quota = _int_in(quota, 0, 100_000)
+    if new_quota is None:
+        raise ProgramInvalid([Problem("quota", "quota_invalid")])
+    rows = VillageQuota.objects.filter(program=program, village_id=village_code)
+    total = rows.count()
+    if rows.filter(used__lte=new_quota).update(quota=new_quota) != total:
+        transaction.set_rollback(True)
+        raise ProgramInvalid([Problem("quota", "quota_below_used")])
+    place.quota = new_quota
+    if budget is not None and not _blank(budget):
+        amount = parse_rupiah(budget)
+        if amount is None:
+            transaction.set_rollback(True)
+            raise ProgramInvalid([Problem("budget", "budget_invalid")])
+        if amount < place.committed:
+            transaction.set_rollback(True)
+            raise ProgramInvalid([Problem("budget", "budget_below_committed")])
+        place.budget = amount
+    place.save()
+    return place
+
+
+def _check_pdf(upload) -> bool:
+    if upload.size > MAX_PDF_BYTES:
+        return False
+    head = upload.read(5)
+    upload.seek(0)
+    return head == b"%PDF-"
+
+
+@transaction.atomic
+def add_legal_document(
+    *, user, program: Program, number: str, title: str, issued_on, pdf=None
+) -> LegalDocument:
+    """Record a regulation (with its PDF) and attach it to the program."""
+    from lindung.people.validation import parse_date
+
+    _require_manager(user, program.area_id)
+    problems = []
+    if _blank(number):
+        problems.append(Problem("number", "legal_number_missing"))
+    if _blank(title):
+        problems.append(Problem("title", "legal_title_missing"))
+    issued = parse_date(issued_on) if not _blank(issued_on) else None
+    if issued is None:
+        problems.append(Problem("issued_on", "legal_date_invalid"))
+    if pdf is not None and not _check_pdf(pdf):
+        problems.append(Problem("pdf", "legal_pdf_invalid"))
+    if problems:
+        raise ProgramInvalid(problems)
+    document = LegalDocument(
+        number=" ".join(number.split())[:120],
+        title=" ".join(title.split())[:400],
+        issued_on=issued,
+        created_by=_actor(user),
+    )
+    if pdf is not None:
+        document.pdf.save(_safe_pdf_name(number), pdf, save=False)
+    document.save()
+    program.legal_basis.add(document)
+    return document
+
+
+def _safe_pdf_name(number: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", number).strip("-").lower() or "dasar-hukum"
+    return f"{slug[:60]}.pdf"
+
+
+@transaction.atomic
+def attach_legal_document(*, user, program: Program, document: LegalDocument) -> None:
+    _require_manager(user, program.area_id)
+    program.legal_basis.add(document)
+
+
+@transaction.atomic
+def detach_legal_document(*, user, program: Program, document: LegalDocument) -> None:
+    _require_manager(user, program.area_id)
+    program.legal_basis.remove(document)
+
+
+# --- proposals ----------------------------------------------------------------------------
+
+
+def _actor(user):
+    return user if user is not None and user.pk else None
+
+
+def default_round(program: Program, today: dt.date) -> Round:
+    """The round proposals go to: the first one not started before this month, else the last."""
+    rounds = list(program.rounds.all())
+    this_month = today.replace(day=1)
+    upcoming = [r for r in rounds if r.start_month >= this_month]
+    return upcoming[0] if upcoming else rounds[-1]
+
+
+def propose(
+    *,
+    user,
+    program: Program,
+    person: Person,
+    today: dt.date,
+    round: Round | None = None,
+    via: str = Transition.Via.WEB,
+    memo: dict | None = None,
+) -> Enrollment:
+    """Propose one worker to a program, or raise :class:`Ineligible` with the reason."""
+    if not permissions.can_propose(user, person.village_id):
+        raise PermissionDenied
+    round = round or default_round(program, today)
+    round.program = program
+    if problem := eligibility.static_problem(program, round, person, today):
+        raise problem
+    cost = enrollment_cost(program, round, person, memo=memo)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            taken = VillageQuota.objects.filter(
+                round=round, village_id=person.village_id, used__lt=F("quota")
+            ).update(used=F("used") + 1)
+            if not taken:
+                raise Ineligible(eligibility.QUOTA_FULL)
+            if program.funder == Funder.APBDES:
+                village_ok = (
+                    ProgramVillage.objects.filter(program=program, village_id=person.village_id)
+                    .filter(Q(budget__isnull=True) | Q(committed__lte=F("budget") - cost))
+                    .update(committed=F("committed") + cost)
+                )
+                if not village_ok:
+                    raise Ineligible(eligibility.BUDGET_EXCEEDED)
+            budget_ok = Program.objects.filter(
+                pk=program.pk, committed__lte=F("budget") - cost
+            ).update(committed=F("committed") + cost)
+            if not budget_ok:
+                raise Ineligible(eligibility.BUDGET_EXCEEDED)
+            enrollment = Enrollment(
+                program=program,
+                round=round,
+                person=person,
+                village_id=person.village_id,
+                state=State.PROPOSED,
+                state_changed_at=now,
+                committed_premium=cost,
+                proposed_at=now,
+                proposed_by=_actor(user),
+            )
+            enrollment.set_region_codes()
+            try:
+                with transaction.atomic():
+                    enrollment.save()
+            except IntegrityError as exc:  # another proposal of this person won the race
+                raise Ineligible(eligibility.ALREADY_COVERED) from exc
+            Transition.objects.create(
+                enrollment=enrollment,
+                from_state="",
+                to_state=State.PROPOSED,
+                at=now,
+                by=_actor(user),
+                via=via,
+            )
+    except IntegrityError as exc:  # a check constraint: a counter would pass its limit
+        raise Ineligible(eligibility.QUOTA_FULL) from exc
+    return enrollment
+
+
+@dataclass
+class ProposalResult:
+    nik: str
+    person: Person | None = None
+    enrollment: Enrollment | None = None
+    code: str = ""
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.enrollment is not None
+
+
+def propose_people(
+    *, user, program: Program, people, today: dt.date, round: Round | None = None, via="web"
+) -> list[ProposalResult]:
+    """Propose several workers, each in its own transaction; one refusal stops nobody else."""
+    round = round or default_round(program, today)
+    memo: dict = {}
+    results = []
+    for person in people:
+        result = ProposalResult(nik=person.nik, person=person)
+        try:
+            result.enrollment = propose(
+                user=user,
+                program=program,
+                person=person,
+                today=today,
+                round=round,
+                via=via,
+                memo=memo,
+            )
+        except Ineligible as refusal:
+            result.code, result.message = refusal.code, refusal.message
+        except PermissionDenied:
+            result.code, result.message = "forbidden", str(TRANSITION_MESSAGES["forbidden"])
+        results.append(result)
+    return results
+
+
+def split_niks(text: str) -> list[str]:
+    """NIKs from pasted text: one per line, or separated by commas, semicolons or spaces."""
+    return [item for item in re.split(r"[\s,;]+", text or "") if item.strip()]
+
+
+def propose_niks(
+    *, user, program: Program, niks, today: dt.date, round: Round | None = None, via="web"
+) -> list[ProposalResult]:
+    """Propose workers named by NIK (pasted or from a file), each with its own verdict."""
+    results: list[ProposalResult] = []
+    wanted: dict[str, ProposalResult] = {}
+    for raw in niks:
+        verdict = nik_rules.check_nik(raw)
+        nik = verdict.nik
+        if nik in wanted:
+            results.append(
+                ProposalResult(
+                    nik, code="duplicate_in_list", message=str(NIK_MESSAGES["duplicate_in_list"])
+                )
+            )
+            continue
+        if not verdict.valid:
+            code = verdict.errors[0]
+            results.append(ProposalResult(nik, code=code, message=str(nik_rules.MESSAGES[code])))
+            wanted[nik] = results[-1]
+            continue
+        wanted[nik] = ProposalResult(nik)
+        results.append(wanted[nik])
+    pending = [nik for nik, r in wanted.items() if not r.code]
+    people = {
+        p.nik: p
+        for p in scoped(user, Person.objects.select_related("village")).filter(nik__in=pending)
+    }
+    found = []
+    for nik in pending:
+        if nik in people:
+            found.append(people[nik])
+        else:
+            wanted[nik].code = "not_registered"
+            wanted[nik].message = str(NIK_MESSAGES["not_registered"])
+    done = {
+        r.nik: r
+        for r in propose_people(
+            user=user, program=program, people=found, today=today, round=round, via=via
+        )
+    }
+    for nik, result in done.items():
+        target = wanted[nik]
+        target.person, target.enrollment = result.person, result.enrollment
+        target.code, target.message = result.code, result.message
+    return results
+
+
+# --- transitions --------------------------------------------------------------------------
+
+
+def _may_move(user, enrollment: Enrollment, to_state: str) -> bool:
+    if user is None:
+        return True
+    if not in_scope(user, enrollment.village_id):
+        return False
+    if permissions.is_manager(user):
+        return True
+    return (
+        to_state == State.WITHDRAWN
+        and user.role in permissions.PROPOSERS
+        and enrollment.state in (State.PROPOSED, State.VERIFIED)
+    )
+
+
+@dataclass
+class MoveResult:
+    moved: list[Enrollment] = field(default_factory=list)
+    refused: list[tuple[Enrollment, TransitionRefused]] = field(default_factory=list)
+
+
+def _release(enrollments: list[Enrollment]) -> None:
+    """Give back the places and the budget of enrollments leaving before coverage."""
+    per_quota: dict[tuple, int] = {}
+    per_village: dict[tuple, int] = {}
+    per_program: dict[int, int] = {}
+    for e in enrollments:
+        per_quota[(e.round_id, e.village_id)] = per_quota.get((e.round_id, e.village_id), 0) + 1
+        key = (e.program_id, e.village_id)
+        per_village[key] = per_village.get(key, 0) + e.committed_premium
+        per_program[e.program_id] = per_program.get(e.program_id, 0) + e.committed_premium
+    for (round_id, village_id), count in sorted(per_quota.items()):
+        VillageQuota.objects.filter(round_id=round_id, village_id=village_id).update(
+            used=F("used") - count
+        )
+    for (program_id, village_id), amount in sorted(per_village.items()):
+        ProgramVillage.objects.filter(
+            program_id=program_id, village_id=village_id, program__funder=Funder.APBDES
+        ).update(committed=F("committed") - amount)
+    for program_id, amount in sorted(per_program.items()):
+        Program.objects.filter(pk=program_id).update(committed=F("committed") - amount)
+
+
+def move_many(
+    *,
+    user,
+    enrollments,
+    to_state: str,
+    reason: str = "",
+    via: str = Transition.Via.WEB,
+    details: dict | None = None,
+) -> MoveResult:
+    """Move enrollments to ``to_state`` where allowed, recording each move; report the rest.
+
+    ``enrollments`` is a queryset (already limited to the user's scope by the caller);
+    rows are locked while they move. ``details`` maps an enrollment id to extra field
+    values set with the move (KPJ, effective date…).
+    """
+    reason = " ".join((reason or "").split())[:2000]
+    result = MoveResult()
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(enrollments.select_for_update().select_related(None).order_by("id"))
+        for enrollment in rows:
+            if not _may_move(user, enrollment, to_state):
+                result.refused.append((enrollment, TransitionRefused("forbidden")))
+            elif to_state not in ALLOWED[enrollment.state]:
+                refusal = TransitionRefused(
+                    "transition_not_allowed",
+                    **{"from": State(enrollment.state).label, "to": State(to_state).label},
+                )
+                result.refused.append((enrollment, refusal))
+            elif to_state in REASON_REQUIRED and not reason:
+                result.refused.append((enrollment, TransitionRefused("reason_required")))
+            else:
+                result.moved.append(enrollment)
+        if not result.moved:
+            return result
+        transitions = []
+        extra_fields = set()
+        for enrollment in result.moved:
+            transitions.append(
+                Transition(
+                    enrollment=enrollment,
+                    from_state=enrollment.state,
+                    to_state=to_state,
+                    at=now,
+                    by=_actor(user),
+                    reason=reason,
+                    via=via,
+                )
+            )
+            enrollment.state, enrollment.state_changed_at = to_state, now
+            if reason:
+                enrollment.reason = reason
+            for name, value in (details or {}).get(enrollment.pk, {}).items():
+                setattr(enrollment, name, value)
+                extra_fields.add(name)
+        Enrollment.objects.bulk_update(
+            result.moved,
+            ["state", "state_changed_at", "reason", *sorted(extra_fields)],
+            batch_size=1000,
+        )
+        Transition.objects.bulk_create(transitions, batch_size=2000)
+        if to_state in RELEASING:
+            _release(result.moved)
+    return result
+
+
+def transition(
+    *, user, enrollment: Enrollment, to_state: str, reason: str = "", via: str = "web"
+) -> Enrollment:
+    """Move one enrollment, or raise :class:`TransitionRefused` saying why not."""
+    if to_state not in State.values:
+        raise TransitionRefused(
+            "transition_not_allowed", **{"from": enrollment.state, "to": to_state}
+        )
+    result = move_many(
+        user=user,
+        enrollments=Enrollment.objects.filter(pk=enrollment.pk),
+        to_state=to_state,
+        reason=reason,
+        via=via,
+    )
+    if result.refused:
+        raise result.refused[0][1]
+    moved = result.moved[0]
+    enrollment.state, enrollment.reason = moved.state, moved.reason
+    enrollment.state_changed_at = moved.state_changed_at
+    return enrollment
+
+
+def coverage_end(effective_date: dt.date, months: int) -> dt.date:
+    """The last day of the last sponsored month; the month of the effective date counts whole."""
+    return add_months(effective_date.replace(day=1), months) - dt.timedelta(days=1)
+
+
+def activate_many(*, user, answers: dict[int, tuple[str, dt.date]], via="bpjs") -> MoveResult:
+    """Make submitted enrollments active with the insurer's KPJ and effective date.
+
+    ``answers`` maps an enrollment id to ``(kpj, effective_date)``. A person's earlier
+    enrollment that had ended (or continued self-paid) becomes ``renewed``.
+    """
+    if not answers:
+        return MoveResult()
+    with transaction.atomic():
+        queryset = Enrollment.objects.filter(pk__in=answers).select_related("program")
+        months = {e.pk: e.program.sponsored_months for e in queryset}
+        details = {
+            pk: {
+                "kpj": kpj,
+                "effective_date": effective,
+                "coverage_end": coverage_end(effective, months[pk]),
+            }
+            for pk, (kpj, effective) in answers.items()
+            if pk in months
+        }
+        result = move_many(
+            user=user,
+            enrollments=queryset,
+            to_state=State.ACTIVE,
+            via=via,
+            details=details,
+        )
+        renew = Enrollment.objects.filter(
+            person_id__in=[e.person_id for e in result.moved],
+            state__in=[State.ENDED, State.CONTINUED],
+        )
+        if renew.exists():
+            move_many(
+                user=None,
+                enrollments=renew,
+                to_state=State.RENEWED,
+                reason=str(_("Dibiayai lagi oleh program berikutnya.")),
+                via=Transition.Via.SYSTEM,
+            )
+    return result
+
+
+def end_finished(*, user=None, today: dt.date, program: Program | None = None) -> int:
+    """Active enrollments whose sponsored months are over become ``ended``."""
+    enrollments = scoped(
+        user, Enrollment.objects.filter(state=State.ACTIVE, coverage_end__lt=today)
+    )
+    if program is not None:
+        enrollments = enrollments.filter(program=program)
+    result = move_many(
+        user=user,
+        enrollments=enrollments,
+        to_state=State.ENDED,
+        reason=str(_("Masa sponsor selesai.")),
+        via=Transition.Via.SYSTEM if user is None else Transition.Via.WEB,
+    )
+    return len(result.moved)
