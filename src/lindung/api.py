@@ -14,6 +14,7 @@ from ninja.security import django_auth
 from lindung import __version__
 from lindung.accounts.api_auth import BearerToken
 from lindung.people.api import router as workers_router
+from lindung.programs.api import enrollments_router, programs_router
 
 api = NinjaAPI(
     title="Lindung API",
@@ -24,6 +25,8 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/workers", workers_router, tags=["pekerja"])
+api.add_router("/programs", programs_router, tags=["program"])
+api.add_router("/enrollments", enrollments_router, tags=["kepesertaan"])
 
 
 def _field_of(loc) -> str:

@@ -23,7 +23,7 @@ def programs_for(user) -> QuerySet[Program]:
         return programs
     if scope == "-":
         return programs.none()
-    return programs.filter(Q(area_id__in=ancestors(scope)) | Q(area_id__startswith=f"{scope}."))
+    return programs.filter(Q(area_id__in=ancestors(scope)) | Q(area__code__startswith=f"{scope}."))
 
 
 def get_program(user, pk) -> Program:
