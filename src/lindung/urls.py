@@ -13,6 +13,8 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("pekerja/", include("lindung.people.urls")),
     path("pengguna/", include("lindung.accounts.urls")),
+    path("program/", include("lindung.programs.urls")),
+    path("bpjs/", include("lindung.bpjs.urls")),
     path("wilayah/pilih/", region_picker, name="region-picker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

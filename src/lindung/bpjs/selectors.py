@@ -15,6 +15,7 @@ def batches_for(user, program: Program) -> QuerySet[SubmissionBatch]:
         size=Count("entries"),
         accepted=Count("entries", filter=Q(entries__answer=BatchEntry.Answer.ACCEPTED)),
         rejected=Count("entries", filter=Q(entries__answer=BatchEntry.Answer.REJECTED)),
+        pending=Count("entries", filter=Q(entries__answer=BatchEntry.Answer.PENDING)),
     )
     visible = [b.pk for b in program.submission_batches.all() if sees_area(user, b.region_code)]
     return batches.filter(pk__in=visible).order_by("-number")

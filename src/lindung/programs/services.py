@@ -649,7 +649,7 @@ def propose_niks(
 # --- transitions --------------------------------------------------------------------------
 
 
-def _may_move(user, enrollment: Enrollment, to_state: str) -> bool:
+def may_move(user, enrollment: Enrollment, to_state: str) -> bool:
     if user is None:
         return True
     if not in_scope(user, enrollment.village_id):
@@ -712,7 +712,7 @@ def move_many(
     with transaction.atomic():
         rows = list(enrollments.select_for_update().select_related(None).order_by("id"))
         for enrollment in rows:
-            if not _may_move(user, enrollment, to_state):
+            if not may_move(user, enrollment, to_state):
                 result.refused.append((enrollment, TransitionRefused("forbidden")))
             elif to_state not in ALLOWED[enrollment.state]:
                 refusal = TransitionRefused(

@@ -1,0 +1,57 @@
+"""NIKs from an uploaded list (XLSX, CSV or plain text): the column titled NIK, else the first.
+
+Only the NIKs are read: everything else about the worker is already in the registry.
+"""
+
+import csv
+import io
+import re
+
+MAX_LIST_BYTES = 5 * 1024 * 1024
+
+
+class ListUnreadable(Exception):
+    message = "Daftar NIK tidak dapat dibaca: unggah XLSX, CSV atau teks dengan satu NIK per baris."
+
+
+def _rows(content: bytes, file_name: str) -> list[list[str]]:
+    if file_name.lower().endswith(".xlsx") or content[:2] == b"PK":
+        try:
+            import polars as pl
+
+            frame = pl.read_excel(
+                content, engine="calamine", infer_schema_length=0, has_header=False
+            )
+        except Exception as exc:
+            raise ListUnreadable from exc
+        return [["" if v is None else str(v) for v in row] for row in frame.iter_rows()]
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ListUnreadable
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def read_nik_list(content: bytes, file_name: str) -> list[str]:
+    """The NIK cells, as written (checked later, one by one, with a reason for each)."""
+    if len(content) > MAX_LIST_BYTES:
+        raise ListUnreadable
+    rows = [row for row in _rows(content, file_name) if any(str(c).strip() for c in row)]
+    if not rows:
+        return []
+    column = 0
+    header = [re.sub(r"[\s_.]+", "", str(c).lower()) for c in rows[0]]
+    if "nik" in header:
+        column = header.index("nik")
+        rows = rows[1:]
+    elif rows[0] and not re.search(r"\d", str(rows[0][0])):
+        rows = rows[1:]  # a header of another name over the first column
+    return [
+        str(row[column]).strip() for row in rows if column < len(row) and str(row[column]).strip()
+    ]
