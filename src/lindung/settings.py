@@ -152,6 +152,10 @@ WHITENOISE_USE_FINDERS = True  # serve straight from the packages when collectst
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Whether relief rules that exclude state and regional budgets (PP 50/2025: APBN, APBD) also
+# exclude village budgets (APBDes): not confirmed by the insurer, so it is a setting.
+LINDUNG_RELIEF_EXCLUDES_APBDES = os.environ.get("LINDUNG_RELIEF_EXCLUDES_APBDES", "1") == "1"
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send the token header
