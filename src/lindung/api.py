@@ -15,6 +15,7 @@ from lindung import __version__
 from lindung.accounts.api_auth import BearerToken
 from lindung.people.api import router as workers_router
 from lindung.programs.api import enrollments_router, programs_router
+from lindung.targets.api import router as indicators_router
 
 api = NinjaAPI(
     title="Lindung API",
@@ -27,6 +28,7 @@ api = NinjaAPI(
 api.add_router("/workers", workers_router, tags=["pekerja"])
 api.add_router("/programs", programs_router, tags=["program"])
 api.add_router("/enrollments", enrollments_router, tags=["kepesertaan"])
+api.add_router("/indicators", indicators_router, tags=["indikator"])
 
 
 def _field_of(loc) -> str:

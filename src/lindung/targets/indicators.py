@@ -1,0 +1,585 @@
+"""Indicators of a region at a date, of its children, and as a monthly series.
+
+Everything here reads the summary (:mod:`lindung.targets.summary`) and the small tables of
+figures people entered; nothing scans the registry. These functions know nothing of
+users: :mod:`lindung.targets.selectors` checks the scope first.
+
+Definitions (also in ``docs/dashboards.md``):
+
+- *covered* = workers covered on the date through Lindung (sponsored + self-paid after
+  the sponsorship) + the latest count of participants outside the registry the insurer
+  reported on or before the date (:class:`~lindung.targets.models.ReportedCoverage`).
+- *coverage rate* = covered ÷ workforce, with the workforce figure of the latest year up
+  to the date's year, of the preferred definition; none when the region has no figure.
+- *sponsored in the year* = sponsorships whose effective date falls in the year, up to
+  the date.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from lindung.programs.lifecycle import HOLDING, State
+from lindung.programs.models import add_months
+from lindung.regions.codes import ancestors, level_of
+from lindung.regions.models import Region
+from lindung.targets import summary as s
+from lindung.targets.models import (
+    DEFINITION_PRIORITY,
+    Definition,
+    Metric,
+    ReportedCoverage,
+    Segment,
+    Tally,
+    Target,
+    WorkforceFigure,
+)
+
+COUNTRY = ""
+SEGMENTS = (Segment.INFORMAL.value, Segment.FORMAL.value)
+EXPIRING_DAYS = 30
+
+
+def rate_bp(part: int, whole: int | None) -> int | None:
+    """``part / whole`` in basis points (34.00% = 3400), rounded half up; integer math."""
+    if not whole:
+        return None
+    return (part * 20000 + whole) // (2 * whole)
+
+
+def percent(bp: int | None) -> float | None:
+    return None if bp is None else bp / 100
+
+
+# ---- the figures people entered ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Workforce:
+    count: int
+    year: int
+    definition: str
+    source: str
+    derived: bool = False  # the sum of the formal and informal figures
+
+    @property
+    def definition_label(self) -> str:
+        return str(Definition(self.definition).label)
+
+
+@dataclass(frozen=True)
+class Reported:
+    count: int
+    as_of: dt.date
+    source: str
+
+
+def _pick_workforce(figures: list[WorkforceFigure], year: int) -> dict:
+    """Per segment: the preferred figure of the latest year up to ``year``, and the other
+    definitions of that year (shown as alternatives, never mixed)."""
+    by_segment: dict[str, dict[int, dict[str, WorkforceFigure]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for figure in figures:
+        if figure.year <= year:
+            by_segment[figure.segment][figure.year][figure.definition] = figure
+    chosen: dict[str, tuple[Workforce | None, list[Workforce]]] = {}
+    for segment in (Segment.TOTAL, *SEGMENTS):
+        years = by_segment.get(segment)
+        if not years:
+            chosen[segment] = (None, [])
+            continue
+        latest = years[max(years)]
+        ranked = [
+            Workforce(f.count, f.year, f.definition, f.source)
+            for d in DEFINITION_PRIORITY
+            if (f := latest.get(d))
+        ]
+        chosen[segment] = (ranked[0], ranked[1:])
+    if chosen[Segment.TOTAL][0] is None:
+        formal, informal = chosen[Segment.FORMAL][0], chosen[Segment.INFORMAL][0]
+        if (
+            formal
+            and informal
+            and formal.year == informal.year
+            and formal.definition == informal.definition
+        ):
+            source = (
+                formal.source
+                if formal.source == informal.source
+                else (f"{informal.source}; {formal.source}")
+            )
+            total = Workforce(
+                formal.count + informal.count, formal.year, formal.definition, source, True
+            )
+            chosen[Segment.TOTAL] = (total, [])
+    return chosen
+
+
+def workforce_for(codes: list[str], year: int) -> dict[str, dict]:
+    figures = defaultdict(list)
+    for figure in WorkforceFigure.objects.filter(region_id__in=codes, year__lte=year):
+        figures[figure.region_id].append(figure)
+    return {code: _pick_workforce(figures.get(code, []), year) for code in codes}
+
+
+def reported_for(codes: list[str], day: dt.date) -> dict[str, dict[str, Reported]]:
+    latest: dict[str, dict[str, Reported]] = defaultdict(dict)
+    rows = ReportedCoverage.objects.filter(region_id__in=codes, as_of__lte=day).order_by("as_of")
+    for row in rows:
+        latest[row.region_id][row.segment] = Reported(row.count, row.as_of, row.source)
+    return latest
+
+
+# ---- segment figures -----------------------------------------------------------------------
+
+
+@dataclass
+class SegmentFigures:
+    segment: str
+    sponsored: int = 0
+    self_paid: int = 0
+    started: int = 0  # sponsorships started in the year, up to the date
+    reported: Reported | None = None
+    reported_parts: int = 0  # for the total: how many segments had a report
+    workforce: Workforce | None = None
+    alternatives: list[Workforce] = field(default_factory=list)
+
+    @property
+    def registry(self) -> int:
+        return self.sponsored + self.self_paid
+
+    @property
+    def reported_count(self) -> int:
+        return self.reported.count if self.reported else 0
+
+    @property
+    def covered(self) -> int:
+        return self.registry + self.reported_count
+
+    @property
+    def rate_bp(self) -> int | None:
+        return rate_bp(self.covered, self.workforce.count if self.workforce else None)
+
+    @property
+    def rate(self) -> float | None:
+        return percent(self.rate_bp)
+
+    def alternative_rates(self) -> list[tuple[Workforce, float]]:
+        return [(w, percent(rate_bp(self.covered, w.count))) for w in self.alternatives]
+
+    @property
+    def label(self) -> str:
+        return str(Segment(self.segment).label)
+
+
+@dataclass
+class TargetProgress:
+    target: Target
+    actual: int | None  # a count, or a rate in basis points
+    inherited_from: str = ""  # the region whose rate target applies here
+
+    @property
+    def is_rate(self) -> bool:
+        return self.target.metric == Metric.RATE
+
+    @property
+    def achievement(self) -> int | None:
+        """Percent of the target reached (the actual over the target), or ``None``."""
+        if self.actual is None or not self.target.value:
+            return None
+        return self.actual * 100 // self.target.value
+
+    @property
+    def status(self) -> str:
+        return status_of(self.achievement)
+
+    @property
+    def gap(self) -> int | None:
+        return None if self.actual is None else self.target.value - self.actual
+
+    @property
+    def metric_label(self) -> str:
+        return str(Metric(self.target.metric).label)
+
+    @property
+    def segment_label(self) -> str:
+        return str(Segment(self.target.segment).label)
+
+
+def status_of(achievement: int | None) -> str:
+    """green: target reached; amber: close (LINDUNG_TARGET_AMBER_FROM %, 80 by default);
+    red: further; none: no target, or no way to measure it (no workforce figure)."""
+    if achievement is None:
+        return "none"
+    if achievement >= getattr(settings, "LINDUNG_TARGET_GREEN_FROM", 100):
+        return "green"
+    if achievement >= getattr(settings, "LINDUNG_TARGET_AMBER_FROM", 80):
+        return "amber"
+    return "red"
+
+
+STATUS_LABELS = {
+    "green": _("tercapai"),
+    "amber": _("hampir"),
+    "red": _("jauh dari target"),
+    "none": _("tanpa target"),
+}
+METRIC_ORDER = {Metric.SPONSORED: 0, Metric.COVERED: 1, Metric.RATE: 2}
+
+
+def targets_for(codes: list[str], year: int) -> dict[str, list[TargetProgress]]:
+    """Own targets of each region; the nearest ancestor's rate target applies where a region
+    has no rate target of its own for that segment (a count cannot be inherited: it must be
+    split, see :mod:`lindung.targets.splitting`)."""
+    wanted = set(codes)
+    for code in codes:
+        if code:
+            wanted.update(ancestors(code))
+    rows = Target.objects.filter(region_id__in=wanted, year=year)
+    own: dict[str, list[Target]] = defaultdict(list)
+    for target in rows:
+        own[target.region_id].append(target)
+    found = {}
+    for code in codes:
+        items = [TargetProgress(t, None) for t in own.get(code, [])]
+        covered_segments = {p.target.segment for p in items if p.is_rate}
+        for ancestor in reversed(ancestors(code)[:-1] if code else []):
+            for target in own.get(ancestor, []):
+                if target.metric == Metric.RATE and target.segment not in covered_segments:
+                    items.append(TargetProgress(target, None, inherited_from=ancestor))
+                    covered_segments.add(target.segment)
+        items.sort(key=lambda p: (p.target.segment != Segment.TOTAL, METRIC_ORDER[p.target.metric]))
+        found[code] = items
+    return found
+
+
+def _measure(progress: TargetProgress, figures: dict[str, SegmentFigures]) -> None:
+    segment = figures[progress.target.segment]
+    if progress.target.metric == Metric.SPONSORED:
+        progress.actual = segment.started
+    elif progress.target.metric == Metric.COVERED:
+        progress.actual = segment.covered
+    else:
+        progress.actual = segment.rate_bp
+
+
+# ---- one region, or many side by side ------------------------------------------------------
+
+
+@dataclass
+class RegionFigures:
+    code: str
+    name: str
+    level: int
+    date: dt.date
+    segments: dict[str, SegmentFigures]  # total, informal, formal
+    targets: list[TargetProgress]
+
+    @property
+    def total(self) -> SegmentFigures:
+        return self.segments[Segment.TOTAL]
+
+    @property
+    def primary_target(self) -> TargetProgress | None:
+        """The target a region is ranked by: its first total target (counts first)."""
+        for progress in self.targets:
+            if progress.target.segment == Segment.TOTAL:
+                return progress
+        return self.targets[0] if self.targets else None
+
+    @property
+    def status(self) -> str:
+        return self.primary_target.status if self.primary_target else "none"
+
+
+def _year_start(day: dt.date) -> dt.date:
+    return dt.date(day.year, 1, 1)
+
+
+def _coverage_rows(queryset, day: dt.date):
+    """(region, measure, dim, item) → count at ``day`` for the coverage measures."""
+    counts: dict[tuple, int] = defaultdict(int)
+    rows = (
+        queryset.filter(measure__in=[s.SPONSORED, s.SELF_PAID], dim__in=["", "seg"], day__lte=day)
+        .values_list("region_code", "measure", "dim", "item")
+        .annotate(n=Sum("delta"))
+    )
+    for code, measure, dim, item, n in rows:
+        counts[(code, measure, dim, item)] += n
+    starts = (
+        queryset.filter(
+            measure=s.STARTED, dim__in=["", "seg"], day__gte=_year_start(day), day__lte=day
+        )
+        .values_list("region_code", "measure", "dim", "item")
+        .annotate(n=Sum("delta"))
+    )
+    for code, measure, dim, item, n in starts:
+        counts[(code, measure, dim, item)] += n
+    return counts
+
+
+def region_names(codes: list[str]) -> dict[str, Region]:
+    return {r.code: r for r in Region.objects.filter(code__in=[c for c in codes if c])}
+
+
+def region_name(code: str) -> str:
+    if not code:
+        return str(_("Indonesia"))
+    region = Region.objects.filter(code=code).first()
+    return region.display_name if region else code
+
+
+def figures_for(codes: list[str], day: dt.date, counts: dict | None = None) -> list[RegionFigures]:
+    """Headline figures of several regions at ``day`` (for tables of children)."""
+    if counts is None:
+        counts = _coverage_rows(Tally.objects.filter(region_code__in=codes), day)
+    names = region_names(codes)
+    workforce = workforce_for([c for c in codes if c], day.year)
+    reported = reported_for([c for c in codes if c], day)
+    targets = targets_for(codes, day.year)
+    result = []
+    for code in codes:
+        segments = {}
+        for segment in SEGMENTS:
+            wf, alternatives = workforce.get(code, {}).get(segment, (None, []))
+            segments[segment] = SegmentFigures(
+                segment,
+                sponsored=counts.get((code, s.SPONSORED, "seg", segment), 0),
+                self_paid=counts.get((code, s.SELF_PAID, "seg", segment), 0),
+                started=counts.get((code, s.STARTED, "seg", segment), 0),
+                reported=reported.get(code, {}).get(segment),
+                workforce=wf,
+                alternatives=alternatives,
+            )
+        wf, alternatives = workforce.get(code, {}).get(Segment.TOTAL, (None, []))
+        parts = [segments[g].reported for g in SEGMENTS if segments[g].reported]
+        total_reported = None
+        if parts:
+            total_reported = Reported(
+                sum(p.count for p in parts),
+                max(p.as_of for p in parts),
+                "; ".join(dict.fromkeys(p.source for p in parts)),
+            )
+        segments[Segment.TOTAL] = SegmentFigures(
+            Segment.TOTAL,
+            sponsored=counts.get((code, s.SPONSORED, "", ""), 0),
+            self_paid=counts.get((code, s.SELF_PAID, "", ""), 0),
+            started=counts.get((code, s.STARTED, "", ""), 0),
+            reported=total_reported,
+            reported_parts=len(parts),
+            workforce=wf,
+            alternatives=alternatives,
+        )
+        progress = targets.get(code, [])
+        for item in progress:
+            _measure(item, segments)
+        region = names.get(code)
+        result.append(
+            RegionFigures(
+                code=code,
+                name=region.display_name if region else str(_("Indonesia")),
+                level=region.level if region else 0,
+                date=day,
+                segments=segments,
+                targets=progress,
+            )
+        )
+    return result
+
+
+def children_figures(code: str, day: dt.date, *, depth: int = 1) -> list[RegionFigures]:
+    """The regions ``depth`` levels below ``code`` (1: children, 2: grandchildren), with
+    their figures, in code order. Regions without any data are included (zeros)."""
+    level = level_of(code) if code else 0
+    wanted_level = level + depth
+    if wanted_level > 4:
+        return []
+    regions = Region.objects.filter(level=wanted_level)
+    if code:
+        regions = regions.filter(code__startswith=f"{code}.")
+    codes = list(regions.order_by("code").values_list("code", flat=True))
+    parents = sorted({c.rpartition(".")[0] for c in codes}) if wanted_level > 1 else [""]
+    counts = _coverage_rows(Tally.objects.filter(parent_code__in=parents), day)
+    return figures_for(codes, day, counts)
+
+
+# ---- breakdowns of one region --------------------------------------------------------------
+
+
+@dataclass
+class Breakdowns:
+    by_category: dict[str, int]
+    by_occupation: dict[str, int]
+    by_sex: dict[str, int]
+    by_funder: dict[str, int]  # sponsored
+    by_state: dict[str, int]
+    expiring: int
+    retention: dict[int, tuple[int, int]]  # k months → (ended, still covered)
+    quota_places: int
+    quota_used: int
+
+    @property
+    def quota_fill_bp(self) -> int | None:
+        return rate_bp(self.quota_used, self.quota_places)
+
+
+def breakdowns(code: str, day: dt.date) -> Breakdowns:
+    rows = (
+        Tally.objects.filter(region_code=code, day__lte=day)
+        .exclude(measure=s.EXPIRING)
+        .values_list("measure", "dim", "item")
+        .annotate(n=Sum("delta"))
+    )
+    by = defaultdict(lambda: defaultdict(int))
+    retention = {k: [0, 0] for k in s.RETENTION_MONTHS}
+    states: dict[str, int] = defaultdict(int)
+    held = places = 0
+    year = str(day.year)
+    for measure, dim, item, n in rows:
+        if measure in (s.SPONSORED, s.SELF_PAID) and dim in ("cat", "occ", "sex"):
+            by[dim][item] += n
+        elif measure == s.SPONSORED and dim == "fund":
+            by["fund"][item] += n
+        elif measure == s.STATE:
+            states[item] += n
+            if dim == year and item in HOLDING:
+                held += n
+        elif measure == s.PLACES and dim == year:
+            places += n
+        elif measure == s.RETAINED:
+            retention[int(dim)][0 if item == "n" else 1] += n
+    expiring = (
+        Tally.objects.filter(
+            region_code=code,
+            measure=s.EXPIRING,
+            day__gte=day,
+            day__lte=day + dt.timedelta(days=EXPIRING_DAYS),
+            item__lte=day.isoformat(),
+        ).aggregate(n=Sum("delta"))["n"]
+        or 0
+    )
+
+    def clean(values: dict) -> dict:
+        return {k: v for k, v in sorted(values.items(), key=lambda kv: -kv[1]) if v}
+
+    return Breakdowns(
+        by_category=clean(by["cat"]),
+        by_occupation=clean(by["occ"]),
+        by_sex=clean(by["sex"]),
+        by_funder=clean(by["fund"]),
+        by_state={st.value: states.get(st.value, 0) for st in State if states.get(st.value)},
+        expiring=expiring,
+        retention={k: (v[0], v[1]) for k, v in retention.items()},
+        quota_places=places,
+        quota_used=held,
+    )
+
+
+# ---- monthly series ------------------------------------------------------------------------
+
+
+@dataclass
+class MonthPoint:
+    month: dt.date  # first day of the month
+    day: dt.date  # the day the values are read (month end, or the last day asked)
+    sponsored: int
+    self_paid: int
+    started_in_year: int
+    reported: int
+    workforce: Workforce | None
+    by_segment: dict[str, int]  # registry + reported, per segment
+
+    @property
+    def registry(self) -> int:
+        return self.sponsored + self.self_paid
+
+    @property
+    def covered(self) -> int:
+        return self.registry + self.reported
+
+    @property
+    def rate_bp(self) -> int | None:
+        return rate_bp(self.covered, self.workforce.count if self.workforce else None)
+
+    @property
+    def rate(self) -> float | None:
+        return percent(self.rate_bp)
+
+
+def month_span(first: dt.date, last: dt.date) -> list[dt.date]:
+    months, month = [], first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def series(
+    code: str, first: dt.date, last: dt.date, until: dt.date | None = None
+) -> list[MonthPoint]:
+    """One point per month from ``first`` to ``last`` (months), read at each month's end
+    (or at ``until`` for the month containing it)."""
+    months = month_span(first, last)
+    if not months:
+        return []
+    ends = [min(add_months(m, 1) - dt.timedelta(days=1), until or dt.date.max) for m in months]
+    rows = (
+        Tally.objects.filter(
+            region_code=code,
+            measure__in=[s.SPONSORED, s.SELF_PAID, s.STARTED],
+            dim__in=["", "seg"],
+            day__lte=ends[-1],
+        )
+        .values_list("day", "measure", "dim", "item")
+        .annotate(n=Sum("delta"))
+        .order_by("day")
+    )
+    events = list(rows)
+    points = []
+    reported_rows = (
+        list(ReportedCoverage.objects.filter(region_id=code, as_of__lte=ends[-1]).order_by("as_of"))
+        if code
+        else []
+    )
+    figures = list(WorkforceFigure.objects.filter(region_id=code)) if code else []
+    totals: dict[tuple, int] = defaultdict(int)
+    started_by_year: dict[int, int] = defaultdict(int)
+    position = 0
+    for month, end in zip(months, ends, strict=True):
+        while position < len(events) and events[position][0] <= end:
+            day, measure, dim, item, n = events[position]
+            if measure == s.STARTED:
+                if dim == "":
+                    started_by_year[day.year] += n
+            else:
+                totals[(measure, dim, item)] += n
+            position += 1
+        started = started_by_year[end.year]
+        latest: dict[str, ReportedCoverage] = {}
+        for row in reported_rows:
+            if row.as_of <= end:
+                latest[row.segment] = row
+        by_segment = {
+            g: totals[(s.SPONSORED, "seg", g)]
+            + totals[(s.SELF_PAID, "seg", g)]
+            + (latest[g].count if g in latest else 0)
+            for g in SEGMENTS
+        }
+        points.append(
+            MonthPoint(
+                month=month,
+                day=end,
+                sponsored=totals[(s.SPONSORED, "", "")],
+                self_paid=totals[(s.SELF_PAID, "", "")],
+                started_in_year=started,
+                reported=sum(r.count for r in latest.values()),
+                workforce=_pick_workforce(figures, end.year)[Segment.TOTAL][0],
+                by_segment=by_segment,
+            )
+        )
+    return points

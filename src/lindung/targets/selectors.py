@@ -1,0 +1,144 @@
+"""Reads for the dashboards, the exports and the API, always within the user's region.
+
+A region outside the user's scope does not exist for them (404), as everywhere else
+(``accounts.scope``). Every read first brings the summary up to date
+(:func:`lindung.targets.summary.ensure_fresh`): one indexed probe when nothing changed.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from lindung.accounts.scope import in_scope, scope_code
+from lindung.programs.models import add_months
+from lindung.regions.codes import ancestors, level_of
+from lindung.regions.models import Region
+from lindung.targets import indicators, splitting, summary
+from lindung.targets.budget import BudgetSummary, budget_summary
+from lindung.targets.models import ReportedCoverage, Target, WorkforceFigure
+
+SERIES_MONTHS = 12
+
+
+def default_region(user) -> str:
+    scope = scope_code(user)
+    if scope == "-":
+        raise Http404
+    return scope or indicators.COUNTRY
+
+
+def check_region(user, code: str) -> Region | None:
+    """The region to show (``None`` for the whole country), or 404 when the user may not."""
+    code = (code or "").strip()
+    if not code:
+        if scope_code(user) is not None:
+            raise Http404
+        return None
+    if code.count(".") > 3 or not in_scope(user, code):
+        raise Http404
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise Http404
+    return region
+
+
+def breadcrumbs(user, code: str) -> list[tuple[str, str]]:
+    """(code, name) from the broadest region the user may see down to ``code``."""
+    items = []
+    if scope_code(user) is None:
+        items.append((indicators.COUNTRY, "Indonesia"))
+    if code:
+        names = indicators.region_names(ancestors(code))
+        for ancestor in ancestors(code):
+            if in_scope(user, ancestor) and ancestor in names:
+                items.append((ancestor, names[ancestor].display_name))
+    return items
+
+
+@dataclass
+class Dashboard:
+    region: Region | None
+    code: str
+    date: dt.date
+    figures: indicators.RegionFigures
+    breakdowns: indicators.Breakdowns
+    series: list[indicators.MonthPoint]
+    children: list[indicators.RegionFigures]
+    villages: list[indicators.RegionFigures]
+    budget: BudgetSummary
+    warnings: list[splitting.SplitWarning] = field(default_factory=list)
+
+    @property
+    def level(self) -> int:
+        return level_of(self.code) if self.code else 0
+
+    @property
+    def children_level(self) -> int:
+        return self.level + 1
+
+    @property
+    def ranked_villages(self) -> list[indicators.RegionFigures]:
+        """Villages furthest from their target first; those without a target last."""
+
+        def key(item: indicators.RegionFigures):
+            progress = item.primary_target
+            achievement = progress.achievement if progress else None
+            return (achievement is None, achievement if achievement is not None else 0, item.code)
+
+        return sorted(self.villages, key=key)
+
+
+def dashboard(user, code: str, day: dt.date, *, months: int = SERIES_MONTHS) -> Dashboard:
+    region = check_region(user, code)
+    summary.ensure_fresh()
+    code = region.code if region else indicators.COUNTRY
+    figures = indicators.figures_for([code], day)[0]
+    first = add_months(day.replace(day=1), 1 - months)
+    level = level_of(code) if code else 0
+    children = indicators.children_figures(code, day) if level < 4 else []
+    # A regency's page lists its villages too (ranked by distance to their target); a
+    # district's children are villages already.
+    villages = indicators.children_figures(code, day, depth=2) if level == 2 else []
+    return Dashboard(
+        region=region,
+        code=code,
+        date=day,
+        figures=figures,
+        breakdowns=indicators.breakdowns(code, day),
+        series=indicators.series(code, first, day, until=day),
+        children=children,
+        villages=villages if level == 2 else (children if level == 3 else []),
+        budget=budget_summary(code, day),
+        warnings=splitting.warnings_for(code, day.year) if code else [],
+    )
+
+
+def region_indicators(user, code: str, day: dt.date):
+    """The API's view of one region: figures and breakdowns, no children."""
+    region = check_region(user, code)
+    summary.ensure_fresh()
+    code = region.code if region else indicators.COUNTRY
+    return indicators.figures_for([code], day)[0], indicators.breakdowns(code, day)
+
+
+def region_series(user, code: str, first: dt.date, last: dt.date, until: dt.date):
+    region = check_region(user, code)
+    summary.ensure_fresh()
+    code = region.code if region else indicators.COUNTRY
+    return indicators.series(code, first, last, until=until)
+
+
+# ---- the figures people entered, for the management pages ----------------------------------
+
+
+def figures_of(user, code: str):
+    """Workforce figures, targets and reported counts of a region and of its children."""
+    region = check_region(user, code)
+    codes = [code, *Region.objects.filter(parent_id=code).values_list("code", flat=True)]
+    return (
+        region,
+        WorkforceFigure.objects.filter(region_id__in=codes).select_related("region"),
+        Target.objects.filter(region_id__in=codes).select_related("region", "parent"),
+        ReportedCoverage.objects.filter(region_id__in=codes).select_related("region"),
+    )

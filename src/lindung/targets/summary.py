@@ -1,0 +1,349 @@
+"""The coverage summary: dated deltas per region, kept current village by village.
+
+What is counted (``Tally.measure``), for the enrollments of a village:
+
+- ``sp`` sponsored coverage: +1 on the effective date, -1 the day after the last sponsored
+  day (``coverage_end``), for every enrollment that reached ``active``. Broken down by
+  segment, category, sex, occupation and funder (``dim`` seg/cat/sex/occ/fund).
+- ``self`` self-paid coverage after the sponsorship: from the day after ``coverage_end``
+  for an enrollment that went to ``continued``, until the day it left ``continued``
+  (lapsed or renewed), open while it stays there. Same breakdowns but the funder.
+- ``start`` sponsorships started (+1 on the effective date): "sponsored in the year"
+  is the sum over the year's days. By segment and funder.
+- ``exp`` sponsorship ends: +1 on ``coverage_end`` with ``item`` = the effective date, so
+  "expiring within 30 days of D" counts the ends in [D, D+30] of spells started by D.
+- ``ret`` retention: for every sponsored spell and k in 1, 3, 6, on the last day of the
+  k-th month after the sponsored months: ``item`` ``n`` +1, and ``kept`` +1 when the person
+  is covered that day by any of their spells (self-paid, or sponsored again).
+- ``state`` enrollments by state, from the transitions: +1 to the new state and -1 to
+  the old one on the day of the move; ``dim`` is the program's year (quota fill is the
+  sum of the states that hold a place, for the programs of one year).
+- ``places`` quota places of the programs of a year, on 1 January of that year.
+
+A count at date D is the sum of ``delta`` over ``day <= D``. Days are local (WITA) dates.
+
+Keeping it current: database triggers (:mod:`lindung.targets.triggers`) note the villages
+every write touches. :func:`refresh` takes those villages, recomputes their rows from the
+registry in one set-based query, and applies the difference to the village's rows and to
+every region above it (district, regency, province, country) with upserts, so the cost
+of a refresh follows the villages touched, not the size of the registry. Readers call
+:func:`ensure_fresh` first, which costs one indexed probe when nothing is pending.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from lindung.targets.models import DirtyVillage, Tally
+
+SPONSORED, SELF_PAID, STARTED, EXPIRING, RETAINED, STATE, PLACES = (
+    "sp",
+    "self",
+    "start",
+    "exp",
+    "ret",
+    "state",
+    "places",
+)
+COVERAGE_DIMS = ("", "seg", "cat", "sex", "occ", "fund")
+RETENTION_MONTHS = (1, 3, 6)
+# States an enrollment reaches only through ``active``: it had sponsored coverage.
+POST_ACTIVE = ("active", "ended", "continued", "renewed", "lapsed")
+
+TALLY = Tally._meta.db_table
+LOCK_KEY = 7_305_611_206  # any constant: the advisory lock of summary writers
+LEVELS = [
+    # level, region code of the row, its parent's code (from a village code)
+    (4, "region_code", "substr(region_code, 1, 8)"),
+    (3, "substr(region_code, 1, 8)", "substr(region_code, 1, 5)"),
+    (2, "substr(region_code, 1, 5)", "substr(region_code, 1, 2)"),
+    (1, "substr(region_code, 1, 2)", "''"),
+    (0, "''", "'-'"),
+]
+COLUMNS = "region_code, measure, dim, item, day, delta"
+
+
+class _Dialect:
+    """The few expressions PostgreSQL and SQLite write differently."""
+
+    def __init__(self, vendor: str):
+        self.pg = vendor == "postgresql"
+        zone = ZoneInfo(settings.TIME_ZONE)
+        self.tz = settings.TIME_ZONE
+        offset = dt.datetime.now(zone).utcoffset() or dt.timedelta()
+        self.offset_minutes = int(offset.total_seconds() // 60)
+
+    def local_day(self, column: str) -> str:
+        if self.pg:
+            return f"CAST(({column} AT TIME ZONE '{self.tz}') AS date)"
+        return f"date({column}, '{self.offset_minutes:+d} minutes')"
+
+    def next_day(self, column: str) -> str:
+        return f"({column} + 1)" if self.pg else f"date({column}, '+1 day')"
+
+    def month_end_after(self, column: str, months: int) -> str:
+        """The last day of the ``months``-th month after the month of ``column``."""
+        if self.pg:
+            return (
+                f"CAST(date_trunc('month', {column}) + interval '{months + 1} months' "
+                f"- interval '1 day' AS date)"
+            )
+        return f"date({column}, 'start of month', '+{months + 1} months', '-1 day')"
+
+    def iso(self, column: str) -> str:
+        return f"to_char({column}, 'YYYY-MM-DD')" if self.pg else column
+
+    def year_start(self, column: str) -> str:
+        text = f"(CAST({column} AS TEXT) || '-01-01')"
+        return f"CAST({text} AS date)" if self.pg else text
+
+    @property
+    def date_type(self) -> str:
+        return "date" if self.pg else "text"
+
+
+def derive_sql(d: _Dialect, into: str = "tmp_new") -> str:
+    """Recompute the village-level rows of the villages listed in ``tmp_villages``."""
+    post_active = ", ".join(f"'{s}'" for s in POST_ACTIVE)
+    at_day = d.local_day("t.at")
+    after_end = d.next_day("cend")
+    dims = ", ".join(f"('{dim}')" for dim in COVERAGE_DIMS)
+    ends = " UNION ALL ".join(
+        f"SELECT v, id, person_id, '{k}' AS k, {d.month_end_after('cend', k)} AS obs "
+        f"FROM spell WHERE mine = 1 AND kind = 'sp'"
+        for k in RETENTION_MONTHS
+    )
+    return f"""
+WITH
+people_ AS (
+  SELECT DISTINCT person_id FROM programs_enrollment
+  WHERE village_id IN (SELECT code FROM tmp_villages)
+),
+enr AS (
+  SELECT e.id, e.person_id, e.village_id AS v,
+         CASE WHEN e.village_id IN (SELECT code FROM tmp_villages) THEN 1 ELSE 0 END AS mine,
+         e.state, e.effective_date AS eff, e.coverage_end AS cend,
+         CASE WHEN p.segment = 'PU' THEN 'formal' ELSE 'informal' END AS seg,
+         p.category AS cat, p.sex AS sex,
+         COALESCE(CAST(p.occupation_id AS TEXT), '') AS occ,
+         g.funder AS fund, CAST(g.year AS TEXT) AS yr
+  FROM programs_enrollment e
+  JOIN people_person p ON p.id = e.person_id
+  JOIN programs_program g ON g.id = e.program_id
+  WHERE e.person_id IN (SELECT person_id FROM people_)
+),
+moves AS (
+  SELECT t.enrollment_id AS eid,
+         MAX(CASE WHEN t.to_state = 'continued' THEN 1 ELSE 0 END) AS cont,
+         MIN(CASE WHEN t.from_state = 'continued' THEN {at_day} END) AS cont_left
+  FROM programs_transition t
+  WHERE t.enrollment_id IN (SELECT id FROM enr)
+  GROUP BY t.enrollment_id
+),
+spell AS (
+  SELECT id, person_id, v, mine, seg, cat, sex, occ, fund, 'sp' AS kind, eff, cend,
+         eff AS s, {after_end} AS x
+  FROM enr
+  WHERE state IN ({post_active}) AND eff IS NOT NULL AND cend IS NOT NULL AND cend >= eff
+  UNION ALL
+  SELECT enr.id, person_id, v, mine, seg, cat, sex, occ, fund, 'self' AS kind, eff, cend,
+         {after_end} AS s, m.cont_left AS x
+  FROM enr JOIN moves m ON m.eid = enr.id
+  WHERE m.cont = 1 AND eff IS NOT NULL AND cend IS NOT NULL AND cend >= eff
+    AND (m.cont_left IS NULL OR m.cont_left > {after_end})
+),
+ev AS (
+  SELECT v, kind AS measure, seg, cat, sex, occ, fund, s AS day, 1 AS delta
+  FROM spell WHERE mine = 1
+  UNION ALL
+  SELECT v, kind, seg, cat, sex, occ, fund, x, -1 FROM spell WHERE mine = 1 AND x IS NOT NULL
+  UNION ALL
+  SELECT v, '{STARTED}', seg, cat, sex, occ, fund, s, 1 FROM spell WHERE mine = 1 AND kind = 'sp'
+),
+dims(dim) AS (VALUES {dims}),
+ends AS ({ends}),
+ret AS (
+  SELECT en.v, en.k, en.obs,
+         MAX(CASE WHEN s2.s <= en.obs AND (s2.x IS NULL OR s2.x > en.obs) THEN 1 ELSE 0 END)
+           AS kept
+  FROM ends en JOIN spell s2 ON s2.person_id = en.person_id
+  GROUP BY en.v, en.id, en.k, en.obs
+),
+flat AS (
+  SELECT v, measure, dims.dim AS dim,
+         CASE dims.dim WHEN 'seg' THEN seg WHEN 'cat' THEN cat WHEN 'sex' THEN sex
+                       WHEN 'occ' THEN occ WHEN 'fund' THEN fund ELSE '' END AS item,
+         day, delta
+  FROM ev CROSS JOIN dims
+  WHERE NOT (measure = '{SELF_PAID}' AND dims.dim = 'fund')
+    AND NOT (measure = '{STARTED}' AND dims.dim IN ('cat', 'sex', 'occ'))
+  UNION ALL
+  SELECT v, '{EXPIRING}', '', {d.iso("eff")}, cend, 1 FROM spell WHERE mine = 1 AND kind = 'sp'
+  UNION ALL
+  SELECT v, '{RETAINED}', k, 'n', obs, 1 FROM ret
+  UNION ALL
+  SELECT v, '{RETAINED}', k, 'kept', obs, 1 FROM ret WHERE kept = 1
+  UNION ALL
+  SELECT enr.v, '{STATE}', enr.yr, t.to_state, {at_day}, 1
+  FROM programs_transition t JOIN enr ON enr.id = t.enrollment_id WHERE enr.mine = 1
+  UNION ALL
+  SELECT enr.v, '{STATE}', enr.yr, t.from_state, {at_day}, -1
+  FROM programs_transition t JOIN enr ON enr.id = t.enrollment_id
+  WHERE enr.mine = 1 AND t.from_state <> ''
+  UNION ALL
+  SELECT q.village_id, '{PLACES}', CAST(g.year AS TEXT), '', {d.year_start("g.year")}, q.quota
+  FROM programs_villagequota q JOIN programs_program g ON g.id = q.program_id
+  WHERE q.village_id IN (SELECT code FROM tmp_villages)
+)
+INSERT INTO {into} ({COLUMNS})
+SELECT v, measure, dim, item, day, SUM(delta) FROM flat
+WHERE 1 = 1
+GROUP BY v, measure, dim, item, day
+HAVING SUM(delta) <> 0
+"""
+
+
+def _temp_table(cursor, d: _Dialect, name: str, columns: str) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
+
+
+def _rows_table(cursor, d: _Dialect, name: str) -> None:
+    _temp_table(
+        cursor,
+        d,
+        name,
+        f"region_code varchar(13), measure varchar(6), dim varchar(6), item varchar(24), "
+        f"day {d.date_type}, delta bigint",
+    )
+
+
+def _load_villages(cursor, d: _Dialect, codes: set[str] | None) -> None:
+    _temp_table(cursor, d, "tmp_villages", "code varchar(13) PRIMARY KEY")
+    if codes is None:
+        cursor.execute(
+            "INSERT INTO tmp_villages (code) SELECT village_id FROM programs_enrollment "
+            "UNION SELECT village_id FROM programs_villagequota"
+        )
+    else:
+        cursor.executemany(
+            "INSERT INTO tmp_villages (code) VALUES (%s)", [(code,) for code in sorted(codes)]
+        )
+
+
+def _apply(cursor, d: _Dialect, codes: set[str] | None) -> None:
+    """Recompute the villages ``codes`` (``None``: all) and move every level by the change."""
+    _load_villages(cursor, d, codes)
+    _rows_table(cursor, d, "tmp_new")
+    cursor.execute(derive_sql(d))
+    _rows_table(cursor, d, "tmp_diff")
+    cursor.execute(
+        f"INSERT INTO tmp_diff ({COLUMNS}) "
+        f"SELECT region_code, measure, dim, item, day, SUM(delta) FROM ("
+        f"  SELECT {COLUMNS} FROM tmp_new"
+        f"  UNION ALL"
+        f"  SELECT region_code, measure, dim, item, day, -delta FROM {TALLY}"
+        f"  WHERE level = 4 AND region_code IN (SELECT code FROM tmp_villages)"
+        f") u WHERE 1 = 1 GROUP BY region_code, measure, dim, item, day HAVING SUM(delta) <> 0"
+    )
+    for level, code, parent in LEVELS:
+        # PostgreSQL refuses a constant in GROUP BY (the country's code, its parent's).
+        keys = ", ".join(e for e in (code, parent) if not e.startswith("'"))
+        keys = f"{keys}, " if keys else ""
+        cursor.execute(
+            f"INSERT INTO {TALLY} "
+            f"(region_code, level, parent_code, measure, dim, item, day, delta) "
+            f"SELECT {code}, {level}, {parent}, measure, dim, item, day, SUM(delta) "
+            f"FROM tmp_diff WHERE 1 = 1 GROUP BY {keys}measure, dim, item, day "
+            f"ON CONFLICT (region_code, measure, dim, item, day) "
+            f"DO UPDATE SET delta = {TALLY}.delta + excluded.delta"
+        )
+    cursor.execute(f"DELETE FROM {TALLY} WHERE delta = 0")
+    for name in ("tmp_diff", "tmp_new", "tmp_villages"):
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _lock(cursor, d: _Dialect) -> None:
+    """One summary writer at a time (a difference applied twice would count twice).
+    SQLite's write transactions are serial already."""
+    if d.pg:
+        cursor.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
+
+
+def pending() -> bool:
+    return DirtyVillage.objects.exists()
+
+
+def refresh() -> int:
+    """Bring the summary up to date for the villages marked since the last refresh.
+
+    The marks are taken (deleted) first, in the same transaction as the recomputation:
+    every change whose mark is taken committed before, so the recomputation sees it; a
+    change committing later leaves its own mark for the next refresh.
+    """
+    if not pending():
+        return 0
+    d = _Dialect(connection.vendor)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor, d)
+        cursor.execute(f"DELETE FROM {DirtyVillage._meta.db_table} RETURNING village_code")
+        codes = {row[0] for row in cursor.fetchall()}
+        if codes:
+            _apply(cursor, d, codes)
+    return len(codes)
+
+
+def ensure_fresh() -> None:
+    """Called before every dashboard read: nothing to do unless a write marked villages."""
+    refresh()
+
+
+def rebuild() -> int:
+    """Recompute the whole summary from the registry (after a bulk load, or to repair)."""
+    d = _Dialect(connection.vendor)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor, d)
+        cursor.execute(f"DELETE FROM {DirtyVillage._meta.db_table}")
+        cursor.execute(f"DELETE FROM {TALLY}")
+        _apply(cursor, d, None)
+        cursor.execute(f"SELECT COUNT(*) FROM {TALLY}")
+        return cursor.fetchone()[0]
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    region_code: str
+    measure: str
+    dim: str
+    item: str
+    day: dt.date | str
+    stored_minus_expected: int
+
+
+def verify(limit: int = 20) -> list[Mismatch]:
+    """Compare the stored summary with a full recomputation; changes nothing.
+
+    An empty list means the summary is exactly what :func:`rebuild` would write.
+    """
+    d = _Dialect(connection.vendor)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _load_villages(cursor, d, None)
+        _rows_table(cursor, d, "tmp_new")
+        cursor.execute(derive_sql(d))
+        expected = " UNION ALL ".join(
+            f"SELECT {code} AS region_code, measure, dim, item, day, -delta AS delta FROM tmp_new"
+            for _level, code, _parent in LEVELS
+        )
+        cursor.execute(
+            f"SELECT region_code, measure, dim, item, day, SUM(delta) FROM ("
+            f"  SELECT {COLUMNS} FROM {TALLY} UNION ALL {expected}"
+            f") u WHERE 1 = 1 GROUP BY region_code, measure, dim, item, day "
+            f"HAVING SUM(delta) <> 0 ORDER BY 1, 2, 3, 4, 5 LIMIT {int(limit)}"
+        )
+        found = [Mismatch(*row) for row in cursor.fetchall()]
+        for name in ("tmp_new", "tmp_villages"):
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    return found

@@ -1,0 +1,272 @@
+"""Database triggers that note which villages' summary rows a write made stale.
+
+Every change that moves a coverage figure touches one of five tables: enrollments (a
+proposal, any state change, an activation with its dates), their transitions, the people
+(a category, sex, occupation or segment corrected, by hand or by an import), the programs
+(funder or year changed) and the village quotas. A trigger on each writes the codes of the
+villages concerned into ``targets_dirtyvillage`` in the same transaction as the change, so
+no write path can forget to, none of them needs to know about the summary, and a change
+that rolls back leaves no mark. ``summary.refresh`` then recomputes those villages only.
+
+A person's enrollments in other villages are marked too: whether a worker is still
+covered after their sponsorship (retention) depends on all their enrollments.
+
+PostgreSQL gets statement-level triggers with transition tables (one ``INSERT … SELECT``
+per statement, whatever the number of rows); SQLite row-level ones.
+"""
+
+DIRTY = "targets_dirtyvillage"
+ENROLLMENT = "programs_enrollment"
+TRANSITION = "programs_transition"
+PERSON = "people_person"
+PROGRAM = "programs_program"
+QUOTA = "programs_villagequota"
+
+PERSON_FIELDS = ("segment", "category", "sex", "occupation_id")
+PROGRAM_FIELDS = ("funder", "year")
+
+
+def _same_person_villages(person_ids: str) -> str:
+    return (
+        f"SELECT DISTINCT e2.village_id FROM {ENROLLMENT} e2 WHERE e2.person_id IN ({person_ids})"
+    )
+
+
+# ---- PostgreSQL ---------------------------------------------------------------------------
+
+
+def _pg_function(name: str, body: str) -> str:
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+        f"BEGIN\n{body}\nRETURN NULL;\nEND $$;"
+    )
+
+
+def _pg_trigger(name: str, event: str, table: str, tables: str) -> str:
+    return (
+        f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {tables} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
+    )
+
+
+def _pg_changed(fields: tuple[str, ...]) -> str:
+    return " OR ".join(f"n.{f} IS DISTINCT FROM o.{f}" for f in fields)
+
+
+PG_TRIGGERS = [
+    # name, event, table, transition tables, body
+    (
+        "targets_enrollment_ins",
+        "INSERT",
+        ENROLLMENT,
+        "NEW TABLE AS new_rows",
+        f"INSERT INTO {DIRTY} (village_code) "
+        + _same_person_villages("SELECT person_id FROM new_rows")
+        + ";",
+    ),
+    (
+        "targets_enrollment_upd",
+        "UPDATE",
+        ENROLLMENT,
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        f"INSERT INTO {DIRTY} (village_code) "
+        + _same_person_villages(
+            "SELECT person_id FROM new_rows UNION SELECT person_id FROM old_rows"
+        )
+        + " UNION SELECT village_id FROM old_rows;",
+    ),
+    (
+        "targets_enrollment_del",
+        "DELETE",
+        ENROLLMENT,
+        "OLD TABLE AS old_rows",
+        f"INSERT INTO {DIRTY} (village_code) "
+        + _same_person_villages("SELECT person_id FROM old_rows")
+        + " UNION SELECT village_id FROM old_rows;",
+    ),
+    *[
+        (
+            f"targets_transition_{suffix}",
+            event,
+            TRANSITION,
+            f"{'NEW' if suffix != 'del' else 'OLD'} TABLE AS rows_",
+            f"INSERT INTO {DIRTY} (village_code) "
+            + _same_person_villages(
+                f"SELECT e.person_id FROM {ENROLLMENT} e "
+                "WHERE e.id IN (SELECT enrollment_id FROM rows_)"
+            )
+            + ";",
+        )
+        for suffix, event in (("ins", "INSERT"), ("upd", "UPDATE"), ("del", "DELETE"))
+    ],
+    (
+        "targets_person_upd",
+        "UPDATE",
+        PERSON,
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        f"INSERT INTO {DIRTY} (village_code) "
+        + _same_person_villages(
+            "SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+            f"WHERE {_pg_changed(PERSON_FIELDS)}"
+        )
+        + ";",
+    ),
+    (
+        "targets_program_upd",
+        "UPDATE",
+        PROGRAM,
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        f"INSERT INTO {DIRTY} (village_code) "
+        f"SELECT DISTINCT e.village_id FROM {ENROLLMENT} e WHERE e.program_id IN ("
+        f"SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+        f"WHERE {_pg_changed(PROGRAM_FIELDS)}) "
+        f"UNION SELECT q.village_id FROM {QUOTA} q WHERE q.program_id IN ("
+        f"SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+        f"WHERE {_pg_changed(PROGRAM_FIELDS)});",
+    ),
+    (
+        "targets_quota_ins",
+        "INSERT",
+        QUOTA,
+        "NEW TABLE AS new_rows",
+        f"INSERT INTO {DIRTY} (village_code) SELECT DISTINCT village_id FROM new_rows;",
+    ),
+    (
+        "targets_quota_upd",
+        "UPDATE",
+        QUOTA,
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        # Only a changed quota: ``used`` moves with every proposal, which the enrollment
+        # trigger already notes.
+        f"INSERT INTO {DIRTY} (village_code) SELECT DISTINCT n.village_id FROM new_rows n "
+        "JOIN old_rows o ON o.id = n.id WHERE n.quota IS DISTINCT FROM o.quota "
+        "OR n.village_id IS DISTINCT FROM o.village_id "
+        "UNION SELECT o.village_id FROM new_rows n JOIN old_rows o ON o.id = n.id "
+        "WHERE n.village_id IS DISTINCT FROM o.village_id;",
+    ),
+    (
+        "targets_quota_del",
+        "DELETE",
+        QUOTA,
+        "OLD TABLE AS old_rows",
+        f"INSERT INTO {DIRTY} (village_code) SELECT DISTINCT village_id FROM old_rows;",
+    ),
+]
+
+
+def postgresql_create() -> list[str]:
+    statements = []
+    for name, event, table, tables, body in PG_TRIGGERS:
+        statements.append(_pg_function(name, body))
+        statements.append(_pg_trigger(name, event, table, tables))
+    return statements
+
+
+def postgresql_drop() -> list[str]:
+    statements = []
+    for name, _event, table, _tables, _body in PG_TRIGGERS:
+        statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table};")
+        statements.append(f"DROP FUNCTION IF EXISTS {name}();")
+    return statements
+
+
+# ---- SQLite -------------------------------------------------------------------------------
+
+
+def _sqlite_changed(fields: tuple[str, ...]) -> str:
+    return " OR ".join(f"OLD.{f} IS NOT NEW.{f}" for f in fields)
+
+
+SQLITE_TRIGGERS = [
+    (
+        "targets_enrollment_ins",
+        f"AFTER INSERT ON {ENROLLMENT}",
+        f"INSERT INTO {DIRTY} (village_code) " + _same_person_villages("NEW.person_id") + ";",
+    ),
+    (
+        "targets_enrollment_upd",
+        f"AFTER UPDATE ON {ENROLLMENT}",
+        f"INSERT INTO {DIRTY} (village_code) "
+        + _same_person_villages("NEW.person_id, OLD.person_id")
+        + " UNION SELECT OLD.village_id;",
+    ),
+    (
+        "targets_enrollment_del",
+        f"AFTER DELETE ON {ENROLLMENT}",
+        f"INSERT INTO {DIRTY} (village_code) "
+        + _same_person_villages("OLD.person_id")
+        + " UNION SELECT OLD.village_id;",
+    ),
+    *[
+        (
+            f"targets_transition_{suffix}",
+            f"AFTER {event} ON {TRANSITION}",
+            f"INSERT INTO {DIRTY} (village_code) "
+            + _same_person_villages(
+                f"SELECT e.person_id FROM {ENROLLMENT} e WHERE e.id = {row}.enrollment_id"
+            )
+            + ";",
+        )
+        for suffix, event, row in (
+            ("ins", "INSERT", "NEW"),
+            ("upd", "UPDATE", "NEW"),
+            ("del", "DELETE", "OLD"),
+        )
+    ],
+    (
+        "targets_person_upd",
+        f"AFTER UPDATE ON {PERSON} WHEN {_sqlite_changed(PERSON_FIELDS)}",
+        f"INSERT INTO {DIRTY} (village_code) " + _same_person_villages("NEW.id") + ";",
+    ),
+    (
+        "targets_program_upd",
+        f"AFTER UPDATE ON {PROGRAM} WHEN {_sqlite_changed(PROGRAM_FIELDS)}",
+        f"INSERT INTO {DIRTY} (village_code) "
+        f"SELECT DISTINCT village_id FROM {ENROLLMENT} WHERE program_id = NEW.id "
+        f"UNION SELECT village_id FROM {QUOTA} WHERE program_id = NEW.id;",
+    ),
+    (
+        "targets_quota_ins",
+        f"AFTER INSERT ON {QUOTA}",
+        f"INSERT INTO {DIRTY} (village_code) VALUES (NEW.village_id);",
+    ),
+    (
+        "targets_quota_upd",
+        f"AFTER UPDATE ON {QUOTA} WHEN OLD.quota IS NOT NEW.quota "
+        "OR OLD.village_id IS NOT NEW.village_id",
+        f"INSERT INTO {DIRTY} (village_code) SELECT NEW.village_id UNION SELECT OLD.village_id;",
+    ),
+    (
+        "targets_quota_del",
+        f"AFTER DELETE ON {QUOTA}",
+        f"INSERT INTO {DIRTY} (village_code) VALUES (OLD.village_id);",
+    ),
+]
+
+
+def sqlite_create() -> list[str]:
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN {body} END;"
+        for name, when, body in SQLITE_TRIGGERS
+    ]
+
+
+def sqlite_drop() -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS {name};" for name, _when, _body in SQLITE_TRIGGERS]
+
+
+def create_statements(vendor: str) -> list[str]:
+    return postgresql_create() if vendor == "postgresql" else sqlite_create()
+
+
+def drop_statements(vendor: str) -> list[str]:
+    return postgresql_drop() if vendor == "postgresql" else sqlite_drop()
+
+
+def disable_statements() -> list[str]:
+    """PostgreSQL: switch the triggers off (bulk loads that rebuild the summary after)."""
+    return [f"ALTER TABLE {t} DISABLE TRIGGER {n};" for n, _e, t, _x, _b in PG_TRIGGERS]
+
+
+def enable_statements() -> list[str]:
+    return [f"ALTER TABLE {t} ENABLE TRIGGER {n};" for n, _e, t, _x, _b in PG_TRIGGERS]
