@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "lindung.contributions",
     "lindung.programs",
     "lindung.bpjs",
+    "lindung.billing",
     "lindung.targets",
     "lindung.demo",
 ]

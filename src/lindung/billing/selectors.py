@@ -1,0 +1,322 @@
+"""Reads of bills, lines, payments and budget realisation, through the user's scope.
+
+A bill is visible to whoever sees its program (``programs.selectors.programs_for``); a
+village's own APBDes bill only inside that village's scope. Lines and village totals are
+personal or per-village data: they always go through ``accounts.scope``.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from lindung.accounts.scope import scope_code, scoped
+from lindung.billing.models import Bill, BillLine, BillVillageTotal, Payment, RunBill
+from lindung.programs.lifecycle import RELEASING
+from lindung.programs.models import Enrollment, Funder, Program, ProgramVillage, Transition
+from lindung.programs.selectors import programs_for
+from lindung.regions.models import Region
+
+WARNING_PERCENT = 80
+
+
+def bills_for(user, *, program: Program | None = None) -> QuerySet[Bill]:
+    bills = Bill.objects.filter(program__in=programs_for(user)).select_related("program")
+    scope = scope_code(user)
+    if scope not in (None, "-"):
+        bills = bills.filter(
+            Q(village_code="") | Q(village_code=scope) | Q(village_code__startswith=f"{scope}.")
+        )
+    if program is not None:
+        bills = bills.filter(program=program)
+    return bills
+
+
+def get_bill(user, pk) -> Bill:
+    try:
+        return bills_for(user).get(pk=pk)
+    except Bill.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def filter_bills(bills: QuerySet[Bill], *, status: str = "", month=None, today: dt.date):
+    """Bills of a month and/or a status: ``paid``, ``open`` (not fully paid), ``overdue``."""
+    if month is not None:
+        bills = bills.filter(month=month)
+    if status == "paid":
+        bills = bills.filter(amount__gt=0, paid__gte=F("amount"))
+    elif status in ("open", "overdue"):
+        bills = bills.filter(amount__gt=0, paid__lt=F("amount"))
+        if status == "overdue":
+            bills = bills.filter(due_date__lt=today)
+    return bills
+
+
+@dataclass
+class BillSummary:
+    bills: int
+    amount: int
+    paid: int
+    outstanding: int
+    overdue: int
+    overdue_bills: int
+    arrears_bills: int  # unpaid three months past the due date: memberships at risk
+
+
+def summary(bills: QuerySet[Bill], today: dt.date) -> BillSummary:
+    """Outstanding and overdue amounts of a set of bills (a handful of rows per month)."""
+    from lindung.billing.models import ARREARS_MONTHS
+
+    rows = list(bills.only("amount", "paid", "due_date"))
+    outstanding = [b for b in rows if b.outstanding > 0]
+    overdue = [b for b in outstanding if b.is_overdue(today)]
+    return BillSummary(
+        bills=len(rows),
+        amount=sum(b.amount for b in rows),
+        paid=sum(b.paid for b in rows),
+        outstanding=sum(b.outstanding for b in outstanding),
+        overdue=sum(b.outstanding for b in overdue),
+        overdue_bills=len(overdue),
+        arrears_bills=sum(b.months_in_arrears(today) >= ARREARS_MONTHS for b in overdue),
+    )
+
+
+def village_totals(user, bill: Bill) -> QuerySet[BillVillageTotal]:
+    return (
+        scoped(user, BillVillageTotal.objects.filter(bill=bill))
+        .select_related("village", "village__parent")
+        .order_by("village_id")
+    )
+
+
+def bill_lines(user, bill: Bill, *, village: str = "", kind: str = "") -> QuerySet[BillLine]:
+    lines = scoped(user, BillLine.objects.filter(bill=bill)).select_related(
+        "enrollment__person", "village", "rule"
+    )
+    if village:
+        lines = lines.filter(village_id=village)
+    if kind in BillLine.Kind.values:
+        lines = lines.filter(kind=kind)
+    return lines.order_by("village_id", "enrollment__person__full_name", "covered_month", "id")
+
+
+def payments_of(bill: Bill) -> QuerySet[Payment]:
+    return bill.payments.select_related("recorded_by").order_by("paid_on", "id")
+
+
+# --- budget realisation ---------------------------------------------------------------------
+
+
+def _end_of(day: dt.date) -> dt.datetime:
+    """The first instant after ``day`` in the project's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+
+@dataclass
+class Figures:
+    allocated: int | None
+    committed: int
+    billed: int
+    paid: int
+
+    @property
+    def remaining(self) -> int | None:
+        """What can still be promised: the budget minus the premiums already committed."""
+        return None if self.allocated is None else self.allocated - self.committed
+
+    @property
+    def outstanding(self) -> int:
+        return self.billed - self.paid
+
+    def _percent(self, amount: int) -> int | None:
+        if not self.allocated:
+            return None
+        return round(100 * amount / self.allocated)
+
+    @property
+    def committed_percent(self):
+        return self._percent(self.committed)
+
+    @property
+    def billed_percent(self):
+        return self._percent(self.billed)
+
+    @property
+    def paid_percent(self):
+        return self._percent(self.paid)
+
+    @property
+    def used_percent(self) -> int | None:
+        """The larger of committed and billed, against the budget."""
+        return self._percent(max(self.committed, self.billed))
+
+    @property
+    def level(self) -> str:
+        used = self.used_percent
+        if used is None:
+            return "ok"
+        if max(self.committed, self.billed) > (self.allocated or 0):
+            return "over"
+        return "warning" if used >= WARNING_PERCENT else "ok"
+
+
+@dataclass
+class VillageFigures(Figures):
+    village_code: str = ""
+    village_name: str = ""
+    district_name: str = ""
+
+
+@dataclass
+class Realisation:
+    program: Program
+    as_of: dt.date
+    total: Figures
+    villages: list[VillageFigures] = field(default_factory=list)
+    by_month: list[tuple[dt.date, int, int]] = field(default_factory=list)  # month, billed, paid
+
+    @property
+    def funder_label(self) -> str:
+        program = self.program
+        label = str(Funder(program.funder).label)
+        return f"{label} — {program.funder_name}" if program.funder_name else label
+
+    def as_dict(self) -> dict:
+        def figures(f: Figures) -> dict:
+            return {
+                "allocated": f.allocated,
+                "committed": f.committed,
+                "billed": f.billed,
+                "paid": f.paid,
+                "remaining": f.remaining,
+                "outstanding": f.outstanding,
+                "used_percent": f.used_percent,
+                "level": f.level,
+            }
+
+        return {
+            "program": self.program.pk,
+            "funder": self.program.funder,
+            "as_of": self.as_of.isoformat(),
+            **figures(self.total),
+            "villages": [
+                {"village_code": v.village_code, "village_name": v.village_name, **figures(v)}
+                for v in self.villages
+            ],
+            "months": [
+                {"month": f"{m:%Y-%m}", "billed": b, "paid": p} for m, b, p in self.by_month
+            ],
+        }
+
+
+def _committed(enrollments: QuerySet[Enrollment], end: dt.datetime):
+    """Premiums promised by enrollments proposed before ``end`` and not released by then."""
+    released = Transition.objects.filter(
+        enrollment=OuterRef("pk"), to_state__in=sorted(RELEASING), at__lt=end
+    )
+    return enrollments.filter(proposed_at__lt=end).exclude(Exists(released))
+
+
+def realisation(user, program: Program, as_of: dt.date, *, villages: bool = True) -> Realisation:
+    """Allocated, committed, billed, paid and remaining for a program at the end of a day.
+
+    Committed is rebuilt from the enrollments' history (proposed, then released or not),
+    billed from what each run added (dated), paid from payment dates: so the same figures
+    come out for any past date. Village rows are inside the user's scope.
+    """
+    end = _end_of(as_of)
+    enrollments = Enrollment.objects.filter(program=program)
+    committed = (
+        _committed(enrollments, end).aggregate(s=Sum("committed_premium"))["s"] or 0
+    )  # fmt: skip
+    bills = Bill.objects.filter(program=program)
+    billed = (
+        RunBill.objects.filter(bill__program=program, run__finished_at__lt=end).aggregate(
+            s=Sum("amount")
+        )["s"]
+        or 0
+    )
+    paid = (
+        Payment.objects.filter(bill__program=program, paid_on__lte=as_of).aggregate(
+            s=Sum("amount")
+        )["s"]
+        or 0
+    )
+    total = Figures(program.budget, committed, billed, paid)
+    rows = _village_rows(user, program, enrollments, end, as_of) if villages else []
+    months = []
+    for month in sorted(set(bills.values_list("month", flat=True))):
+        month_billed = (
+            RunBill.objects.filter(
+                bill__program=program, bill__month=month, run__finished_at__lt=end
+            ).aggregate(s=Sum("amount"))["s"]
+            or 0
+        )
+        month_paid = (
+            Payment.objects.filter(
+                bill__program=program, bill__month=month, paid_on__lte=as_of
+            ).aggregate(s=Sum("amount"))["s"]
+            or 0
+        )
+        if month_billed or month_paid:
+            months.append((month, month_billed, month_paid))
+    return Realisation(program, as_of, total, rows, months)
+
+
+def _village_rows(user, program, enrollments, end, as_of) -> list[VillageFigures]:
+    committed = dict(
+        scoped(user, _committed(enrollments, end))
+        .order_by()
+        .values_list("village_id")
+        .annotate(s=Sum("committed_premium"))
+    )
+    billed = dict(
+        scoped(user, BillLine.objects.filter(program=program, created_at__lt=end))
+        .order_by()
+        .values_list("village_id")
+        .annotate(s=Sum("amount"))
+    )
+    paid: dict[str, int] = {}
+    budgets: dict[str, int | None] = {}
+    if program.funder == Funder.APBDES:
+        paid = dict(
+            Payment.objects.filter(bill__program=program, paid_on__lte=as_of)
+            .exclude(bill__village_code="")
+            .order_by()
+            .values_list("bill__village_code")
+            .annotate(s=Sum("amount"))
+        )
+        budgets = dict(
+            scoped(user, ProgramVillage.objects.filter(program=program)).values_list(
+                "village_id", "budget"
+            )
+        )
+    codes = sorted(set(committed) | set(billed) | set(budgets))
+    regions = {
+        r.code: r for r in Region.objects.filter(code__in=codes).select_related("parent")
+    }  # fmt: skip
+    rows = []
+    for code in codes:
+        region = regions.get(code)
+        rows.append(
+            VillageFigures(
+                allocated=budgets.get(code),
+                committed=committed.get(code, 0) or 0,
+                billed=billed.get(code, 0) or 0,
+                paid=paid.get(code, 0) or 0,
+                village_code=code,
+                village_name=region.display_name if region else code,
+                district_name=region.parent.display_name if region and region.parent else "",
+            )
+        )
+    return rows
+
+
+def realisations_for(user, as_of: dt.date) -> list[Realisation]:
+    """Every visible program's realisation (the funders' overview), newest first."""
+    return [
+        realisation(user, program, as_of, villages=False)
+        for program in programs_for(user).order_by("-year", "name")
+    ]
