@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "lindung.bpjs",
     "lindung.billing",
     "lindung.targets",
+    "lindung.imports",
+    "lindung.exports",
     "lindung.demo",
 ]
 

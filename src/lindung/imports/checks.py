@@ -1,0 +1,383 @@
+"""Every row of a worker file checked at once, with the same rules and codes as the form.
+
+:func:`lindung.people.validation.check_worker` checks one record; running it a million
+times takes minutes. Here the same rules run on whole columns with polars: rules on columns
+with few distinct values (sex, dates, villages, categories, occupations, incomes) call the
+shared Python parsers once per distinct value, and the rules on columns where every row
+differs (NIK, name, phone) are vectorised expressions. ``tests/imports/test_checks.py``
+holds both implementations to the same answers.
+
+Before the rules, :func:`tolerate` repairs what spreadsheets do to values (Excel date
+cells and serial numbers, a phone number that lost its leading zero, a village code
+without dots) so that those rows are not refused for the spreadsheet's fault.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from lindung.accounts.scope import in_scope
+from lindung.imports.columns import FIELD_ORDER
+from lindung.imports.reading import RAGGED, ROW
+from lindung.people import nik as nik_rules
+from lindung.people.categories import parse_category
+from lindung.people.models import Person
+from lindung.people.validation import MAX_INCOME, OccupationMatcher, parse_date, parse_income
+from lindung.regions.codes import district_prefixes, regency_prefixes
+from lindung.regions.models import Region
+
+ERRORS, WARNINGS, FIRST_ROW = "errors", "warnings", "first_row"
+_WS = r"[\s\x1c-\x1f]+"
+_NAME = r"^[^\W\d_]+([ .,'’-]*[^\W\d_]*)*\.?$"
+_PHONE = r"^(\+62|62|0)8\d{7,12}$"
+_SCIENTIFIC = r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$"
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Where each code is shown in a report: the column of the file it is about.
+CODE_FIELD = {
+    "row_ragged": "",
+    "nik_missing": "nik",
+    nik_rules.NIK_SCIENTIFIC: "nik",
+    nik_rules.NIK_FORMAT: "nik",
+    nik_rules.NIK_REGION: "nik",
+    nik_rules.NIK_REGION_DISTRICT_UNKNOWN: "nik",
+    nik_rules.NIK_DATE: "nik",
+    "duplicate_in_file": "nik",
+    "exists": "nik",
+    "exists_out_of_scope": "nik",
+    "name_missing": "full_name",
+    "name_invalid": "full_name",
+    "sex_missing": "sex",
+    "sex_invalid": "sex",
+    nik_rules.SEX_MISMATCH: "sex",
+    "birth_date_missing": "birth_date",
+    "birth_date_invalid": "birth_date",
+    nik_rules.BIRTH_DATE_MISMATCH: "birth_date",
+    "village_missing": "village_code",
+    "village_unknown": "village_code",
+    "village_out_of_scope": "village_code",
+    "phone_invalid": "phone",
+    "occupation_unknown": "occupation",
+    "category_missing": "category",
+    "category_unknown": "category",
+    "income_missing": "declared_income",
+    "income_invalid": "declared_income",
+}
+# The clean columns a valid row carries to the loader.
+CLEAN = [
+    "nik",
+    "full_name",
+    "sex",
+    "birth_date",
+    "village_id",
+    "district_code",
+    "regency_code",
+    "province_code",
+    "address",
+    "phone",
+    "occupation_id",
+    "occupation_text",
+    "category",
+    "declared_income",
+]
+
+
+@dataclass
+class Context:
+    """What the rules need besides the file: who imports, when, and the managed lists."""
+
+    user: object = None
+    today: dt.date = field(default_factory=dt.date.today)
+    default_village: str = ""
+    occupations: OccupationMatcher | None = None
+
+
+def _ws(expr: pl.Expr) -> pl.Expr:
+    """Runs of whitespace to one space, trimmed (``" ".join(text.split())``)."""
+    return expr.fill_null("").str.replace_all(_WS, " ").str.strip_chars(" ")
+
+
+def _blank(expr: pl.Expr) -> pl.Expr:
+    return _ws(expr) == ""
+
+
+def _map(expr: pl.Expr, frame: pl.DataFrame, func, dtype) -> pl.Expr:
+    """Apply ``func`` once per distinct value of ``expr`` and spread the answers."""
+    keys = frame.select(expr.fill_null("").unique().alias("k")).to_series().to_list()
+    return expr.fill_null("").replace_strict(
+        keys, [func(k) for k in keys], default=None, return_dtype=dtype
+    )
+
+
+# ---- tolerance -------------------------------------------------------------------------
+
+
+def excel_date(text: str) -> str:
+    """``1985-02-19 00:00:00`` (a date cell) and ``31097`` (a serial number) as a date."""
+    text = text.strip()
+    if match := re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T]00:00:00(\.0+)?", text):
+        return match.group(1)
+    if re.fullmatch(r"\d{3,5}(\.0+)?", text):
+        serial = int(float(text))
+        if 1 < serial < 80000:
+            return (_EXCEL_EPOCH + dt.timedelta(days=serial)).isoformat()
+    return text
+
+
+def tolerate(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
+    """Undo what spreadsheets and habits do to values, before the rules see them."""
+    changes = []
+    if "nik" in frame.columns:
+        # A leading apostrophe is how people force Excel to keep a number as text.
+        changes.append(pl.col("nik").str.strip_chars().str.strip_prefix("'"))
+    if "birth_date" in frame.columns:
+        changes.append(_map(pl.col("birth_date"), frame, excel_date, pl.String))
+    if "phone" in frame.columns:
+        phone = pl.col("phone").str.strip_chars()
+        changes.append(
+            pl.when(phone.str.contains(r"^8[0-9]{8,12}$"))
+            .then(pl.lit("0") + phone)
+            .otherwise(pl.col("phone"))
+            .alias("phone")
+        )
+    if "declared_income" in frame.columns:
+        income = pl.col("declared_income").str.strip_chars()
+        changes.append(
+            pl.when(income.str.contains(r"^[0-9]+\.0+$"))
+            .then(income.str.replace(r"\.0+$", ""))
+            .otherwise(pl.col("declared_income"))
+            .alias("declared_income")
+        )
+    village = pl.col("village_code") if "village_code" in frame.columns else pl.lit(None)
+    village = village.cast(pl.String).str.strip_chars()
+    village = (
+        pl.when(village.str.contains(r"^[0-9]{10}$"))
+        .then(
+            pl.concat_str(
+                village.str.slice(0, 2),
+                village.str.slice(2, 2),
+                village.str.slice(4, 2),
+                village.str.slice(6, 4),
+                separator=".",
+            )
+        )
+        .otherwise(village)
+    )
+    if context.default_village:
+        village = pl.when(_blank(village)).then(pl.lit(context.default_village)).otherwise(village)
+    changes.append(village.alias("village_code"))
+    frame = frame.with_columns(changes)
+    missing = [f for f in FIELD_ORDER if f not in frame.columns]
+    return frame.with_columns(pl.lit(None, dtype=pl.String).alias(f) for f in missing)
+
+
+# ---- the rules -------------------------------------------------------------------------
+
+
+def _sex(value: str) -> str | None:
+    sex = value.strip().upper()
+    sex = {"LAKI-LAKI": "L", "PEREMPUAN": "P", "M": "L", "F": "P"}.get(sex, sex)
+    return sex if sex in Person.Sex.values else None
+
+
+def _birth_date(today: dt.date):
+    def parse(value: str) -> dt.date | None:
+        born = parse_date(value) if value.strip() else None
+        if born is None or born > today or born.year < 1900:
+            return None
+        return born
+
+    return parse
+
+
+def _village_status(codes: list[str], user) -> dict[str, str]:
+    """``ok``, ``village_unknown`` or ``village_out_of_scope`` for each distinct code."""
+    known = set(
+        Region.objects.filter(code__in=[c for c in codes if c], level=Region.Level.VILLAGE)
+        .values_list("code", flat=True)
+        .iterator(chunk_size=2000)
+    )
+    status = {}
+    for code in codes:
+        if code not in known:
+            status[code] = "village_unknown"
+        elif not in_scope(user, code):
+            status[code] = "village_out_of_scope"
+        else:
+            status[code] = "ok"
+    return status
+
+
+def check_rows(raw: pl.DataFrame, context: Context) -> pl.DataFrame:
+    """The checked rows: ``ROW``, the clean values, and the lists ``errors`` and ``warnings``.
+
+    ``raw`` holds text columns named by field (see :mod:`lindung.imports.reading`). The
+    work is done in three steps so that every parsed value is computed once.
+    """
+    frame = tolerate(raw, context)
+    today = context.today
+    col = pl.col
+
+    def income_of(value: str):
+        amount = parse_income(value)
+        return amount if amount is not None and amount <= MAX_INCOME else None
+
+    village = col("village_code").fill_null("").str.strip_chars()
+    distinct = frame.select(village.unique().alias("k")).to_series().to_list()
+    status = _village_status(distinct, context.user)
+    matcher = context.occupations or OccupationMatcher()
+    occupation_text = _ws(col("occupation")).str.slice(0, 80)
+    occupation_keys = frame.select(occupation_text.unique().alias("k")).to_series().to_list()
+    matches = {text: matcher.match(text) if text else None for text in occupation_keys}
+    nik = (
+        col("nik")
+        .fill_null("")
+        .str.strip_chars()
+        .str.replace_all(" ", "", literal=True)
+        .str.replace_all("\u00a0", "", literal=True)
+    )
+    nik = pl.when(nik.str.contains(r"^\d{16}[.,]0+$")).then(nik.str.slice(0, 16)).otherwise(nik)
+
+    # Step 1: every value parsed once; the shared Python parsers run per distinct value.
+    frame = frame.with_columns(
+        _blank(col("full_name")).alias("_name_missing"),
+        _ws(col("full_name")).alias("_name"),
+        _blank(col("sex")).alias("_sex_missing"),
+        _map(col("sex"), frame, _sex, pl.String).alias("_sex"),
+        _blank(col("birth_date")).alias("_born_missing"),
+        _map(col("birth_date"), frame, _birth_date(today), pl.Date).alias("_born"),
+        _blank(col("category")).alias("_category_missing"),
+        _map(col("category"), frame, parse_category, pl.String).alias("_category"),
+        _blank(col("declared_income")).alias("_income_missing"),
+        _map(col("declared_income"), frame, income_of, pl.Int64).alias("_income"),
+        _blank(col("village_code")).alias("_village_missing"),
+        village.alias("_village"),
+        village.replace_strict(status, default="village_unknown").alias("_village_status"),
+        occupation_text.alias("_occupation_text"),
+        occupation_text.replace_strict(
+            {t: o.pk for t, o in matches.items() if o}, default=None, return_dtype=pl.Int64
+        ).alias("_occupation_id"),
+        col("phone").fill_null("").str.replace_all(r"[\s().-]", "").alias("_phone"),
+        _blank(col("nik")).alias("_nik_missing"),
+        nik.alias("_nik"),
+    )
+
+    # Step 2: the parts of the NIK (see lindung.people.nik.check_nik).
+    nik = col("_nik")
+    well_formed = nik.str.contains(r"^[0-9]{16}$") & (nik.str.slice(12, 4) != "0000")
+    day = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
+    two_digit_year = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
+    year = (
+        pl.when(two_digit_year + 2000 <= today.year)
+        .then(two_digit_year + 2000)
+        .otherwise(two_digit_year + 1900)
+    )
+    real_day = pl.when(day > 40).then(day - 40).otherwise(day)
+    nik_born = pl.concat_str(
+        year.cast(pl.String).str.zfill(4),
+        pl.lit("-"),
+        nik.str.slice(8, 2),
+        pl.lit("-"),
+        real_day.cast(pl.String).str.zfill(2),
+    ).str.to_date("%Y-%m-%d", strict=False)
+    frame = frame.with_columns(
+        (~col("_nik_missing") & nik.str.contains(_SCIENTIFIC)).alias("_scientific"),
+        well_formed.alias("_well_formed"),
+        nik.str.slice(0, 6).is_in(pl.Series(sorted(district_prefixes()))).alias("_in_district"),
+        nik.str.slice(0, 4).is_in(pl.Series(sorted(regency_prefixes()))).alias("_in_regency"),
+        pl.when(well_formed).then(nik_born).otherwise(None).alias("_nik_born"),
+        pl.when(day > 40).then(pl.lit("P")).otherwise(pl.lit("L")).alias("_nik_sex"),
+        real_day.alias("_nik_day"),
+        nik.str.slice(8, 2).cast(pl.Int32, strict=False).alias("_nik_month"),
+        two_digit_year.alias("_nik_year"),
+    )
+    # The same NIK twice: the first occurrence is kept, the others are refused.
+    key = pl.when(col("_well_formed")).then(col("_nik")).otherwise(None)
+    frame = frame.with_columns(
+        pl.when(key.is_not_null()).then(col(ROW).min().over(key)).otherwise(None).alias(FIRST_ROW)
+    )
+
+    # Step 3: the codes, in the order of the template's columns.
+    born, sex, nik_born = col("_born"), col("_sex"), col("_nik_born")
+    name = col("_name")
+    well_formed = col("_well_formed")
+
+    def code(condition: pl.Expr, name: str) -> pl.Expr:
+        return pl.when(condition).then(pl.lit(name)).otherwise(None)
+
+    errors = [
+        code(col(RAGGED), "row_ragged"),
+        code(col("_nik_missing"), "nik_missing"),
+        code(col("_scientific"), nik_rules.NIK_SCIENTIFIC),
+        code(~col("_nik_missing") & ~col("_scientific") & ~well_formed, nik_rules.NIK_FORMAT),
+        code(well_formed & ~col("_in_district") & ~col("_in_regency"), nik_rules.NIK_REGION),
+        code(well_formed & nik_born.is_null(), nik_rules.NIK_DATE),
+        code(col(FIRST_ROW).is_not_null() & (col(FIRST_ROW) != col(ROW)), "duplicate_in_file"),
+        code(col("_name_missing"), "name_missing"),
+        code(
+            ~col("_name_missing") & ((name.str.len_chars() > 150) | ~name.str.contains(_NAME)),
+            "name_invalid",
+        ),
+        code(col("_sex_missing"), "sex_missing"),
+        code(~col("_sex_missing") & sex.is_null(), "sex_invalid"),
+        code(
+            nik_born.is_not_null() & sex.is_not_null() & (sex != col("_nik_sex")),
+            nik_rules.SEX_MISMATCH,
+        ),
+        code(col("_born_missing"), "birth_date_missing"),
+        code(~col("_born_missing") & born.is_null(), "birth_date_invalid"),
+        code(
+            nik_born.is_not_null()
+            & born.is_not_null()
+            & (
+                (born.dt.day().cast(pl.Int32) != col("_nik_day"))
+                | (born.dt.month().cast(pl.Int32) != col("_nik_month"))
+                | ((born.dt.year() % 100).cast(pl.Int32) != col("_nik_year"))
+            ),
+            nik_rules.BIRTH_DATE_MISMATCH,
+        ),
+        code(col("_village_missing"), "village_missing"),
+        pl.when(~col("_village_missing") & (col("_village_status") != "ok")).then(
+            col("_village_status")
+        ),
+        code((col("_phone") != "") & ~col("_phone").str.contains(_PHONE), "phone_invalid"),
+        code(col("_category_missing"), "category_missing"),
+        code(~col("_category_missing") & col("_category").is_null(), "category_unknown"),
+        code(col("_income_missing"), "income_missing"),
+        code(~col("_income_missing") & col("_income").is_null(), "income_invalid"),
+    ]
+    warnings = [
+        code(
+            well_formed & ~col("_in_district") & col("_in_regency"),
+            nik_rules.NIK_REGION_DISTRICT_UNKNOWN,
+        ),
+        code(
+            (col("_occupation_text") != "") & col("_occupation_id").is_null(),
+            "occupation_unknown",
+        ),
+    ]
+    village = col("_village")
+    return frame.select(
+        col(ROW),
+        col("_nik").alias("nik"),
+        name.alias("full_name"),
+        sex.alias("sex"),
+        born.alias("birth_date"),
+        village.alias("village_id"),
+        village.str.slice(0, 8).alias("district_code"),
+        village.str.slice(0, 5).alias("regency_code"),
+        village.str.slice(0, 2).alias("province_code"),
+        _ws(col("address")).str.slice(0, 255).alias("address"),
+        col("_phone").alias("phone"),
+        col("_occupation_id").alias("occupation_id"),
+        pl.when(col("_occupation_id").is_null())
+        .then(col("_occupation_text"))
+        .otherwise(pl.lit(""))
+        .alias("occupation_text"),
+        col("_category").alias("category"),
+        col("_income").alias("declared_income"),
+        col(FIRST_ROW),
+        pl.concat_list(errors).list.drop_nulls().alias(ERRORS),
+        pl.concat_list(warnings).list.drop_nulls().alias(WARNINGS),
+    )

@@ -1,0 +1,157 @@
+"""Import jobs and what they found, row by row.
+
+Each batch of a job commits an :class:`ImportBatch` in the same transaction as its
+registry rows, so the batches that exist are exactly the work that is done: a run that
+died is continued with the batches that are missing, and the job's counts are the sum of
+its batches. Only the
+rows with something to say (refused, or accepted with a warning) are kept, with their
+values as written, which is what the report needs; clean rows live in the registry.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportJob(models.Model):
+    class Kind(models.TextChoices):
+        WORKERS = "workers", _("Registri pekerja")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Menunggu giliran")
+        RUNNING = "running", _("Berjalan")
+        DONE = "done", _("Selesai")
+        REFUSED = "refused", _("Berkas ditolak")
+        FAILED = "failed", _("Terhenti")
+        CANCELLED = "cancelled", _("Dibatalkan")
+
+    class Phase(models.TextChoices):
+        WAITING = "waiting", _("menunggu")
+        READING = "reading", _("membaca berkas")
+        VALIDATING = "validating", _("memeriksa baris")
+        LOADING = "loading", _("menyimpan ke registri")
+        FINISHED = "finished", _("selesai")
+
+    FINAL = (Status.DONE, Status.REFUSED, Status.CANCELLED)
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WORKERS)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+        verbose_name=_("pengguna"),
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    source_path = models.CharField(max_length=500, blank=True)
+    source_name = models.CharField(_("nama berkas"), max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(default=0)
+    update_existing = models.BooleanField(_("perbarui data yang sudah ada"), default=False)
+    default_village = models.CharField(_("desa bawaan"), max_length=13, blank=True)
+    today = models.DateField()
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.WAITING)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_params = models.JSONField(default=dict, blank=True)
+    notes = models.JSONField(default=dict, blank=True)
+
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_validated = models.PositiveIntegerField(default=0)
+    rows_loaded = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    errors_by_code = models.JSONField(default=dict, blank=True)
+    warnings_by_code = models.JSONField(default=dict, blank=True)
+
+    batch_rows = models.PositiveIntegerField(default=50_000)
+    cancel_requested = models.BooleanField(default=False)
+    task_id = models.CharField(max_length=64, blank=True)
+    runner = models.CharField(max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("impor berkas")
+        verbose_name_plural = _("impor berkas")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.source_name}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in self.FINAL
+
+    @property
+    def percent(self) -> int:
+        """Progress of the whole job: reading and checking count for a tenth."""
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        checked = 10 * self.rows_validated // self.rows_total
+        return min(99, checked + 90 * self.rows_loaded // self.rows_total)
+
+    def summary(self) -> dict:
+        """The counts, in the shape of ``lindung import workers --json``."""
+        return {
+            "rows": self.rows_total,
+            "accepted": self.accepted,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "errors_by_code": dict(self.errors_by_code),
+        }
+
+
+class ImportRow(models.Model):
+    """A row of the file that was refused or accepted with a warning."""
+
+    job = models.ForeignKey(ImportJob, models.CASCADE, related_name="rows")
+    row = models.PositiveIntegerField(_("baris"))
+    rejected = models.BooleanField(default=False)
+    errors = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+    values = models.JSONField(default=dict)  # the cells as written, by field
+    first_row = models.PositiveIntegerField(null=True, blank=True)  # of a duplicated NIK
+
+    class Meta:
+        verbose_name = _("baris impor")
+        verbose_name_plural = _("baris impor")
+        ordering = ["job", "row"]
+        constraints = [models.UniqueConstraint(fields=["job", "row"], name="import_row_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.row}"
+
+
+class ImportBatch(models.Model):
+    """One committed batch of a job: the proof that its rows are in, and its counts."""
+
+    job = models.ForeignKey(ImportJob, models.CASCADE, related_name="batches")
+    index = models.PositiveIntegerField()
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    errors_by_code = models.JSONField(default=dict)
+    warnings_by_code = models.JSONField(default=dict)
+    committed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["job", "index"]
+        constraints = [models.UniqueConstraint(fields=["job", "index"], name="import_batch_once")]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}/{self.index}"

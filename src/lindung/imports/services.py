@@ -1,0 +1,489 @@
+"""Every write of the import: create a job, run it (resumably), cancel it.
+
+A run reads the whole file, checks every row at once (see :mod:`lindung.imports.checks`),
+then loads it in batches of ``job.batch_rows`` file rows. Each batch commits, in one
+transaction, its registry rows, its report rows and the job's counters, so a run killed at
+any moment leaves whole batches and a job that knows where to go on from. Running the
+job again (the page's "Lanjutkan", or the same command line) continues after the last
+committed batch; the NIK's unique index makes even a blind re-run unable to duplicate.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import socket
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.utils import timezone
+
+from lindung.accounts.scope import in_scope
+from lindung.imports.checks import ERRORS, FIRST_ROW, WARNINGS, Context, check_rows
+from lindung.imports.loading import load_batch, write_rows
+from lindung.imports.models import ImportBatch, ImportJob
+from lindung.imports.reading import RAGGED, ROW, FileRefused, read_table
+from lindung.regions.models import Region
+
+logger = logging.getLogger(__name__)
+Progress = Callable[[ImportJob], None]
+STALE_AFTER = dt.timedelta(seconds=120)
+
+
+class ImportRefused(Exception):
+    """The request itself is wrong (a bad default village): nothing was created."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def batch_rows_default() -> int:
+    return int(getattr(settings, "LINDUNG_IMPORT_BATCH_ROWS", 50_000))
+
+
+def _require_importer(user) -> None:
+    if user is not None and not user.can_edit_workers:
+        raise PermissionDenied
+
+
+def _check_village(user, code: str) -> str:
+    code = (code or "").strip()
+    if not code:
+        return ""
+    known = Region.objects.filter(code=code, level=Region.Level.VILLAGE).exists()
+    if not known or not in_scope(user, code):
+        raise ImportRefused("village_invalid", code=code)
+    return code
+
+
+def _runner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def is_alive(job: ImportJob, now: dt.datetime | None = None) -> bool:
+    """Whether some process is still running ``job`` (so it must not be run twice)."""
+    if job.status != ImportJob.Status.RUNNING:
+        return False
+    host, _, pid = job.runner.rpartition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        if int(pid) == os.getpid():
+            return False
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    now = now or timezone.now()
+    return bool(job.heartbeat_at and now - job.heartbeat_at < STALE_AFTER)
+
+
+def can_resume(job: ImportJob) -> bool:
+    return job.status == ImportJob.Status.FAILED or (
+        job.status == ImportJob.Status.RUNNING and not is_alive(job)
+    )
+
+
+# ---- creating jobs ---------------------------------------------------------------------
+
+
+def create_upload_job(
+    *, user, upload, update: bool = False, village: str = "", today: dt.date | None = None
+) -> ImportJob:
+    """A job for a file uploaded from the page; the file is kept until the job is done."""
+    _require_importer(user)
+    village = _check_village(user, village)
+    data = upload.read()
+    job = ImportJob(
+        user=user,
+        source_name=Path(upload.name or "berkas").name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        update_existing=update,
+        default_village=village,
+        today=today or timezone.localdate(),
+        batch_rows=batch_rows_default(),
+    )
+    job.file.save(job.source_name, ContentFile(data), save=False)
+    job.save()
+    return job
+
+
+def job_for_path(
+    *,
+    path: str | Path,
+    user=None,
+    update: bool = False,
+    village: str = "",
+    today: dt.date | None = None,
+    batch_rows: int | None = None,
+) -> tuple[ImportJob, bool]:
+    """The job for a file named on the command line: an interrupted one to continue, or new.
+
+    Returns ``(job, resumed)``.
+    """
+    _require_importer(user)
+    village = _check_village(user, village)
+    path = Path(path).resolve()
+    digest = _sha256_file(path)
+    previous = (
+        ImportJob.objects.filter(
+            user=user,
+            sha256=digest,
+            update_existing=update,
+            default_village=village,
+            status__in=[ImportJob.Status.RUNNING, ImportJob.Status.FAILED],
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if previous is not None and can_resume(previous):
+        return previous, True
+    job = ImportJob.objects.create(
+        user=user,
+        source_path=str(path),
+        source_name=path.name[:255],
+        sha256=digest,
+        size=path.stat().st_size,
+        update_existing=update,
+        default_village=village,
+        today=today or timezone.localdate(),
+        batch_rows=batch_rows or batch_rows_default(),
+    )
+    return job, False
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _job_bytes(job: ImportJob) -> bytes:
+    try:
+        if job.file:
+            with job.file.open("rb") as handle:
+                data = handle.read()
+        else:
+            data = Path(job.source_path).read_bytes()
+    except (FileNotFoundError, ValueError) as exc:
+        raise FileRefused("file_gone") from exc
+    if hashlib.sha256(data).hexdigest() != job.sha256:
+        raise FileRefused("file_changed")
+    return data
+
+
+# ---- running ---------------------------------------------------------------------------
+
+_PROGRESS_FIELDS = ["status", "phase", "rows_total", "rows_validated", "heartbeat_at", "notes"]
+_COUNT_FIELDS = [
+    "rows_loaded",
+    "accepted",
+    "created",
+    "updated",
+    "unchanged",
+    "rejected",
+    "errors_by_code",
+    "warnings_by_code",
+    "heartbeat_at",
+]
+
+
+def _save(job: ImportJob, fields: list[str]) -> None:
+    job.save(update_fields=fields)
+
+
+def _finish(job: ImportJob, status: str, code: str = "", **params) -> ImportJob:
+    job.status = status
+    job.phase = ImportJob.Phase.FINISHED
+    job.error_code = code
+    job.error_params = params
+    job.finished_at = timezone.now()
+    _save(job, ["status", "phase", "error_code", "error_params", "finished_at"])
+    if status in ImportJob.FINAL:
+        _discard_file(job)
+    return job
+
+
+def _discard_file(job: ImportJob) -> None:
+    """Uploaded files hold personal data: keep them no longer than the job needs them."""
+    if job.file:
+        job.file.delete(save=False)
+        job.file = ""
+        _save(job, ["file"])
+
+
+def _sum_batches(job: ImportJob) -> None:
+    """The job's counts are the sums over its committed batches."""
+    totals = Counter()
+    errors, warnings = Counter(), Counter()
+    for batch in ImportBatch.objects.filter(job=job):
+        totals.update(
+            rows=batch.rows,
+            created=batch.created,
+            updated=batch.updated,
+            unchanged=batch.unchanged,
+            rejected=batch.rejected,
+        )
+        errors.update(batch.errors_by_code)
+        warnings.update(batch.warnings_by_code)
+    job.rows_loaded = totals["rows"]
+    job.created, job.updated = totals["created"], totals["updated"]
+    job.unchanged, job.rejected = totals["unchanged"], totals["rejected"]
+    job.accepted = job.created + job.updated + job.unchanged
+    job.errors_by_code = dict(sorted(errors.items(), key=lambda kv: (-kv[1], kv[0])))
+    job.warnings_by_code = dict(sorted(warnings.items(), key=lambda kv: (-kv[1], kv[0])))
+    job.heartbeat_at = timezone.now()
+    _save(job, _COUNT_FIELDS)
+
+
+def loader_threads() -> int:
+    """Batches loaded at once: PostgreSQL indexes two batches on two cores; SQLite has one
+    writer. Inside a transaction (a test, a caller's atomic block) other connections could
+    not see its data, so the batches run in it, one by one."""
+    if connection.in_atomic_block:
+        return 1
+    default = 2 if connection.vendor == "postgresql" else 1
+    return max(1, int(getattr(settings, "LINDUNG_IMPORT_THREADS", default)))
+
+
+def run_job(job_id: int, *, progress: Progress | None = None, threads: int | None = None):
+    """Run (or continue) a job to its end. Safe to call again on a finished job."""
+    notify = progress or (lambda job: None)
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if job.is_final:
+        return job
+    if job.cancel_requested:
+        return _finish(job, ImportJob.Status.CANCELLED)
+    if is_alive(job):
+        return job
+    job.status, job.phase = ImportJob.Status.RUNNING, ImportJob.Phase.READING
+    job.runner, job.heartbeat_at = _runner(), timezone.now()
+    job.started_at = job.started_at or job.heartbeat_at
+    job.error_code, job.error_params = "", {}
+    _save(job, [*_PROGRESS_FIELDS, "runner", "started_at", "error_code", "error_params"])
+    notify(job)
+    try:
+        return _run(job, notify, threads or loader_threads())
+    except FileRefused as refusal:
+        return _finish(job, ImportJob.Status.REFUSED, refusal.code, **refusal.params)
+    except BaseException as exc:
+        reason = "dihentikan" if isinstance(exc, KeyboardInterrupt) else type(exc).__name__
+        logger.exception("import job %s stopped", job.pk)
+        _finish(job, ImportJob.Status.FAILED, "interrupted", reason=reason)
+        raise
+
+
+def _run(job: ImportJob, notify: Progress, threads: int) -> ImportJob:
+    table = read_table(_job_bytes(job), job.source_name, village_given=bool(job.default_village))
+    job.notes = {**table.details, "unknown_columns": table.headers.unknown}
+    job.rows_total = table.frame.height
+    job.phase = ImportJob.Phase.VALIDATING
+    job.heartbeat_at = timezone.now()
+    _save(job, _PROGRESS_FIELDS)
+    notify(job)
+
+    context = Context(user=job.user, today=job.today, default_village=job.default_village)
+    # Batches follow the order of the registry's indexes (village, then NIK), not the
+    # file's: each batch then touches a narrow slice of every index instead of all of
+    # it, several times faster on a large registry. The order is a pure function of the
+    # file, so a resumed run cuts the same batches.
+    checked = check_rows(table.frame, context).sort(["village_id", "nik", ROW], nulls_last=True)
+    raw = table.frame
+    job.rows_validated = checked.height
+    job.phase = ImportJob.Phase.LOADING
+    _save(job, _PROGRESS_FIELDS)
+    _sum_batches(job)
+    notify(job)
+
+    present = set(table.headers.fields)
+    done = set(ImportBatch.objects.filter(job=job).values_list("index", flat=True))
+    size = job.batch_rows
+    pending = [i for i in range(-(-checked.height // size)) if i not in done]
+
+    # The cells as written are only kept for rows with something to report.
+    noted = raw.join(
+        checked.filter((pl.col(ERRORS).list.len() > 0) | (pl.col(WARNINGS).list.len() > 0)).select(
+            ROW
+        ),
+        on=ROW,
+        how="semi",
+    )
+
+    def load(index: int, own_connection: bool) -> None:
+        try:
+            batch = checked.slice(index * size, size)
+            _load(job, index, batch, noted, raw, present)
+        finally:
+            if own_connection:
+                connection.close()
+
+    def cancelled() -> bool:
+        return ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists()
+
+    if threads == 1:
+        for index in pending:
+            if cancelled():
+                return _finish(job, ImportJob.Status.CANCELLED)
+            load(index, own_connection=False)
+            _sum_batches(job)
+            notify(job)
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            running = set()
+            queue = list(pending)
+            stop = False
+            while queue or running:
+                while queue and len(running) < threads and not stop:
+                    if cancelled():
+                        stop = True
+                        break
+                    running.add(pool.submit(load, queue.pop(0), True))
+                if not running:
+                    break
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    future.result()
+                _sum_batches(job)
+                notify(job)
+            if stop:
+                return _finish(job, ImportJob.Status.CANCELLED)
+    _finish(job, ImportJob.Status.DONE)
+    notify(job)
+    return job
+
+
+def _json_list(column: str) -> pl.Expr:
+    """A list of codes as JSON text (codes never contain quotes)."""
+    codes = pl.col(column)
+    return (
+        pl.when(codes.list.len() == 0)
+        .then(pl.lit("[]"))
+        .otherwise(pl.lit('["') + codes.list.join('","') + pl.lit('"]'))
+    )
+
+
+def _load(
+    job: ImportJob,
+    index: int,
+    checked: pl.DataFrame,
+    noted: pl.DataFrame,
+    raw: pl.DataFrame,
+    present: set,
+) -> None:
+    """One batch: registry rows, report rows and the batch record, all or nothing.
+
+    ``noted`` holds the cells as written of the rows the checks refused or warned about;
+    ``raw`` all the file's cells, for the rare row flagged only while loading.
+    """
+    has_errors = pl.col(ERRORS).list.len() > 0
+    valid = checked.filter(~has_errors)
+    with transaction.atomic():
+        result = load_batch(valid, user=job.user, update=job.update_existing, present=present)
+        flagged = pl.DataFrame(
+            {
+                ROW: result.out_of_scope + result.differing,
+                "_extra_error": ["exists_out_of_scope"] * len(result.out_of_scope)
+                + [None] * len(result.differing),
+                "_extra_warning": [None] * len(result.out_of_scope)
+                + ["exists"] * len(result.differing),
+            },
+            schema={ROW: pl.Int64, "_extra_error": pl.String, "_extra_warning": pl.String},
+        )
+        problems = (
+            checked.join(flagged, on=ROW, how="left")
+            .filter(
+                has_errors
+                | (pl.col(WARNINGS).list.len() > 0)
+                | pl.col("_extra_error").is_not_null()
+                | pl.col("_extra_warning").is_not_null()
+            )
+            .select(
+                ROW,
+                FIRST_ROW,
+                pl.concat_list(ERRORS, pl.col("_extra_error")).list.drop_nulls().alias(ERRORS),
+                pl.concat_list(WARNINGS, pl.col("_extra_warning"))
+                .list.drop_nulls()
+                .alias(WARNINGS),
+            )
+        )
+        cells = noted.join(problems.select(ROW), on=ROW, how="semi")
+        missing = problems.join(cells.select(ROW), on=ROW, how="anti")
+        if missing.height:  # rows flagged only now (already registered): look them up
+            cells = pl.concat([cells, raw.join(missing.select(ROW), on=ROW, how="semi")])
+        fields = [c for c in cells.columns if c not in (ROW, RAGGED)]
+        cells = cells.select(ROW, pl.struct(fields).struct.json_encode().alias("values"))
+        rows = problems.join(cells, on=ROW, how="left").select(
+            pl.lit(job.pk).alias("job_id"),
+            pl.col(ROW).alias("row"),
+            (pl.col(ERRORS).list.len() > 0).alias("rejected"),
+            _json_list(ERRORS).alias("errors"),
+            _json_list(WARNINGS).alias("warnings"),
+            pl.col("values").fill_null("{}"),
+            pl.when(pl.col(ERRORS).list.contains("duplicate_in_file"))
+            .then(pl.col(FIRST_ROW))
+            .otherwise(None)
+            .alias("first_row"),
+        )
+        write_rows(rows)
+        rejected = problems.filter(pl.col(ERRORS).list.len() > 0)
+        first_errors = Counter(dict(rejected.get_column(ERRORS).list.first().value_counts().rows()))
+        warnings = Counter(
+            dict(
+                problems.select(pl.col(WARNINGS).list.unique().explode().drop_nulls())
+                .get_column(WARNINGS)
+                .value_counts()
+                .rows()
+            )
+        )
+        ImportBatch.objects.create(
+            job=job,
+            index=index,
+            rows=checked.height,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            rejected=rejected.height,
+            errors_by_code=dict(first_errors),
+            warnings_by_code=dict(warnings),
+        )
+
+
+# ---- cancelling ------------------------------------------------------------------------
+
+
+def cancel_job(*, user, job: ImportJob) -> ImportJob:
+    """Ask a job to stop after its current batch; a job not yet started stops at once."""
+    if user is not None and job.user_id != user.pk and not user.sees_everything:
+        raise PermissionDenied
+    ImportJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+    job.cancel_requested = True
+    if job.status == ImportJob.Status.QUEUED or can_resume(job):
+        _finish(job, ImportJob.Status.CANCELLED)
+    return job
+
+
+def enqueue_job(job: ImportJob) -> None:
+    """Hand the job to the background worker once the current transaction commits."""
+    from lindung.imports.tasks import run_import
+
+    def send() -> None:
+        result = run_import.enqueue(job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+
+    if job.status != ImportJob.Status.QUEUED:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
+        job.status = ImportJob.Status.QUEUED
+    transaction.on_commit(send)
