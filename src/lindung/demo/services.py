@@ -9,6 +9,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from lindung.accounts.models import Role
 from lindung.accounts.services import create_user
@@ -86,22 +87,32 @@ def demo_nik(village_code: str, sex: str, born: dt.date, serial: int) -> str:
     return f"{compact(village_code)[:6]}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
 
 
-def demo_workers(villages: list[Region], per_village: int, seed: int = 2024) -> list[Person]:
-    """Synthetic workers, the same every run: ``per_village`` in each village."""
+def demo_workers(
+    villages: list[Region],
+    per_village: int,
+    seed: int = 2024,
+    *,
+    first_serial: int = 1,
+    born: tuple[int, int] = (1962, 2004),
+) -> list[Person]:
+    """Synthetic workers, the same every run: ``per_village`` in each village.
+
+    ``first_serial`` and ``born`` (years) let other demo data make further, distinct people.
+    """
     rng = random.Random(seed)
     occupations = {o.code: o for o in Occupation.objects.all()}
     people = []
     for village in villages:
-        for serial in range(1, per_village + 1):
+        for serial in range(first_serial, first_serial + per_village):
             sex = rng.choice("LP")
-            born = dt.date(rng.randint(1962, 2004), rng.randint(1, 12), rng.randint(1, 28))
+            birth = dt.date(rng.randint(*born), rng.randint(1, 12), rng.randint(1, 28))
             occupation = occupations.get(rng.choice(OCCUPATIONS))
             first = rng.choice(MALE_NAMES if sex == "L" else FEMALE_NAMES)
             person = Person(
-                nik=demo_nik(village.code, sex, born, serial),
+                nik=demo_nik(village.code, sex, birth, serial),
                 full_name=f"{first} {rng.choice(GIVEN)}",
                 sex=sex,
-                birth_date=born,
+                birth_date=birth,
                 birth_place=village.name.title(),
                 village=village,
                 address=f"Banjar {rng.choice(['Kaja', 'Kelod', 'Kangin', 'Kauh', 'Tengah'])}",
@@ -120,7 +131,7 @@ def demo_workers(villages: list[Region], per_village: int, seed: int = 2024) -> 
 
 
 @transaction.atomic
-def load_demo(*, per_village: int = 5) -> DemoResult:
+def load_demo(*, per_village: int = 5, today: dt.date | None = None) -> DemoResult:
     users = []
     for username, role, region, name in DEMO_USERS:
         first, _, last = name.partition(" ")
@@ -142,5 +153,18 @@ def load_demo(*, per_village: int = 5) -> DemoResult:
     Person.objects.bulk_create(
         demo_workers(villages, per_village), ignore_conflicts=True, batch_size=2000
     )
+    load_demo_programs(today=today or timezone.localdate())
     total = Person.objects.count()
     return DemoResult(users=users, workers_created=total - before, workers_total=total)
+
+
+def load_demo_programs(*, today: dt.date) -> list:
+    """The article's programs (Gianyar 2023 and 2024, Jembrana 2022) and an open one."""
+    from lindung.accounts.models import User
+    from lindung.programs.demo import load_demo_programs as load
+
+    proposers = {
+        user.region_id: user
+        for user in User.objects.filter(username__in=["operator.batubulan", "operator.ketewel"])
+    }
+    return load(today=today, proposers=proposers)

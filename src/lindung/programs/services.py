@@ -202,13 +202,21 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Settings a new program gets when the request leaves them out.
+CREATE_DEFAULTS = {"sponsored_months": 6, "quota_per_village": 100, "min_age": 18, "max_age": 65}
+
+
 def _check_program(data: dict, *, user, current: Program | None = None) -> tuple[dict, list]:
     """Clean values and problems for a new program or changes to one."""
     values, problems = {}, []
 
     def take(name, code, parse):
-        if name not in data and current is not None:
-            return
+        if name not in data or data[name] is None:
+            if current is not None:
+                return
+            if name in CREATE_DEFAULTS:
+                values[name] = CREATE_DEFAULTS[name]
+                return
         parsed = parse(data.get(name))
         if parsed is None:
             problems.append(Problem(name, code))
