@@ -28,6 +28,8 @@ api = NinjaAPI(
 api.add_router("/workers", workers_router, tags=["pekerja"])
 api.add_router("/programs", programs_router, tags=["program"])
 api.add_router("/enrollments", enrollments_router, tags=["kepesertaan"])
+api.add_router("/billing", "lindung.billing.api.router", tags=["tagihan"])
+api.add_router("/rates", "lindung.billing.api.rates_router", tags=["tarif"])
 api.add_router("/indicators", indicators_router, tags=["indikator"])
 
 

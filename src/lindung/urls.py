@@ -15,6 +15,7 @@ urlpatterns = [
     path("pengguna/", include("lindung.accounts.urls")),
     path("program/", include("lindung.programs.urls")),
     path("bpjs/", include("lindung.bpjs.urls")),
+    path("tagihan/", include("lindung.billing.urls")),
     path("wilayah/pilih/", region_picker, name="region-picker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

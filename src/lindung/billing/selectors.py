@@ -69,7 +69,7 @@ def summary(bills: QuerySet[Bill], today: dt.date) -> BillSummary:
     """Outstanding and overdue amounts of a set of bills (a handful of rows per month)."""
     from lindung.billing.models import ARREARS_MONTHS
 
-    rows = list(bills.only("amount", "paid", "due_date"))
+    rows = list(bills.select_related(None).only("amount", "paid", "due_date"))
     outstanding = [b for b in rows if b.outstanding > 0]
     overdue = [b for b in outstanding if b.is_overdue(today)]
     return BillSummary(
@@ -154,12 +154,13 @@ class Figures:
 
     @property
     def level(self) -> str:
-        used = self.used_percent
-        if used is None:
+        """``over`` past 100% of the budget, ``warning`` from 80% (exact, in integers)."""
+        if not self.allocated:
             return "ok"
-        if max(self.committed, self.billed) > (self.allocated or 0):
+        used = max(self.committed, self.billed)
+        if used > self.allocated:
             return "over"
-        return "warning" if used >= WARNING_PERCENT else "ok"
+        return "warning" if 100 * used >= WARNING_PERCENT * self.allocated else "ok"
 
 
 @dataclass
