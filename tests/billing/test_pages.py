@@ -215,3 +215,11 @@ def test_command_prints_json_and_is_idempotent(program):
     plan = io.StringIO()
     call_command("billing", "plan", "--program", str(program.pk), stdout=plan)
     assert "6.400 pekerja × Rp 16.800 × 6 bulan" in plan.getvalue()
+
+
+def test_the_program_page_links_to_its_billing(client, program, viewer):
+    client.force_login(viewer)
+    page = client.get(f"/program/{program.pk}/").content.decode()
+    assert f'href="/tagihan/program/{program.pk}/"' in page
+    billing = client.get(f"/tagihan/program/{program.pk}/").content.decode()
+    assert "Jalankan tagihan" not in billing  # viewers read, they do not run
