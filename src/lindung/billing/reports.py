@@ -13,7 +13,13 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from lindung.billing.models import STATUS_LABELS, Bill
-from lindung.billing.selectors import Realisation, bill_lines, payments_of, village_totals
+from lindung.billing.selectors import (
+    WARNING_PERCENT,
+    Realisation,
+    bill_lines,
+    payments_of,
+    village_totals,
+)
 from lindung.billing.terbilang import rupiah_words
 from lindung.people.nik import mask_nik
 from lindung.web.formatting import number, rupiah, tanggal
@@ -249,9 +255,10 @@ def warning_text(real: Realisation) -> str | None:
     if level == "over":
         return _("MELEBIHI PAGU: iuran terikat atau ditagih lebih besar dari pagu anggaran.")
     if level == "warning":
-        return _("PERINGATAN: realisasi telah mencapai %(pct)s%% dari pagu anggaran.") % {
-            "pct": real.total.used_percent
-        }
+        return _(
+            "PERINGATAN: iuran terikat atau ditagih telah mencapai %(pct)s%% dari pagu anggaran "
+            "(batas peringatan %(limit)s%%)."
+        ) % {"pct": real.total.used_percent, "limit": WARNING_PERCENT}
     return None
 
 
