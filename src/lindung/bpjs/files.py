@@ -267,7 +267,10 @@ def _cells(content: bytes, file_name: str) -> list[list[str]]:
             )
         except Exception as exc:  # a broken or foreign file: refuse it, never a 500
             raise AnswerFileInvalid("file_unreadable") from exc
-        return [["" if v is None else str(v) for v in row] for row in frame.iter_rows()]
+        return [
+            ["" if v is None else str(v).replace("\x00", "") for v in row]
+            for row in frame.iter_rows()
+        ]
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = content.decode(encoding)
@@ -278,7 +281,10 @@ def _cells(content: bytes, file_name: str) -> list[list[str]]:
         raise AnswerFileInvalid("file_unreadable")
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    try:
+        return list(csv.reader(io.StringIO(text.replace("\x00", "")), delimiter=delimiter))
+    except csv.Error as exc:
+        raise AnswerFileInvalid("file_unreadable") from exc
 
 
 def parse_answer_date(value: str) -> dt.date | None:

@@ -22,6 +22,8 @@ def batches_for(user, program: Program) -> QuerySet[SubmissionBatch]:
 
 
 def get_batch(user, program: Program, pk) -> SubmissionBatch:
+    if not 0 < pk < 2**63:
+        raise Http404
     batch = program.submission_batches.select_related("program", "program__area").filter(pk=pk)
     batch = batch.first()
     if batch is None or not sees_area(user, batch.region_code):
@@ -52,6 +54,8 @@ def answer_imports_for(user, program: Program) -> list[AnswerImport]:
 
 
 def get_answer_import(user, program: Program, pk) -> AnswerImport:
+    if not 0 < pk < 2**63:
+        raise Http404
     record = program.answer_imports.filter(pk=pk).first()
     if record is None or not sees_area(user, record.region_code):
         raise Http404

@@ -67,7 +67,7 @@ def create_batch(
             region_code=_region_of(user, program),
             created_at=timezone.now(),
             created_by=user if user is not None and user.pk else None,
-            note=" ".join(note.split())[:255],
+            note=" ".join(note.replace("\x00", "").split())[:255],
         )
         result = move_many(
             user=user,
@@ -195,7 +195,7 @@ def import_answer(*, user, program: Program, content: bytes, file_name: str) -> 
             counts["rejected"] += len(result.moved)
         record = AnswerImport.objects.create(
             program=program,
-            file_name=file_name[:255],
+            file_name=file_name.replace("\x00", "")[:255],
             sha256=hashlib.sha256(content).hexdigest(),
             uploaded_at=now,
             uploaded_by=user if user is not None and user.pk else None,

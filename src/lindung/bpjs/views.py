@@ -36,7 +36,9 @@ def program_files(request, program_id: int):
             batch = services.create_batch(
                 user=request.user,
                 program=program,
-                round_number=int(number) if number.isdigit() else None,
+                round_number=int(number)
+                if number.isascii() and number.isdigit() and len(number) < 4
+                else None,
                 note=request.POST.get("note", ""),
             )
         except services.NothingToSubmit as error:

@@ -5,7 +5,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from lindung.accounts.scope import scoped
 from lindung.people import nik as nik_rules
@@ -121,7 +121,7 @@ class QuotaOut(Schema):
 
 class ProposalIn(Schema):
     nik: str | int
-    round: int | None = None
+    round: int | None = Field(None, ge=1, le=100)
 
 
 class TransitionOut(Schema):

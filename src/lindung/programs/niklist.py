@@ -35,7 +35,10 @@ def _rows(content: bytes, file_name: str) -> list[list[str]]:
         raise ListUnreadable
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        return list(csv.reader(io.StringIO(text.replace("\x00", "")), delimiter=delimiter))
+    except csv.Error as exc:
+        raise ListUnreadable from exc
 
 
 def read_nik_list(content: bytes, file_name: str) -> list[str]:

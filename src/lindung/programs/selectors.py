@@ -26,7 +26,16 @@ def programs_for(user) -> QuerySet[Program]:
     return programs.filter(Q(area_id__in=ancestors(scope)) | Q(area__code__startswith=f"{scope}."))
 
 
+def _valid_pk(pk) -> bool:
+    try:
+        return 0 < int(pk) < 2**63
+    except (TypeError, ValueError):
+        return False
+
+
 def get_program(user, pk) -> Program:
+    if not _valid_pk(pk):
+        raise Http404
     try:
         return programs_for(user).get(pk=pk)
     except Program.DoesNotExist as exc:
@@ -184,6 +193,8 @@ def expiring(
 
 
 def get_enrollment(user, pk) -> Enrollment:
+    if not _valid_pk(pk):
+        raise Http404
     return get_scoped_or_404(
         user, Enrollment.objects.select_related("person", "village", "round", "program"), pk=pk
     )

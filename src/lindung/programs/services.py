@@ -202,6 +202,11 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _text(value, limit: int) -> str:
+    """Free text as stored: one line of words, no NUL (PostgreSQL refuses it), cut to size."""
+    return " ".join(str(value or "").replace("\x00", "").split())[:limit]
+
+
 # Settings a new program gets when the request leaves them out.
 CREATE_DEFAULTS = {"sponsored_months": 6, "quota_per_village": 100, "min_age": 18, "max_age": 65}
 
@@ -223,7 +228,7 @@ def _check_program(data: dict, *, user, current: Program | None = None) -> tuple
         else:
             values[name] = parsed
 
-    take("name", "name_missing", lambda v: None if _blank(v) else " ".join(str(v).split())[:200])
+    take("name", "name_missing", lambda v: None if _blank(v) else _text(v, 200))
     take("year", "year_invalid", lambda v: _int_in(v, 2015, 2100))
     take("funder", "funder_invalid", lambda v: v if v in Funder.values else None)
     if not (_blank(data.get("budget")) and not _blank(data.get("village_budget"))):
@@ -265,9 +270,10 @@ def _check_program(data: dict, *, user, current: Program | None = None) -> tuple
     for name in ("includes_jht", "include_kelurahan"):
         if name in data:
             values[name] = bool(data[name])
-    for name in ("funder_name", "notes"):
-        if name in data:
-            values[name] = str(data[name] or "").strip()[: 150 if name == "funder_name" else 4000]
+    if "funder_name" in data:
+        values["funder_name"] = _text(data["funder_name"], 150)
+    if "notes" in data:
+        values["notes"] = str(data["notes"] or "").replace("\x00", "").strip()[:4000]
     if "village_budget" in data and not _blank(data["village_budget"]):
         if (amount := parse_rupiah(data["village_budget"])) is None:
             problems.append(Problem("village_budget", "budget_invalid"))
@@ -448,8 +454,8 @@ def add_legal_document(
     if problems:
         raise ProgramInvalid(problems)
     document = LegalDocument(
-        number=" ".join(number.split())[:120],
-        title=" ".join(title.split())[:400],
+        number=_text(number, 120),
+        title=_text(title, 400),
         issued_on=issued,
         created_by=_actor(user),
     )
@@ -714,7 +720,7 @@ def move_many(
     rows are locked while they move. ``details`` maps an enrollment id to extra field
     values set with the move (KPJ, effective date…).
     """
-    reason = " ".join((reason or "").split())[:2000]
+    reason = _text(reason, 2000)
     result = MoveResult()
     now = timezone.now()
     with transaction.atomic():

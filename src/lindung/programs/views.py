@@ -21,6 +21,17 @@ from lindung.programs.niklist import ListUnreadable, read_nik_list
 from lindung.regions.views import picker_context
 
 PAGE_SIZE = 100
+MAX_ID = 2**63 - 1
+
+
+def _small_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < 4
+
+
+def _ids(values, limit: int = 10_000) -> list[int]:
+    """Row ids from a form's checkboxes; anything that is not one is dropped."""
+    ids = [int(v) for v in values[:limit] if v.isascii() and v.isdigit() and len(v) <= 19]
+    return [i for i in ids if 0 < i <= MAX_ID]
 
 
 def _manager_here(user, program) -> bool:
@@ -270,7 +281,7 @@ def _handle_proposals(request, program, round_, village):
             user=request.user, program=program, niks=raw, today=today, round=round_
         )
     else:
-        ids = [int(i) for i in request.POST.getlist("person") if i.isdigit()][:1000]
+        ids = _ids(request.POST.getlist("person"), limit=1000)
         if not ids:
             messages.error(request, _("Centang dulu pekerja yang akan diusulkan."))
             return None
@@ -324,7 +335,7 @@ def _enrollment_filters(request) -> dict:
     return {
         "state": state if state in State.values else "",
         "village": request.GET.get("village", "")[:13],
-        "round_number": int(round_number) if round_number.isdigit() else None,
+        "round_number": int(round_number) if _small_number(round_number) else None,
         "q": request.GET.get("q", "")[:100],
     }
 
@@ -346,7 +357,7 @@ def verification_queue(request, pk: int):
         if action == "verify_all":
             chosen = queue
         else:
-            ids = [int(i) for i in request.POST.getlist("enrollment") if i.isdigit()]
+            ids = _ids(request.POST.getlist("enrollment"))
             chosen = queue.filter(pk__in=ids)
         if not chosen.exists():
             messages.error(request, _("Centang dulu usulan yang akan diproses."))
