@@ -17,6 +17,7 @@ from lindung.people.categories import Category
 from lindung.people.models import Occupation, Person
 from lindung.regions.codes import compact
 from lindung.regions.models import Region
+from lindung.targets.demo import load_demo_targets
 
 DEMO_PASSWORD = "lindung-demo-2026"
 
@@ -154,6 +155,7 @@ def load_demo(*, per_village: int = 5, today: dt.date | None = None) -> DemoResu
         demo_workers(villages, per_village), ignore_conflicts=True, batch_size=2000
     )
     load_demo_programs(today=today or timezone.localdate())
+    load_demo_targets()  # workforce figures and targets of the article (lindung.targets)
     total = Person.objects.count()
     return DemoResult(users=users, workers_created=total - before, workers_total=total)
 

@@ -69,7 +69,7 @@ class BudgetSummary:
 def programs_in(code: str, year: int):
     programs = Program.objects.filter(year=year)
     if code:
-        programs = programs.filter(Q(area_id=code) | Q(area_id__startswith=f"{code}."))
+        programs = programs.filter(Q(area_id=code) | Q(area__code__startswith=f"{code}."))
     return programs.order_by("area_id", "name")
 
 

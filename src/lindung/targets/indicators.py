@@ -79,27 +79,24 @@ class Reported:
 
 
 def _pick_workforce(figures: list[WorkforceFigure], year: int) -> dict:
-    """Per segment: the preferred figure of the latest year up to ``year``, and the other
-    definitions of that year (shown as alternatives, never mixed)."""
-    by_segment: dict[str, dict[int, dict[str, WorkforceFigure]]] = defaultdict(
-        lambda: defaultdict(dict)
-    )
+    """Per segment: the figure of the preferred definition (BPS's employed persons first),
+    of the latest year up to ``year``; the other definitions are alternatives, shown next
+    to it and never mixed into it."""
+    latest: dict[str, dict[str, WorkforceFigure]] = defaultdict(dict)
     for figure in figures:
-        if figure.year <= year:
-            by_segment[figure.segment][figure.year][figure.definition] = figure
+        if figure.year > year:
+            continue
+        known = latest[figure.segment].get(figure.definition)
+        if known is None or figure.year > known.year:
+            latest[figure.segment][figure.definition] = figure
     chosen: dict[str, tuple[Workforce | None, list[Workforce]]] = {}
     for segment in (Segment.TOTAL, *SEGMENTS):
-        years = by_segment.get(segment)
-        if not years:
-            chosen[segment] = (None, [])
-            continue
-        latest = years[max(years)]
         ranked = [
             Workforce(f.count, f.year, f.definition, f.source)
             for d in DEFINITION_PRIORITY
-            if (f := latest.get(d))
+            if (f := latest[segment].get(d))
         ]
-        chosen[segment] = (ranked[0], ranked[1:])
+        chosen[segment] = (ranked[0], ranked[1:]) if ranked else (None, [])
     if chosen[Segment.TOTAL][0] is None:
         formal, informal = chosen[Segment.FORMAL][0], chosen[Segment.INFORMAL][0]
         if (
@@ -111,7 +108,7 @@ def _pick_workforce(figures: list[WorkforceFigure], year: int) -> dict:
             source = (
                 formal.source
                 if formal.source == informal.source
-                else (f"{informal.source}; {formal.source}")
+                else f"{informal.source}; {formal.source}"
             )
             total = Workforce(
                 formal.count + informal.count, formal.year, formal.definition, source, True

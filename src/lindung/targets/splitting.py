@@ -213,7 +213,7 @@ def warnings_for(code: str, year: int) -> list[SplitWarning]:
     if not own:
         return []
     parent_level = code.count(".") + 1
-    below = Target.objects.filter(region_id__startswith=f"{code}.", year=year).select_related(
+    below = Target.objects.filter(region__code__startswith=f"{code}.", year=year).select_related(
         "region"
     )
     found: dict[tuple, list[Target]] = {}

@@ -1,0 +1,414 @@
+"""The tables of a dashboard, built once and shown three ways: on the page (under their
+chart), in the XLSX export and in the PDF report. A cell holds a plain value; its column
+says how to write it (a count, a rate in basis points, rupiah, a date, a status mark).
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from lindung.people.categories import Category
+from lindung.people.models import Occupation, Person
+from lindung.programs.lifecycle import State
+from lindung.programs.models import Funder
+from lindung.targets import indicators
+from lindung.targets.indicators import STATUS_LABELS, RegionFigures, rate_bp
+from lindung.targets.models import Segment
+from lindung.web.formatting import number, rupiah, tanggal
+
+TEXT, COUNT, RATE, MONEY, DATE, STATUS = "text", "count", "rate", "money", "date", "status"
+
+
+@dataclass
+class Column:
+    label: str
+    kind: str = TEXT
+
+
+@dataclass
+class Link:
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    note: str = ""
+
+    def numeric(self, index: int) -> bool:
+        return self.columns[index].kind in (COUNT, RATE, MONEY)
+
+    def display_rows(self) -> list[list[dict]]:
+        """Cells ready for a template: text, link, alignment and status mark."""
+        shown = []
+        for values in self.rows:
+            cells = []
+            for value, column in zip(values, self.columns, strict=True):
+                cells.append(
+                    {
+                        "text": write(value, column.kind),
+                        "url": value.url if isinstance(value, Link) else "",
+                        "numeric": column.kind in (COUNT, RATE, MONEY),
+                        "status": value if column.kind == STATUS else "",
+                    }
+                )
+            shown.append(cells)
+        return shown
+
+
+def write(value, kind: str) -> str:
+    """A cell as text, Indonesian style (``12.800``, ``34,00%``, ``Rp 16.800``)."""
+    if value is None or value == "":
+        return "–"
+    if kind == COUNT:
+        return number(value)
+    if kind == RATE:
+        return pct(value)
+    if kind == MONEY:
+        return rupiah(value)
+    if kind == DATE:
+        return tanggal(value)
+    if kind == STATUS:
+        return str(STATUS_LABELS.get(value, value))
+    return str(value)
+
+
+def pct(bp: int | None) -> str:
+    if bp is None:
+        return "–"
+    return f"{bp // 100},{bp % 100:02d}%"
+
+
+def target_text(progress: indicators.TargetProgress | None) -> str:
+    if progress is None:
+        return ""
+    if progress.is_rate:
+        return pct(progress.target.value)
+    return number(progress.target.value)
+
+
+def actual_text(progress: indicators.TargetProgress | None) -> str:
+    if progress is None or progress.actual is None:
+        return ""
+    return pct(progress.actual) if progress.is_rate else number(progress.actual)
+
+
+def dashboard_url(code: str, day=None) -> str:
+    url = reverse("targets:dashboard", args=[code or "indonesia"])
+    return f"{url}?tanggal={day.isoformat()}" if day else url
+
+
+# ---- the tables ----------------------------------------------------------------------------
+
+
+def headline_table(figures: RegionFigures) -> Table:
+    table = Table(
+        "ringkasan",
+        _("Ringkasan per segmen"),
+        [
+            Column(_("Segmen")),
+            Column(_("Terlindungi"), COUNT),
+            Column(_("Dibiayai pemerintah"), COUNT),
+            Column(_("Iuran mandiri"), COUNT),
+            Column(_("Di luar registri (laporan)"), COUNT),
+            Column(_("Angkatan kerja"), COUNT),
+            Column(_("Definisi dan sumber angkatan kerja")),
+            Column(_("Cakupan"), RATE),
+        ],
+    )
+    for key in (Segment.TOTAL, Segment.INFORMAL, Segment.FORMAL):
+        segment = figures.segments[key]
+        wf = segment.workforce
+        source = (
+            f"{wf.definition_label} {wf.year} — {wf.source}"
+            + (f" ({_('jumlah formal + informal')})" if wf.derived else "")
+            if wf
+            else _("belum ada angka: cakupan tidak dihitung")
+        )
+        table.rows.append(
+            [
+                segment.label,
+                segment.covered,
+                segment.sponsored,
+                segment.self_paid,
+                segment.reported_count,
+                wf.count if wf else None,
+                source,
+                segment.rate_bp,
+            ]
+        )
+    return table
+
+
+def targets_table(figures: RegionFigures) -> Table:
+    table = Table(
+        "target",
+        _("Target dan capaian %(year)s") % {"year": figures.date.year},
+        [
+            Column(_("Segmen")),
+            Column(_("Ukuran")),
+            Column(_("Target")),
+            Column(_("Capaian")),
+            Column(_("% target"), COUNT),
+            Column(_("Tanda"), STATUS),
+            Column(_("Keterangan")),
+        ],
+    )
+    for progress in figures.targets:
+        note = progress.target.note
+        if progress.inherited_from:
+            note = _("target persen wilayah %(code)s") % {"code": progress.inherited_from}
+        if progress.is_rate and progress.actual is None:
+            note = _("tanpa angka angkatan kerja, cakupan tidak dapat diukur")
+        table.rows.append(
+            [
+                progress.segment_label,
+                progress.metric_label,
+                target_text(progress),
+                actual_text(progress),
+                progress.achievement,
+                progress.status,
+                note,
+            ]
+        )
+    return table
+
+
+def trend_table(points: list[indicators.MonthPoint]) -> Table:
+    table = Table(
+        "tren",
+        _("Tren bulanan"),
+        [
+            Column(_("Bulan")),
+            Column(_("Dibaca per"), DATE),
+            Column(_("Terlindungi"), COUNT),
+            Column(_("Dibiayai pemerintah"), COUNT),
+            Column(_("Iuran mandiri"), COUNT),
+            Column(_("Di luar registri"), COUNT),
+            Column(_("Dibiayai sejak awal tahun"), COUNT),
+            Column(_("Cakupan"), RATE),
+        ],
+    )
+    for p in points:
+        table.rows.append(
+            [
+                f"{p.month:%m/%Y}",
+                p.day,
+                p.covered,
+                p.sponsored,
+                p.self_paid,
+                p.reported,
+                p.started_in_year,
+                p.rate_bp,
+            ]
+        )
+    return table
+
+
+def _share_table(key: str, title: str, label: str, items: list[tuple[str, int]]) -> Table:
+    total = sum(n for _label, n in items)
+    table = Table(
+        key,
+        title,
+        [Column(label), Column(_("Jumlah"), COUNT), Column(_("Bagian"), RATE)],
+    )
+    for name, n in items:
+        table.rows.append([name, n, rate_bp(n, total)])
+    return table
+
+
+def breakdown_tables(parts: indicators.Breakdowns) -> list[Table]:
+    occupations = dict(
+        Occupation.objects.filter(
+            pk__in=[k for k in parts.by_occupation if k.isdigit()]
+        ).values_list("pk", "name")
+    )
+    sexes = dict(Person.Sex.choices)
+    tables = [
+        _share_table(
+            "kategori",
+            _("Terlindungi menurut kategori peserta"),
+            _("Kategori"),
+            [(_label(Category, k), n) for k, n in parts.by_category.items()],
+        ),
+        _share_table(
+            "pekerjaan",
+            _("Terlindungi menurut pekerjaan"),
+            _("Pekerjaan"),
+            [
+                (
+                    str(occupations.get(int(k), k)) if k else _("lainnya (ditulis tangan)"),
+                    n,
+                )
+                for k, n in parts.by_occupation.items()
+            ],
+        ),
+        _share_table(
+            "jenis_kelamin",
+            _("Terlindungi menurut jenis kelamin"),
+            _("Jenis kelamin"),
+            [(str(sexes.get(k, k)), n) for k, n in parts.by_sex.items()],
+        ),
+        _share_table(
+            "pendanaan",
+            _("Dibiayai menurut sumber dana"),
+            _("Sumber dana"),
+            [(_label(Funder, k), n) for k, n in parts.by_funder.items()],
+        ),
+        _share_table(
+            "status",
+            _("Kepesertaan menurut status"),
+            _("Status"),
+            [(_label(State, k), n) for k, n in parts.by_state.items()],
+        ),
+    ]
+    retention = Table(
+        "retensi",
+        _("Tetap terlindungi setelah masa sponsor"),
+        [
+            Column(_("Sesudah masa sponsor")),
+            Column(_("Selesai dibiayai"), COUNT),
+            Column(_("Masih terlindungi"), COUNT),
+            Column(_("Retensi"), RATE),
+        ],
+        note=_(
+            "Semua masa sponsor yang berakhir dan sudah dapat diamati pada tanggal ini: masih "
+            "terlindungi bila membayar sendiri atau dibiayai program lain pada akhir bulan ke-k."
+        ),
+    )
+    for k, (ended, kept) in parts.retention.items():
+        retention.rows.append([_("%(k)s bulan") % {"k": k}, ended, kept, rate_bp(kept, ended)])
+    tables.append(retention)
+    return tables
+
+
+def _label(choices, code: str) -> str:
+    try:
+        return str(choices(code).label)
+    except ValueError:
+        return code
+
+
+def budget_table(budget) -> Table:
+    table = Table(
+        "anggaran",
+        _("Realisasi anggaran program"),
+        [
+            Column(_("Program")),
+            Column(_("Sumber dana")),
+            Column(_("Pagu"), MONEY),
+            Column(_("Iuran terikat"), MONEY),
+            Column(_("Sisa"), MONEY),
+            Column(_("Ditagih"), MONEY),
+            Column(_("Dibayar"), MONEY),
+        ],
+        note=""
+        if budget.billing_available
+        else _("Tagihan dan pembayaran belum tersedia di sini (modul tagihan belum terpasang)."),
+    )
+    for p in budget.programs:
+        table.rows.append(
+            [p.name, p.funder_label, p.budget, p.committed, p.remaining, p.billed, p.paid]
+        )
+    if len(budget.programs) > 1:
+        table.rows.append(
+            [
+                _("Jumlah"),
+                "",
+                budget.budget,
+                budget.committed,
+                budget.budget - budget.committed,
+                budget.billed,
+                budget.paid,
+            ]
+        )
+    return table
+
+
+def regions_table(
+    key: str, title: str, regions: list[RegionFigures], day, *, with_district: bool = False
+) -> Table:
+    columns = [Column(_("Wilayah"))]
+    if with_district:
+        columns.append(Column(_("Kecamatan")))
+    columns += [
+        Column(_("Terlindungi"), COUNT),
+        Column(_("Dibiayai tahun ini"), COUNT),
+        Column(_("Angkatan kerja"), COUNT),
+        Column(_("Cakupan"), RATE),
+        Column(_("Target")),
+        Column(_("Capaian")),
+        Column(_("% target"), COUNT),
+        Column(_("Tanda"), STATUS),
+    ]
+    table = Table(key, title, columns)
+    districts = (
+        {
+            r.code: r.display_name
+            for r in indicators.region_names([f.code[:8] for f in regions]).values()
+        }
+        if with_district
+        else {}
+    )
+    for region in regions:
+        progress = region.primary_target
+        row = [Link(region.name, dashboard_url(region.code, day))]
+        if with_district:
+            row.append(districts.get(region.code[:8], ""))
+        total = region.total
+        row += [
+            total.covered,
+            total.started,
+            total.workforce.count if total.workforce else None,
+            total.rate_bp,
+            target_text(progress),
+            actual_text(progress),
+            progress.achievement if progress else None,
+            region.status,
+        ]
+        table.rows.append(row)
+    return table
+
+
+def dashboard_tables(board) -> dict[str, Table]:
+    """Every table of a dashboard, by key, in page order."""
+    tables = [
+        headline_table(board.figures),
+        targets_table(board.figures),
+        trend_table(board.series),
+    ]
+    tables += breakdown_tables(board.breakdowns)
+    tables.append(budget_table(board.budget))
+    level = board.level
+    if level in (0, 1):
+        title = _("Perbandingan provinsi") if level == 0 else _("Perbandingan kabupaten/kota")
+        tables.append(regions_table("wilayah", title, board.children, board.date))
+    elif level == 2:
+        tables.append(regions_table("kecamatan", _("Kecamatan"), board.children, board.date))
+        tables.append(
+            regions_table(
+                "desa",
+                _("Desa/kelurahan, dari yang paling jauh dari target"),
+                board.ranked_villages,
+                board.date,
+                with_district=True,
+            )
+        )
+    elif level == 3:
+        tables.append(
+            regions_table(
+                "desa",
+                _("Desa/kelurahan, dari yang paling jauh dari target"),
+                board.ranked_villages,
+                board.date,
+            )
+        )
+    return {t.key: t for t in tables}
