@@ -182,3 +182,27 @@ def test_expiring_and_enrollment_list(client, regency_admin, program):
     login(client, regency_admin)
     assert client.get(f"/program/{program.pk}/peserta/?expiring=1").status_code == 200
     assert client.get(f"/program/{program.pk}/peserta/?state=active&q=x").status_code == 200
+
+
+def test_admin_pages_open(client, system_admin, program):
+    propose(user=None, program=program, person=make_person(), today=TODAY)
+    login(client, system_admin)
+    enrollment = Enrollment.objects.get()
+    for path in (
+        "/admin/programs/program/",
+        f"/admin/programs/program/{program.pk}/change/",
+        "/admin/programs/enrollment/",
+        f"/admin/programs/enrollment/{enrollment.pk}/change/",
+        "/admin/programs/legaldocument/",
+        "/admin/bpjs/submissionbatch/",
+        "/admin/bpjs/answerimport/",
+    ):
+        assert client.get(path).status_code == 200, path
+
+
+def test_viewer_reads_but_does_not_propose(client, viewer, program):
+    login(client, viewer)
+    assert client.get(f"/program/{program.pk}/").status_code == 200
+    assert client.get(f"/program/{program.pk}/usulan/").status_code == 403
+    assert client.get(f"/program/{program.pk}/verifikasi/").status_code == 403
+    assert "Usulkan pekerja" not in client.get(f"/program/{program.pk}/").content.decode()
