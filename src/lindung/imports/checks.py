@@ -30,7 +30,9 @@ from lindung.regions.models import Region
 
 ERRORS, WARNINGS, FIRST_ROW = "errors", "warnings", "first_row"
 _WS = r"[\s\x1c-\x1f]+"
-_NAME = r"^[^\W\d_]+([ .,'’-]*[^\W\d_]*)*\.?$"
+# Python's [^\W\d_] (what people.validation uses) is a letter or a non-decimal number.
+_LETTER = r"[\p{L}\p{Nl}\p{No}]"
+_NAME = rf"^{_LETTER}+([ .,'’-]*{_LETTER}*)*\.?$"
 _PHONE = r"^(\+62|62|0)8\d{7,12}$"
 _SCIENTIFIC = r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$"
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -118,7 +120,7 @@ def excel_date(text: str) -> str:
     text = text.strip()
     if match := re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T]00:00:00(\.0+)?", text):
         return match.group(1)
-    if re.fullmatch(r"\d{3,5}(\.0+)?", text):
+    if re.fullmatch(r"[1-9]\d{3,4}(\.0+)?", text):
         serial = int(float(text))
         if 1 < serial < 80000:
             return (_EXCEL_EPOCH + dt.timedelta(days=serial)).isoformat()
@@ -284,8 +286,12 @@ def check_rows(raw: pl.DataFrame, context: Context) -> pl.DataFrame:
     frame = frame.with_columns(
         (~col("_nik_missing") & nik.str.contains(_SCIENTIFIC)).alias("_scientific"),
         well_formed.alias("_well_formed"),
-        nik.str.slice(0, 6).is_in(pl.Series(sorted(district_prefixes()))).alias("_in_district"),
-        nik.str.slice(0, 4).is_in(pl.Series(sorted(regency_prefixes()))).alias("_in_regency"),
+        nik.str.slice(0, 6)
+        .is_in(pl.Series(sorted(district_prefixes())).implode())
+        .alias("_in_district"),
+        nik.str.slice(0, 4)
+        .is_in(pl.Series(sorted(regency_prefixes())).implode())
+        .alias("_in_regency"),
         pl.when(well_formed).then(nik_born).otherwise(None).alias("_nik_born"),
         pl.when(day > 40).then(pl.lit("P")).otherwise(pl.lit("L")).alias("_nik_sex"),
         real_day.alias("_nik_day"),

@@ -27,7 +27,9 @@ FILE_MESSAGES = {
     "column_duplicate": _(
         "Ada kolom yang muncul dua kali: %(columns)s. Hapus salah satunya lalu unggah ulang."
     ),
-    "village_invalid": _("Desa/kelurahan bawaan %(code)s tidak dikenal atau di luar wilayah Anda."),
+    "village_invalid": _(
+        "Desa/kelurahan bawaan %(village)s tidak dikenal atau di luar wilayah Anda."
+    ),
     "interrupted": _(
         "Impor terhenti sebelum selesai (%(reason)s). Batch yang sudah tersimpan tetap ada; "
         "jalankan lagi untuk melanjutkan tanpa data ganda."

@@ -61,7 +61,7 @@ def _check_village(user, code: str) -> str:
         return ""
     known = Region.objects.filter(code=code, level=Region.Level.VILLAGE).exists()
     if not known or not in_scope(user, code):
-        raise ImportRefused("village_invalid", code=code)
+        raise ImportRefused("village_invalid", village=code)
     return code
 
 

@@ -1,0 +1,49 @@
+"""The export page: pick filters and a format, get the file. Thin view."""
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from lindung.exports import services
+from lindung.exports.workers import FILTERS, clean_filters, export_filename
+from lindung.regions.views import picker_context
+
+
+@login_required
+@require_GET
+def workers_export(request):
+    filters = clean_filters(request.GET)
+    fmt = request.GET.get("format", "")
+    today = timezone.localdate()
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            services.stream_workers_csv(request.user, filters),
+            content_type="text/csv; charset=utf-8",
+        )
+        name = export_filename(filters, ".csv", today)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        services.write_workers_xlsx(request.user, filters, buffer)
+        buffer.seek(0)
+        return FileResponse(
+            buffer, as_attachment=True, filename=export_filename(filters, ".xlsx", today)
+        )
+    context = {
+        "filters": filters,
+        "choices": [
+            (f.name, f.label, f.choices(), filters.get(f.name, ""))
+            for f in FILTERS.values()
+            if f.choices is not None
+        ],
+        "picker": picker_context(
+            request, filters.get("region", ""), name="region", village_only=False
+        ),
+        "full_nik": request.user.can_see_full_nik,
+    }
+    return render(request, "exports/workers.html", context)

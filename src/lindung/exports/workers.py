@@ -1,0 +1,150 @@
+"""Export of the worker registry to XLSX or CSV, through the user's region scope.
+
+The columns start with the import template's, under the same names, so an exported file
+can be corrected and imported back (with "update"). Filters are a small registry:
+:func:`register_filter` lets another app add one (the programs app adds the coverage
+status once enrollments exist) without this module knowing about it.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from lindung.imports.columns import COLUMNS
+from lindung.people.categories import Category
+from lindung.people.models import Person
+from lindung.people.nik import mask_nik
+from lindung.people.selectors import workers_for
+from lindung.regions.models import Region
+
+
+@dataclass(frozen=True)
+class WorkerFilter:
+    name: str
+    label: str
+    choices: Callable[[], list[tuple[str, str]]] | None  # None: a free value (region code)
+    apply: Callable[[QuerySet, str], QuerySet]
+
+
+FILTERS: dict[str, WorkerFilter] = {}
+
+
+def register_filter(worker_filter: WorkerFilter) -> None:
+    FILTERS[worker_filter.name] = worker_filter
+
+
+register_filter(
+    WorkerFilter(
+        "category",
+        _("Kategori"),
+        lambda: list(Category.choices),
+        lambda qs, value: qs.filter(category=value),
+    )
+)
+register_filter(
+    WorkerFilter(
+        "segment",
+        _("Segmen"),
+        lambda: list(Person.Segment.choices),
+        lambda qs, value: qs.filter(segment=value),
+    )
+)
+
+
+def clean_filters(raw: dict) -> dict[str, str]:
+    """Known filters with allowed values only; ``region`` is a region code of any level."""
+    cleaned = {}
+    region = str(raw.get("region") or "").strip()[:13]
+    if region and Region.objects.filter(code=region).exists():
+        cleaned["region"] = region
+    for name, worker_filter in FILTERS.items():
+        value = str(raw.get(name) or "").strip()
+        if not value:
+            continue
+        if worker_filter.choices is None or value in {c for c, _ in worker_filter.choices()}:
+            cleaned[name] = value
+    return cleaned
+
+
+def workers_to_export(user, filters: dict[str, str]) -> QuerySet[Person]:
+    people = workers_for(user, village=filters.get("region", ""))
+    for name, value in filters.items():
+        if name in FILTERS:
+            people = FILTERS[name].apply(people, value)
+    return people.order_by("village_id", "full_name", "id")
+
+
+EXTRA_HEADER = ["nama_desa", "kecamatan", "kabupaten", "segmen", "terdaftar"]
+HEADER = [c.name for c in COLUMNS] + EXTRA_HEADER
+_FIELDS = [
+    "nik",
+    "full_name",
+    "sex",
+    "birth_date",
+    "village_id",
+    "address",
+    "phone",
+    "occupation__name",
+    "occupation_text",
+    "category",
+    "declared_income",
+    "segment",
+    "created_at",
+]
+
+
+def export_rows(user, filters: dict[str, str]) -> Iterator[list]:
+    """The rows of the export (without header); NIK masked for roles that may not see it."""
+    full_nik = user is None or user.can_see_full_nik
+    names = {}
+    region_codes = set(
+        Region.objects.filter(level__in=[Region.Level.REGENCY, Region.Level.DISTRICT]).values_list(
+            "code", "name"
+        )
+    )
+    names.update(dict(region_codes))
+    village_names: dict[str, str] = {}
+    people = workers_to_export(user, filters).values_list(*_FIELDS)
+    for (
+        nik,
+        name,
+        sex,
+        born,
+        village,
+        address,
+        phone,
+        occupation,
+        occupation_text,
+        category,
+        income,
+        segment,
+        created,
+    ) in people.iterator(chunk_size=5000):
+        if village not in village_names:
+            region = Region.objects.filter(code=village).first()
+            village_names[village] = region.display_name if region else village
+        yield [
+            nik if full_nik else mask_nik(nik),
+            name,
+            sex,
+            born,
+            village,
+            address,
+            phone,
+            occupation or occupation_text,
+            category,
+            income,
+            village_names[village],
+            names.get(village[:8], ""),
+            names.get(village[:5], ""),
+            segment,
+            created.date() if isinstance(created, dt.datetime) else created,
+        ]
+
+
+def export_filename(filters: dict[str, str], suffix: str, today: dt.date) -> str:
+    parts = ["pekerja", *filters.values(), today.strftime("%Y%m%d")]
+    return "-".join(p.replace(".", "") for p in parts) + suffix

@@ -1,0 +1,29 @@
+"""Reads of import jobs. A job's report holds personal data: only its owner (and the
+system admin, who sees everything) may read it; anybody else gets a 404."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from lindung.imports.models import ImportJob, ImportRow
+
+
+def jobs_for(user) -> QuerySet[ImportJob]:
+    jobs = ImportJob.objects.select_related("user")
+    if user is None or user.sees_everything:
+        return jobs
+    return jobs.filter(user=user)
+
+
+def get_job(user, pk) -> ImportJob:
+    try:
+        return jobs_for(user).get(pk=pk)
+    except ImportJob.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def rejected_rows(job: ImportJob, limit: int = 50) -> list[ImportRow]:
+    return list(job.rows.filter(rejected=True).order_by("row")[:limit])
+
+
+def warned_rows(job: ImportJob, limit: int = 50) -> list[ImportRow]:
+    return list(job.rows.filter(rejected=False).order_by("row")[:limit])
