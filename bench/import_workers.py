@@ -1,0 +1,261 @@
+"""Benchmark: importing a worker file of 1,000,000 rows, against its floor and a naive loop.
+
+Generates one realistic CSV (real Bali villages, valid NIKs, Balinese names, the usual
+occupations and incomes) and measures, in one run on that same file:
+
+  (a) the project's import into PostgreSQL with full validation: the real command,
+      ``lindung import workers FILE --json``, in its own process, into an empty registry
+      (wall time and peak memory of that process);
+  (b) the floor: PostgreSQL ``COPY`` of the same file into an unlogged text table plus one
+      ``INSERT … SELECT`` into a typed table with the NIK as primary key;
+  (c) a naive Django baseline: ``people.services.register_worker`` row by row (checks and
+      one ``save()`` per row) on the first ``--naive-rows`` rows, extrapolated;
+  (d) the same 1,000,000 rows into SQLite (a fresh database file);
+  (e) a 100,000-row XLSX into PostgreSQL;
+  (f) the same file imported a second time (everything ``unchanged``).
+
+Prints rows/s for each, the ratios (a)/(b) and (c)/(a), and peak memory. (a) and (b) are
+medians over ``--rounds``.
+
+    .venv/bin/python bench/import_workers.py [--rows 1000000] [--rounds 3]
+        [--pg postgres://postgres@127.0.0.1:5432/lindung_bench_import] [--skip-sqlite]
+
+The PostgreSQL database named by ``--pg`` is dropped and made again: give it a name of
+its own.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+LINDUNG = str(Path(sys.executable).with_name("lindung"))
+
+
+def run_command(args: list[str], env: dict) -> tuple[float, int, str]:
+    """Run ``lindung …``; returns (seconds, peak RSS of that process in MiB, stdout)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen([LINDUNG, *args], env=env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode:
+            sys.exit(f"lindung {' '.join(args)} failed:\n{err.read()}")
+        return seconds, usage.ru_maxrss // 1024, out.read()
+
+
+def recreate_database(url: str) -> None:
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+
+
+def empty_registry(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "TRUNCATE people_person, imports_importjob, imports_importrow, imports_importbatch "
+            "CASCADE"
+        )
+        conn.execute("VACUUM ANALYZE people_person")
+        conn.execute("CHECKPOINT")
+
+
+def floor(url: str, path: Path, separator: str) -> float:
+    """COPY into an unlogged text table + one INSERT … SELECT into a typed table."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_floor_raw, bench_floor_typed")
+        conn.execute(
+            "CREATE TABLE bench_floor_typed (nik varchar(16) PRIMARY KEY, "
+            "full_name varchar(150) NOT NULL, sex varchar(1) NOT NULL, birth_date date NOT NULL,"
+            " village_code varchar(13) NOT NULL, address varchar(255) NOT NULL, "
+            "phone varchar(20) NOT NULL, occupation varchar(80) NOT NULL, "
+            "category varchar(20) NOT NULL, declared_income bigint NOT NULL)"
+        )
+        conn.execute("CHECKPOINT")
+        started = time.perf_counter()
+        conn.execute(
+            "CREATE UNLOGGED TABLE bench_floor_raw (nik text, nama text, jenis_kelamin text, "
+            "tanggal_lahir text, kode_desa text, alamat text, no_hp text, pekerjaan text, "
+            "kategori text, penghasilan text)"
+        )
+        with (
+            path.open("rb") as handle,
+            conn.cursor().copy(
+                f"COPY bench_floor_raw FROM STDIN (FORMAT csv, HEADER true, "
+                f"DELIMITER '{separator}')"
+            ) as copy,
+        ):
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+        conn.execute(
+            "INSERT INTO bench_floor_typed SELECT nik, nama, jenis_kelamin, "
+            "to_date(tanggal_lahir, 'DD/MM/YYYY'), kode_desa, coalesce(alamat, ''), "
+            "coalesce(no_hp, ''), coalesce(pekerjaan, ''), kategori, "
+            "replace(penghasilan, '.', '')::bigint FROM bench_floor_raw"
+        )
+        seconds = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_floor_raw, bench_floor_typed")
+    return seconds
+
+
+def naive(env: dict, path: Path, rows: int, separator: str) -> float:
+    """register_worker() row by row, in a process of its own."""
+    code = f"""
+import csv, time
+from lindung.people.services import register_worker, WorkerInvalid
+names = {{"nama": "full_name", "jenis_kelamin": "sex", "tanggal_lahir": "birth_date",
+          "kode_desa": "village_code", "alamat": "address", "no_hp": "phone",
+          "pekerjaan": "occupation", "kategori": "category", "penghasilan": "declared_income"}}
+with open({str(path)!r}, newline="", encoding="utf-8") as handle:
+    reader = csv.DictReader(handle, delimiter={separator!r})
+    rows = [next(reader) for _ in range({rows})]
+started = time.perf_counter()
+for cells in rows:
+    try:
+        register_worker(user=None, data={{names.get(k, k): v for k, v in cells.items()}})
+    except WorkerInvalid:
+        pass
+print(time.perf_counter() - started)
+"""
+    seconds, _, out = run_command(["shell", "-c", code], env)
+    return float(out.strip().splitlines()[-1])
+
+
+def generate(directory: Path, rows: int, xlsx_rows: int) -> tuple[Path, Path, str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    code = f"""
+import os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
+import django; django.setup()
+from lindung.imports import samples
+frame = samples.workers_frame({rows}, seed=2026)
+open({str(directory / "pekerja.csv")!r}, "wb").write(samples.to_csv(frame, separator=","))
+samples.to_xlsx(frame.head({xlsx_rows}), {str(directory / "pekerja.xlsx")!r})
+"""
+    env["LINDUNG_VAR_DIR"] = str(directory / "var-gen")
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    return directory / "pekerja.csv", directory / "pekerja.xlsx", ","
+
+
+def rate(rows: int, seconds: float) -> str:
+    return f"{rows / seconds:>12,.0f} rows/s".replace(",", ".")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--naive-rows", type=int, default=10_000)
+    parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/lindung_bench_import")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    options = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="lindung-bench-import-"))
+    base_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lindung.settings",
+        "LINDUNG_VAR_DIR": str(work / "var-pg"),
+    }
+    pg_env = {**base_env, "DATABASE_URL": options.pg}
+
+    print(f"generating {options.rows:,} rows in {work} …".replace(",", "."), flush=True)
+    csv_path, xlsx_path, separator = generate(work, options.rows, options.xlsx_rows)
+    size_mb = csv_path.stat().st_size / 1e6
+    print(f"  CSV {size_mb:.0f} MB, XLSX {xlsx_path.stat().st_size / 1e6:.0f} MB")
+
+    recreate_database(options.pg)
+    run_command(["migrate", "-v0"], pg_env)
+    run_command(["regions", "load"], pg_env)
+
+    floors, imports, peaks, second = [], [], [], None
+    for round_ in range(1, options.rounds + 1):
+        floors.append(floor(options.pg, csv_path, separator))
+        empty_registry(options.pg)
+        seconds, peak, out = run_command(
+            ["import", "workers", str(csv_path), "--json", "--no-progress"], pg_env
+        )
+        summary = json.loads(out)
+        assert summary["created"] == options.rows, summary
+        imports.append(seconds)
+        peaks.append(peak)
+        print(
+            f"  round {round_}: floor {floors[-1]:.1f} s, import {seconds:.1f} s, peak {peak} MiB",
+            flush=True,
+        )
+    second, _, out = run_command(
+        ["import", "workers", str(csv_path), "--json", "--no-progress"], pg_env
+    )
+    assert json.loads(out)["unchanged"] == options.rows
+
+    empty_registry(options.pg)
+    xlsx_seconds, xlsx_peak, out = run_command(
+        ["import", "workers", str(xlsx_path), "--json", "--no-progress"], pg_env
+    )
+    assert json.loads(out)["created"] == options.xlsx_rows
+
+    empty_registry(options.pg)
+    naive_seconds = naive(pg_env, csv_path, options.naive_rows, separator)
+
+    sqlite_seconds = sqlite_peak = None
+    if not options.skip_sqlite:
+        sqlite_env = {**base_env, "LINDUNG_VAR_DIR": str(work / "var-sqlite")}
+        sqlite_env.pop("DATABASE_URL", None)
+        run_command(["migrate", "-v0"], sqlite_env)
+        run_command(["regions", "load"], sqlite_env)
+        sqlite_seconds, sqlite_peak, out = run_command(
+            ["import", "workers", str(csv_path), "--json", "--no-progress"], sqlite_env
+        )
+        assert json.loads(out)["created"] == options.rows
+
+    a, b = statistics.median(imports), statistics.median(floors)
+    naive_total = naive_seconds * options.rows / options.naive_rows
+    rows = options.rows
+    print()
+    count = f"{rows:,}".replace(",", ".")
+    print(f"file: {count} rows, {size_mb:.0f} MB CSV; rounds: {options.rounds}")
+    print(f"(a) import into PostgreSQL, full validation  {a:7.1f} s {rate(rows, a)}")
+    print(f"(b) floor: COPY + INSERT … SELECT            {b:7.1f} s {rate(rows, b)}")
+    print(
+        f"(c) naive register_worker() per row          {naive_total:7.0f} s "
+        f"{rate(options.naive_rows, naive_seconds)}  (on "
+        + f"{options.naive_rows:,}".replace(",", ".")
+        + " rows, extrapolated)"
+    )
+    if sqlite_seconds:
+        print(
+            f"(d) import into SQLite                       {sqlite_seconds:7.1f} s "
+            f"{rate(rows, sqlite_seconds)}"
+        )
+    print(
+        f"(e) XLSX of {options.xlsx_rows:>9,} rows into PostgreSQL ".replace(",", ".")
+        + f"{xlsx_seconds:7.1f} s {rate(options.xlsx_rows, xlsx_seconds)}"
+    )
+    print(f"(f) same file again (all unchanged)          {second:7.1f} s {rate(rows, second)}")
+    print(f"ratio (a)/(b) = {a / b:.2f}    ratio (c)/(a) = {naive_total / a:.0f}")
+    print(
+        f"peak memory of the import process: PostgreSQL {max(peaks)} MiB, "
+        f"XLSX {xlsx_peak} MiB" + (f", SQLite {sqlite_peak} MiB" if sqlite_peak else "")
+    )
+    print(
+        f"all rounds: floor {[round(x, 1) for x in floors]}, "
+        f"import {[round(x, 1) for x in imports]}"
+    )
+
+
+if __name__ == "__main__":
+    main()
