@@ -99,3 +99,38 @@ def test_export_command_and_reimport(tmp_path, workers):
 )  # fmt: skip
 def test_neutralise(value, expected):
     assert neutralise(value) == expected
+
+
+def test_coverage_status_filter(client, system_admin, workers):
+    from django.utils import timezone
+
+    from lindung.programs.models import Enrollment
+    from lindung.programs.services import create_program
+    from tests.programs.conftest import program_data
+
+    program = create_program(user=None, data=program_data())
+    first_round = program.rounds.order_by("id").first()
+    now = timezone.now()
+    for person, state in ((workers[0], "active"), (workers[1], "proposed")):
+        enrollment = Enrollment(
+            program=program,
+            round=first_round,
+            person=person,
+            state=state,
+            state_changed_at=now,
+            committed_premium=100_800,
+            proposed_at=now,
+            village_id=person.village_id,
+        )
+        enrollment.set_region_codes()
+        enrollment.save()
+    client.force_login(system_admin)
+    url = reverse("exports:workers")
+    names = {
+        value: xlsx(client.get(url, {"format": "xlsx", "coverage": value})).get_column("nik")
+        for value in ("covered", "pending", "none")
+    }
+    assert names["covered"].to_list() == [workers[0].nik]
+    assert names["pending"].to_list() == [workers[1].nik]
+    assert names["none"].to_list() == [workers[2].nik]
+    assert "Status kepesertaan" in client.get(url).content.decode()

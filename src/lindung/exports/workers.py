@@ -1,15 +1,16 @@
 """Export of the worker registry to XLSX or CSV, through the user's region scope.
 
 The columns start with the import template's, under the same names, so an exported file
-can be corrected and imported back (with "update"). Filters are a small registry:
-:func:`register_filter` lets another app add one (the programs app adds the coverage
-status once enrollments exist) without this module knowing about it.
+can be corrected and imported back (with "update"). Filters are a small registry
+(:func:`register_filter`): region, category and segment, plus the coverage status, which
+comes from the programs app's enrollments and is registered only when that app is installed.
 """
 
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,42 @@ register_filter(
         lambda qs, value: qs.filter(segment=value),
     )
 )
+
+
+def _coverage_filter() -> WorkerFilter:
+    """Coverage status from the programs' enrollments: protected now, on the way, or not."""
+    from django.db.models import Exists, OuterRef
+
+    from lindung.programs.lifecycle import PENDING, State
+    from lindung.programs.models import Enrollment
+
+    groups = {
+        "covered": {State.ACTIVE, State.CONTINUED},
+        "pending": set(PENDING),
+    }
+
+    def enrolled(states):
+        return Exists(Enrollment.objects.filter(person=OuterRef("pk"), state__in=sorted(states)))
+
+    def apply(qs, value):
+        if value == "none":
+            return qs.exclude(enrolled(groups["covered"] | groups["pending"]))
+        return qs.filter(enrolled(groups[value]))
+
+    return WorkerFilter(
+        "coverage",
+        _("Status kepesertaan"),
+        lambda: [
+            ("covered", _("Terlindungi (aktif atau lanjut mandiri)")),
+            ("pending", _("Dalam proses (diusulkan s.d. diajukan ke BPJS)")),
+            ("none", _("Belum terlindungi")),
+        ],
+        apply,
+    )
+
+
+if apps.is_installed("lindung.programs"):
+    register_filter(_coverage_filter())
 
 
 def clean_filters(raw: dict) -> dict[str, str]:

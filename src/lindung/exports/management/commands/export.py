@@ -21,6 +21,7 @@ class Command(BaseCommand):
         workers.add_argument("--region", default="", help="kode wilayah (tingkat apa saja)")
         workers.add_argument("--category", default="")
         workers.add_argument("--segment", default="")
+        workers.add_argument("--coverage", default="", help="covered, pending atau none")
 
     def handle(self, *args, kind, out, user=None, **options):
         if Path(out).suffix.lower() not in (".xlsx", ".csv"):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             account = User.objects.filter(username=user, is_active=True).first()
             if account is None:
                 raise CommandError(f"Pengguna tidak ada atau tidak aktif: {user}")
-        raw = {k: options[k] for k in ("region", "category", "segment")}
+        raw = {k: options[k] for k in ("region", "category", "segment", "coverage")}
         filters = clean_filters(raw)
         if unknown := [k for k, v in raw.items() if v and k not in filters]:
             raise CommandError(f"Filter tidak dikenal: {', '.join(unknown)}")
