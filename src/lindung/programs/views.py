@@ -111,6 +111,7 @@ def program_detail(request, pk: int):
         "mine": selectors.program_totals(request.user, program),
         "table": selectors.quota_table(request.user, program, rounds),
         "manager": manager,
+        "verifier": permissions.is_manager(request.user),
         "proposer": permissions.is_proposer(request.user),
         "villages": selectors.participating_villages(request.user, program) if manager else [],
         "legal_form": LegalDocumentForm() if manager else None,
@@ -314,6 +315,8 @@ def _handle_proposals(request, program, round_, village):
 def quota_counter(request, pk: int):
     """The live counter of the proposal screen (htmx): places used, left, and ticked."""
     program = selectors.get_program(request.user, pk)
+    if not permissions.is_proposer(request.user):
+        raise PermissionDenied
     rounds = selectors.rounds_of(program)
     village = _proposal_village(request, program)
     round_ = _proposal_round(request, program, rounds)
