@@ -81,7 +81,7 @@ def make_person(
     serial = next(_serial)
     person = Person(
         nik=nik_for(village[:8], dt.date(1980 + serial % 20, 1, 1 + serial % 27), sex, serial),
-        full_name=f"Pekerja {serial}",
+        full_name="I Made " + "".join("abcdefghij"[int(d)] for d in str(serial)).title(),
         sex=sex,
         birth_date=dt.date(1980 + serial % 20, 1, 1 + serial % 27),
         village_id=village,

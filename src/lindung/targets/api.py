@@ -81,6 +81,14 @@ class QuotaOut(Schema):
     fill_rate: float | None
 
 
+class BudgetOut(Schema):
+    programs: int
+    allocated: int
+    committed: int
+    billed: int | None
+    paid: int | None
+
+
 class IndicatorsOut(Schema):
     region: str
     region_name: str
@@ -103,6 +111,7 @@ class IndicatorsOut(Schema):
     expiring_30_days: int
     retention: dict[str, RetentionOut]
     quota: QuotaOut
+    budget: BudgetOut
 
 
 class MonthOut(Schema):
@@ -182,7 +191,9 @@ def occupation_codes(ids) -> dict[str, str]:
 OTHER_OCCUPATION = "lainnya_tertulis"  # written by hand, not yet matched to the list
 
 
-def indicators_payload(figures: indicators.RegionFigures, parts: indicators.Breakdowns) -> dict:
+def indicators_payload(
+    figures: indicators.RegionFigures, parts: indicators.Breakdowns, budget=None
+) -> dict:
     """The API's JSON for one region at one date (also what the tests compare pages with)."""
     total = figures.total
     codes = occupation_codes(parts.by_occupation)
@@ -225,6 +236,15 @@ def indicators_payload(figures: indicators.RegionFigures, parts: indicators.Brea
             "places": parts.quota_places,
             "used": parts.quota_used,
             "fill_rate": indicators.percent(quota_rate),
+        },
+        "budget": None
+        if budget is None
+        else {
+            "programs": len(budget.programs),
+            "allocated": budget.budget,
+            "committed": budget.committed,
+            "billed": budget.billed,
+            "paid": budget.paid,
         },
     }
 
@@ -274,8 +294,8 @@ def region_indicators(request, region: str = "", date: str = ""):
                 _("Tanggal tidak dikenali: tulis YYYY-MM-DD, mis. 2024-12-31."),
             )
     code = region.strip() or selectors.default_region(request.user)
-    figures, parts = selectors.region_indicators(request.user, code, day)
-    return Status(200, indicators_payload(figures, parts))
+    figures, parts, budget = selectors.region_indicators(request.user, code, day)
+    return Status(200, indicators_payload(figures, parts, budget))
 
 
 @router.get(

@@ -1,15 +1,21 @@
 """Budget realisation of the programs in a region, for the dashboards.
 
-Allocated and committed come from the programs (their guarded counters). What was billed
-and paid belongs to the billing module (``lindung.contributions``); until it offers bills
-and payments, those two figures are ``None`` and the pages say they are not available
-yet, instead of showing a zero that would read as "nothing paid".
+Allocated and committed come from the programs (their guarded counters: committed is the
+figure of today, whatever the date asked). Billed and paid come from the billing module's
+tables, with its own definitions (``lindung.billing.selectors.realisation``): billed = what
+the billing runs finished by the end of the date added to the program's bills, paid = the
+payments dated up to the date. Both are one grouped query over the bills of the region's
+programs (a few rows per program and month), never over the bill lines. Without the
+billing module installed, billed and paid are ``None`` and the page says so instead of
+showing a zero that would read as "nothing paid".
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import Q, Sum
+from django.utils import timezone
 
 from lindung.programs.models import Funder, Program
 
@@ -74,15 +80,25 @@ def programs_in(code: str, year: int):
 
 
 def _billing(program_ids: list[int], day: dt.date) -> dict[int, tuple[int, int]] | None:
-    """(billed, paid) per program up to ``day`` from the billing module, if it exists."""
-    try:
-        from lindung.contributions import realisation  # noqa: PLC0415 (optional module)
-    except ImportError:
+    """(billed, paid) per program up to the end of ``day``; ``None`` without billing."""
+    if not apps.is_installed("lindung.billing"):
         return None
-    reader = getattr(realisation, "billed_and_paid", None)
-    if reader is None:
-        return None
-    return reader(program_ids, day)
+    from lindung.billing.models import Payment, RunBill
+
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    billed = dict(
+        RunBill.objects.filter(bill__program_id__in=program_ids, run__finished_at__lt=end)
+        .values_list("bill__program_id")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    paid = dict(
+        Payment.objects.filter(bill__program_id__in=program_ids, paid_on__lte=day)
+        .values_list("bill__program_id")
+        .annotate(s=Sum("amount"))
+        .order_by()
+    )
+    return {pk: (billed.get(pk) or 0, paid.get(pk) or 0) for pk in program_ids}
 
 
 def budget_summary(code: str, day: dt.date) -> BudgetSummary:

@@ -115,11 +115,15 @@ def dashboard(user, code: str, day: dt.date, *, months: int = SERIES_MONTHS) -> 
 
 
 def region_indicators(user, code: str, day: dt.date):
-    """The API's view of one region: figures and breakdowns, no children."""
+    """The API's view of one region: figures, breakdowns and budget, no children."""
     region = check_region(user, code)
     summary.ensure_fresh()
     code = region.code if region else indicators.COUNTRY
-    return indicators.figures_for([code], day)[0], indicators.breakdowns(code, day)
+    return (
+        indicators.figures_for([code], day)[0],
+        indicators.breakdowns(code, day),
+        budget_summary(code, day),
+    )
 
 
 def region_series(user, code: str, first: dt.date, last: dt.date, until: dt.date):

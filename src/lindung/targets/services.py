@@ -160,10 +160,10 @@ def parse_count(value) -> int | None:
         number = int(value)
     else:
         text = str(value).strip().replace(" ", "")
-        if re.fullmatch(r"\d+\.0+", text):
-            text = text.split(".")[0]
-        if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+        if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):  # 172.000 (Indonesian) or 172,000
             text = re.sub(r"[.,]", "", text)
+        elif re.fullmatch(r"\d+\.0", text):  # a spreadsheet's number as text: 172000.0
+            text = text.split(".")[0]
         if not text.isdigit():
             return None
         number = int(text)

@@ -305,7 +305,7 @@ def budget_table(budget) -> Table:
             Column(_("Program")),
             Column(_("Sumber dana")),
             Column(_("Pagu"), MONEY),
-            Column(_("Iuran terikat"), MONEY),
+            Column(_("Iuran terikat (saat ini)"), MONEY),
             Column(_("Sisa"), MONEY),
             Column(_("Ditagih"), MONEY),
             Column(_("Dibayar"), MONEY),
