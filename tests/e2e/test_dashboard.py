@@ -1,0 +1,87 @@
+"""The Bupati opens the regency dashboard, drills down to a village, downloads a table;
+and the dashboard fits a phone's width."""
+
+import datetime as dt
+
+import fastexcel
+from playwright.sync_api import expect
+
+from lindung.accounts.models import Role
+from lindung.targets import summary
+from lindung.targets.models import Target, WorkforceFigure
+from tests.targets.builders import (
+    BATUBULAN,
+    KETEWEL,
+    enroll,
+    make_person,
+    make_program,
+    sponsored_path,
+)
+
+D = dt.date
+DAY = "2024-07-25"
+
+
+def small_gianyar():
+    program = make_program()
+    for village, sex in ((BATUBULAN, "L"), (BATUBULAN, "P"), (KETEWEL, "P")):
+        enroll(
+            make_person(village, sex=sex, occupation=None),
+            program,
+            sponsored_path(D(2024, 1, 2), D(2024, 7, 1)),
+        )
+    WorkforceFigure.objects.create(
+        region_id="51.04", year=2024, segment="total", definition="penduduk_bekerja",
+        count=300, source="BPS (uji)",
+    )  # fmt: skip
+    Target.objects.create(region_id="51.04", year=2024, segment="total", metric="rate", value=4000)
+    summary.refresh()
+
+
+def test_regency_dashboard_drill_down_and_download(login, make_user, live_server, tmp_path):
+    small_gianyar()
+    page = login(make_user("bupati", Role.VIEWER, "51.04"))
+    page.get_by_role("link", name="Dasbor", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("Kab. Gianyar")
+    page.get_by_label("Keadaan per tanggal").fill(DAY)
+    page.get_by_role("button", name="Tampilkan").click()
+    expect(page.locator("#kpi-covered")).to_have_text("3")
+    expect(page.locator("#kpi-rate")).to_have_text("1,00%")  # 3 of 300
+    expect(page.locator("#tabel-desa tbody tr").first).to_contain_text("Desa")
+
+    page.locator("#tabel-kecamatan").get_by_role("link", name="Kec. Sukawati", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("Kec. Sukawati")
+    expect(page.locator("#kpi-covered")).to_have_text("3")
+    page.locator("#tabel-desa").get_by_role("link", name="Desa Batubulan", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("Desa Batubulan")
+    expect(page.locator("#kpi-covered")).to_have_text("2")
+    assert page.url.endswith(f"/dasbor/{BATUBULAN}/?tanggal={DAY}")
+
+    with page.expect_download() as info:
+        page.locator("#xlsx-jenis_kelamin").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    assert path.name.endswith("-jenis_kelamin.xlsx")
+    rows = fastexcel.read_excel(path.read_bytes()).load_sheet(0, header_row=None).to_polars().rows()
+    table = {r[0]: r[1] for r in rows if r[0] in ("Laki-laki", "Perempuan")}
+    assert table == {"Laki-laki": "1", "Perempuan": "1"}
+
+
+def test_dashboard_fits_a_phone(login, make_user, live_server, tmp_path):
+    small_gianyar()
+    page = login(make_user("bupati", Role.VIEWER, "51.04"))
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto(f"{live_server.url}/dasbor/51.04/?tanggal={DAY}")
+    expect(page.locator("#kpi-covered")).to_have_text("3")
+    shot = tmp_path / "dasbor-gianyar-360.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    overflow = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert overflow[0] <= overflow[1], overflow
+    # Charts scale to the width of the phone.
+    widths = page.evaluate(
+        "[...document.querySelectorAll('svg.chart')].map(s => s.getBoundingClientRect().right)"
+    )
+    assert widths and max(widths) <= 360
