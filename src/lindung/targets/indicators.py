@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import BigIntegerField, Case, F, Q, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from lindung.programs.lifecycle import HOLDING, State
@@ -299,23 +299,26 @@ def _year_start(day: dt.date) -> dt.date:
 
 
 def _coverage_rows(queryset, day: dt.date):
-    """(region, measure, dim, item) → count at ``day`` for the coverage measures."""
+    """(region, measure, dim, item) → count at ``day`` for the coverage measures, and the
+    sponsorships started since 1 January of ``day``'s year: one query."""
     counts: dict[tuple, int] = defaultdict(int)
+    before_year = Q(measure=s.STARTED, day__lt=_year_start(day))
     rows = (
-        queryset.filter(measure__in=[s.SPONSORED, s.SELF_PAID], dim__in=["", "seg"], day__lte=day)
-        .values_list("region_code", "measure", "dim", "item")
-        .annotate(n=Sum("delta"))
-    )
-    for code, measure, dim, item, n in rows:
-        counts[(code, measure, dim, item)] += n
-    starts = (
         queryset.filter(
-            measure=s.STARTED, dim__in=["", "seg"], day__gte=_year_start(day), day__lte=day
+            measure__in=[s.SPONSORED, s.SELF_PAID, s.STARTED], dim__in=["", "seg"], day__lte=day
         )
         .values_list("region_code", "measure", "dim", "item")
-        .annotate(n=Sum("delta"))
+        .annotate(
+            n=Sum(
+                Case(
+                    When(before_year, then=Value(0)),
+                    default=F("delta"),
+                    output_field=BigIntegerField(),
+                )
+            )
+        )
     )
-    for code, measure, dim, item, n in starts:
+    for code, measure, dim, item, n in rows:
         counts[(code, measure, dim, item)] += n
     return counts
 
@@ -331,11 +334,17 @@ def region_name(code: str) -> str:
     return region.display_name if region else code
 
 
-def figures_for(codes: list[str], day: dt.date, counts: dict | None = None) -> list[RegionFigures]:
+def figures_for(
+    codes: list[str],
+    day: dt.date,
+    counts: dict | None = None,
+    names: dict[str, Region] | None = None,
+) -> list[RegionFigures]:
     """Headline figures of several regions at ``day`` (for tables of children)."""
     if counts is None:
         counts = _coverage_rows(Tally.objects.filter(region_code__in=codes), day)
-    names = region_names(codes)
+    if names is None:
+        names = region_names(codes)
     workforce = workforce_for([c for c in codes if c], day.year)
     reported = reported_for([c for c in codes if c], day)
     targets = targets_for(codes, day.year)
@@ -389,20 +398,36 @@ def figures_for(codes: list[str], day: dt.date, counts: dict | None = None) -> l
     return result
 
 
-def children_figures(code: str, day: dt.date, *, depth: int = 1) -> list[RegionFigures]:
-    """The regions ``depth`` levels below ``code`` (1: children, 2: grandchildren), with
-    their figures, in code order. Regions without any data are included (zeros)."""
+def tree(code: str, day: dt.date, depth: int = 1) -> list[list[RegionFigures]]:
+    """Figures of a region and of the regions 1 … ``depth`` levels below it, level by
+    level (``[[region], children, grandchildren]``), each level in code order; regions
+    without any data are included (zeros). One summary query for all of them: the region's
+    own rows and its descendants' rows found by their parent's code."""
     level = level_of(code) if code else 0
-    wanted_level = level + depth
-    if wanted_level > 4:
-        return []
-    regions = Region.objects.filter(level=wanted_level)
+    depth = max(0, min(depth, 4 - level))
+    regions = Region.objects.filter(level__gt=level, level__lte=level + depth)
     if code:
         regions = regions.filter(code__startswith=f"{code}.")
-    codes = list(regions.order_by("code").values_list("code", flat=True))
-    parents = sorted({c.rpartition(".")[0] for c in codes}) if wanted_level > 1 else [""]
-    counts = _coverage_rows(Tally.objects.filter(parent_code__in=parents), day)
-    return figures_for(codes, day, counts)
+    found = list(regions.order_by("code"))
+    names = {r.code: r for r in found}
+    if code:
+        names.update(region_names([code]))
+    codes = [code, *names.keys() - {code}]
+    parents = sorted({code, *(r.code for r in found if r.level < level + depth)})
+    counts = _coverage_rows(
+        Tally.objects.filter(Q(region_code=code) | Q(parent_code__in=parents)), day
+    )
+    figures = {f.code: f for f in figures_for(codes, day, counts, names)}
+    levels = [[figures[code]]]
+    for below in range(level + 1, level + depth + 1):
+        levels.append([figures[r.code] for r in found if r.level == below])
+    return levels
+
+
+def children_figures(code: str, day: dt.date, *, depth: int = 1) -> list[RegionFigures]:
+    """The regions ``depth`` levels below ``code`` (1: children, 2: grandchildren)."""
+    levels = tree(code, day, depth)
+    return levels[depth] if len(levels) > depth else []
 
 
 # ---- breakdowns of one region --------------------------------------------------------------

@@ -93,13 +93,14 @@ def dashboard(user, code: str, day: dt.date, *, months: int = SERIES_MONTHS) -> 
     region = check_region(user, code)
     summary.ensure_fresh()
     code = region.code if region else indicators.COUNTRY
-    figures = indicators.figures_for([code], day)[0]
     first = add_months(day.replace(day=1), 1 - months)
     level = level_of(code) if code else 0
-    children = indicators.children_figures(code, day) if level < 4 else []
     # A regency's page lists its villages too (ranked by distance to their target); a
     # district's children are villages already.
-    villages = indicators.children_figures(code, day, depth=2) if level == 2 else []
+    levels = indicators.tree(code, day, depth=2 if level == 2 else 1)
+    figures = levels[0][0]
+    children = levels[1] if len(levels) > 1 else []
+    villages = levels[2] if level == 2 else (children if level == 3 else [])
     return Dashboard(
         region=region,
         code=code,
@@ -108,7 +109,7 @@ def dashboard(user, code: str, day: dt.date, *, months: int = SERIES_MONTHS) -> 
         breakdowns=indicators.breakdowns(code, day),
         series=indicators.series(code, first, day, until=day),
         children=children,
-        villages=villages if level == 2 else (children if level == 3 else []),
+        villages=villages,
         budget=budget_summary(code, day),
         warnings=splitting.warnings_for(code, day.year) if code else [],
     )

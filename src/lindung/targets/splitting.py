@@ -213,9 +213,7 @@ def warnings_for(code: str, year: int) -> list[SplitWarning]:
     if not own:
         return []
     parent_level = code.count(".") + 1
-    below = Target.objects.filter(region__code__startswith=f"{code}.", year=year).select_related(
-        "region"
-    )
+    below = Target.objects.filter(region__code__startswith=f"{code}.", year=year)
     found: dict[tuple, list[Target]] = {}
     for child in below:
         key = (child.segment, child.metric, child.region_id.count(".") + 1)
