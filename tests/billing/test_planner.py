@@ -63,3 +63,16 @@ def test_this_year_and_next_tell_a_self_payer_the_relief_ends():
     assert this == 2026 and now.budget == 100 * 6 * 8_400
     assert later.budget == 100 * 6 * 16_800
     assert "PP 50/2025" in now.rule_label
+
+
+def test_gianyar_2024_from_the_demo_programs_definition():
+    """The demo's own Gianyar 2024 program (``lindung demo load``), without its 12,800
+    synthetic workers, which take too long to load for a unit test."""
+    from lindung.programs import demo
+
+    spec = next(s for s in demo.FINISHED if s.name.endswith("Gianyar 2024"))
+    villages = demo._villages(spec.area, spec.include_kelurahan)
+    program = demo._program(spec, villages, places=len(villages) * 100 * 2)
+    plan = planner.for_program(program)
+    assert plan.formula == GIANYAR_2024
+    assert plan.budget == program.budget

@@ -77,6 +77,10 @@ PU_VERSIONS = [
 _JP_CAP_BASIS = "PP 45/2015 Pasal 29 (disesuaikan tiap tahun dengan pertumbuhan PDB)"
 _UNCHECKED = "Angka pengumuman tahunan BPJS Ketenagakerjaan; belum dicocokkan dengan sumber resmi."
 _CHECKED = "Dicocokkan dengan pemberitaan pengumuman BPJS Ketenagakerjaan."
+_IN_FORCE_2021 = (
+    "Berlaku 02/2021 menurut surat edaran BPJS Ketenagakerjaan B/0246/022021 (diberitakan); "
+    "bulan mulainya belum dipastikan."
+)
 
 WAGE_CAPS = [
     ("JP", dt.date(2015, 7, 1), 7_000_000, "PP 45/2015", _CHECKED),
@@ -84,8 +88,9 @@ WAGE_CAPS = [
     ("JP", dt.date(2017, 3, 1), 7_703_500, _JP_CAP_BASIS, _UNCHECKED),
     ("JP", dt.date(2018, 3, 1), 8_094_000, _JP_CAP_BASIS, _UNCHECKED),
     ("JP", dt.date(2019, 3, 1), 8_512_400, _JP_CAP_BASIS, _UNCHECKED),
-    ("JP", dt.date(2020, 3, 1), 8_754_600, _JP_CAP_BASIS, _CHECKED),
-    ("JP", dt.date(2021, 3, 1), 8_939_700, _JP_CAP_BASIS, _UNCHECKED),
+    ("JP", dt.date(2020, 3, 1), 8_754_600, _JP_CAP_BASIS, _IN_FORCE_2021),
+    # 2021: unchanged (the economy shrank in 2020; the insurer's circular of 02/2021 keeps
+    # Rp 8,754,600). 2022 = 8,754,600 × 1.0369 (growth of 2021).
     ("JP", dt.date(2022, 3, 1), 9_077_600, _JP_CAP_BASIS, _UNCHECKED),
     ("JP", dt.date(2023, 3, 1), 9_559_600, _JP_CAP_BASIS, _CHECKED),
     ("JP", dt.date(2024, 3, 1), 10_042_300, _JP_CAP_BASIS, _CHECKED),
