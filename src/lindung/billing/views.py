@@ -34,6 +34,7 @@ from lindung.programs import clock
 from lindung.programs import selectors as program_selectors
 from lindung.programs.services import parse_month, parse_rupiah
 from lindung.regions.models import Region
+from lindung.web.formatting import number
 
 LINES_PER_PAGE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -121,7 +122,7 @@ def bill_detail(request, pk: int):
             "arrears": bill.months_in_arrears(today),
             "can_pay": services.can_pay(request.user, bill) and bill.outstanding > 0,
             "form": PaymentForm(
-                initial={"paid_on": today.strftime("%d/%m/%Y"), "amount": bill.outstanding}
+                initial={"paid_on": today.strftime("%d/%m/%Y"), "amount": number(bill.outstanding)}
             ),  # fmt: skip
             "supplements": Bill.objects.filter(
                 program=bill.program, month=bill.month, village_code=bill.village_code
@@ -241,7 +242,7 @@ def run(request, pk: int):
     except BillingRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("billing:program", pk=pk)
-    from lindung.web.formatting import number, rupiah
+    from lindung.web.formatting import rupiah
 
     if result.run.lines:
         messages.success(
