@@ -168,7 +168,10 @@ def load_batch(
             # hashes the whole registry for every batch.
             cursor.execute("SET LOCAL enable_hashjoin = off")
             cursor.execute("SET LOCAL enable_mergejoin = off")
+            cursor.execute("SET LOCAL jit = off")  # compiling costs more than these queries
         _stage(cursor, batch)
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {STAGE}")  # the planner must know the batch's size
         cursor.execute(
             f"SELECT s.{ROW}, CASE WHEN {inside} THEN 1 ELSE 0 END, "
             f"CASE WHEN {differs} THEN 1 ELSE 0 END "

@@ -30,6 +30,7 @@ from lindung.imports.checks import ERRORS, FIRST_ROW, WARNINGS, Context, check_r
 from lindung.imports.loading import load_batch, write_rows
 from lindung.imports.models import ImportBatch, ImportJob
 from lindung.imports.reading import RAGGED, ROW, FileRefused, read_table
+from lindung.people.models import Person
 from lindung.regions.models import Region
 
 logger = logging.getLogger(__name__)
@@ -333,6 +334,16 @@ def _run(job: ImportJob, notify: Progress, threads: int) -> ImportJob:
     def cancelled() -> bool:
         return ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists()
 
+    # Parallel batches only once the registry is big enough that every plan looks NIKs up
+    # in the index: a plan made on a (nearly) empty table scans it, and a table filled by
+    # the other thread meanwhile makes that scan quadratic.
+    while threads > 1 and pending and not _registry_has(size):
+        if cancelled():
+            return _finish(job, ImportJob.Status.CANCELLED)
+        load(pending.pop(0), own_connection=False)
+        _sum_batches(job)
+        notify(job)
+
     if threads == 1:
         for index in pending:
             if cancelled():
@@ -373,6 +384,10 @@ def _json_list(column: str) -> pl.Expr:
         .then(pl.lit("[]"))
         .otherwise(pl.lit('["') + codes.list.join('","') + pl.lit('"]'))
     )
+
+
+def _registry_has(rows: int) -> bool:
+    return Person.objects.all()[rows : rows + 1].exists()
 
 
 def _load(
