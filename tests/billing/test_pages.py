@@ -223,3 +223,16 @@ def test_the_program_page_links_to_its_billing(client, program, viewer):
     assert f'href="/tagihan/program/{program.pk}/"' in page
     billing = client.get(f"/tagihan/program/{program.pk}/").content.decode()
     assert "Jalankan tagihan" not in billing  # viewers read, they do not run
+
+
+def test_the_billing_and_rates_endpoints_are_in_the_openapi_document(client, regency_admin):
+    client.force_login(regency_admin)
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/billing/programs/{program_id}/runs",
+        "/api/v1/billing/bills/{bill_id}/payments",
+        "/api/v1/billing/programs/{program_id}/realisation",
+        "/api/v1/billing/planner",
+        "/api/v1/rates/premium",
+    ):
+        assert path in paths

@@ -268,3 +268,37 @@ def test_migrations_load_the_default_rows_and_premium_reads_them():
     quote = premium("BPU", JKK_JKM, 1_000_000, dt.date(2026, 6, 1))
     assert quote.total == 8_400 and quote.rule.code == "pp50-2025-other"
     assert premium("BPU", JKK_JKM, 1_000_000, dt.date(2024, 2, 19), payer="apbd").total == 16_800
+
+
+# --- the programs app's entry point, and the admin -----------------------------------------
+
+
+@pytest.mark.django_db
+def test_bpu_monthly_premium_is_the_base_table_unless_a_payer_is_given():
+    from lindung.contributions.premiums import bpu_monthly_premium
+
+    month = dt.date(2026, 6, 1)
+    assert bpu_monthly_premium(1_000_000, JKK_JKM, month) == 16_800
+    assert bpu_monthly_premium(1_000_000, JKK_JKM, month, payer="apbd") == 16_800
+    assert bpu_monthly_premium(1_000_000, JKK_JKM, month, payer="self") == 8_400
+
+
+@pytest.mark.django_db
+def test_the_system_admin_adds_a_version_and_cannot_rewrite_an_old_one(client, system_admin):
+    client.force_login(system_admin)
+    response = client.post(
+        "/admin/contributions/bpurateversion/add/",
+        {
+            "effective_from": "2031-01-01", "jkk_rate_bp": 100, "jkk_min": 10000,
+            "jkk_max": 207000, "jkm_amount": 7200, "jht_rate_bp": 200,
+            "income_floor": 1000000, "income_step": 500000,
+            "legal_basis": "PP uji 1/2030", "notes": "",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert premium("BPU", JKK_JKM, 1_000_000, dt.date(2031, 1, 1)).total == 17_200
+    assert premium("BPU", JKK_JKM, 1_000_000, dt.date(2030, 12, 1), payer="apbd").total == 16_800
+    old = BpuRateVersion.objects.get(effective_from=dt.date(2015, 7, 1))
+    page = client.get(f"/admin/contributions/bpurateversion/{old.pk}/change/").content.decode()
+    assert 'name="jkm_amount"' not in page and 'name="legal_basis"' in page
+    assert client.post(f"/admin/contributions/bpurateversion/{old.pk}/delete/").status_code == 403
