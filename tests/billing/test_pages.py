@@ -236,3 +236,23 @@ def test_the_billing_and_rates_endpoints_are_in_the_openapi_document(client, reg
         "/api/v1/rates/premium",
     ):
         assert path in paths
+
+
+def test_large_programs_are_billed_in_the_background(client, program, regency_admin, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from lindung.billing.tasks import run_billing_task
+
+    settings.LINDUNG_BILLING_BACKGROUND_ABOVE = 3
+    client.force_login(regency_admin)
+    page = client.post(
+        f"/tagihan/program/{program.pk}/jalankan/", {"month": "01/2024"}, follow=True
+    ).content.decode()
+    assert "sedang diproses di latar belakang" in page
+    assert not Bill.objects.exists()
+    task = DBTaskResult.objects.get()
+    assert task.args_kwargs["args"][:2] == [program.pk, "2024-01-01"]
+    done = run_billing_task.call(*task.args_kwargs["args"])
+    assert (done["status"], done["lines"], done["amount"]) == ("done", 5, 84_000)
+    runs = client.get(f"/tagihan/program/{program.pk}/").content.decode()
+    assert 'id="runs"' in runs and "Rp 84.000" in runs

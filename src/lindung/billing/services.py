@@ -153,6 +153,31 @@ def run_billing(
     return billing_run.execute(program=program, month=month, today=today, by=_actor(user), via=via)
 
 
+# Programs with more billable enrollments than this are billed by the background worker.
+BACKGROUND_ABOVE = 100_000
+
+
+def runs_in_background(program: Program) -> bool:
+    from django.conf import settings
+
+    from lindung.billing.run import BILLABLE
+
+    limit = getattr(settings, "LINDUNG_BILLING_BACKGROUND_ABOVE", BACKGROUND_ABOVE)
+    return program.enrollments.filter(state__in=BILLABLE).count() > limit
+
+
+def enqueue_billing(*, user, program: Program, month: dt.date, today: dt.date) -> str:
+    """Hand a run to the background worker once the current transaction commits."""
+    if not can_run(user, program):
+        raise PermissionDenied
+    from lindung.billing.tasks import run_billing_task
+
+    result = run_billing_task.enqueue(
+        program.pk, month.isoformat(), today.isoformat(), user.pk if user else None
+    )
+    return str(result.id)
+
+
 # --- payments ------------------------------------------------------------------------------
 
 

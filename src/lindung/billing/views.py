@@ -221,6 +221,7 @@ def program_billing(request, pk: int):
             "today": today,
             "status_labels": STATUS_LABELS,
             "import_form": ImportForm(),
+            "runs": program.billing_runs.select_related("by").order_by("-started_at", "-id")[:10],
         },
     )
 
@@ -234,6 +235,15 @@ def run(request, pk: int):
     month = parse_month(request.POST.get("month", ""))
     if month is None:
         messages.error(request, _("Bulan tagihan tidak dikenali: tulis seperti 01/2024."))
+        return redirect("billing:program", pk=pk)
+    if services.runs_in_background(program):
+        services.enqueue_billing(user=request.user, program=program, month=month,
+                                 today=clock.today())  # fmt: skip
+        messages.info(
+            request,
+            _("Tagihan %(month)s sedang diproses di latar belakang: muat ulang halaman ini dalam "
+              "beberapa saat (lihat daftar proses tagihan).") % {"month": f"{month:%m/%Y}"},
+        )  # fmt: skip
         return redirect("billing:program", pk=pk)
     try:
         result = services.run_billing(
