@@ -169,6 +169,11 @@ def load_batch(
             cursor.execute("SET LOCAL enable_hashjoin = off")
             cursor.execute("SET LOCAL enable_mergejoin = off")
             cursor.execute("SET LOCAL jit = off")  # compiling costs more than these queries
+        else:
+            # SQLite's default page cache (2 MB) is far smaller than the registry's indexes;
+            # a larger one for this connection keeps their pages in memory between batches.
+            cursor.execute("PRAGMA cache_size = -262144")
+            cursor.execute("PRAGMA temp_store = MEMORY")
         _stage(cursor, batch)
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {STAGE}")  # the planner must know the batch's size
