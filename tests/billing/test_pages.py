@@ -256,3 +256,23 @@ def test_large_programs_are_billed_in_the_background(client, program, regency_ad
     assert (done["status"], done["lines"], done["amount"]) == ("done", 5, 84_000)
     runs = client.get(f"/tagihan/program/{program.pk}/").content.decode()
     assert 'id="runs"' in runs and "Rp 84.000" in runs
+
+
+def test_billing_pages_in_english(client, program, regency_admin):
+    from django.utils import translation
+
+    bill = run_billing(user=None, program=program, month=dt.date(2024, 1, 1), today=TODAY).bills[0]
+    client.force_login(regency_admin)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    with translation.override("en"):
+        page = client.get(f"/tagihan/program/{program.pk}/").content.decode()
+        assert "Run the monthly billing" in page and "Bills of the program" in page
+        bill_page = client.get(f"/tagihan/{bill.pk}/").content.decode()
+        assert "Recap per village" in bill_page and "Record payment" in bill_page
+        rates = client.get("/tagihan/tarif/?month=05/2026&payer=self&programs=JKK&programs=JKM"
+                           "&segment=BPU&income=1000000").content.decode()  # fmt: skip
+        assert "Relief PP 50/2025: JKK + JKM −50%" in rates and "1%" in rates
+    client.post("/i18n/setlang/", {"language": "id", "next": "/"})
+    assert (
+        "Jalankan tagihan bulanan" in client.get(f"/tagihan/program/{program.pk}/").content.decode()
+    )
