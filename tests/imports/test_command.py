@@ -122,7 +122,7 @@ def _count(env, sql: str) -> int:
 def test_killed_import_keeps_whole_batches_and_the_same_command_completes_it(
     fresh_database, tmp_path
 ):
-    env = fresh_database
+    env = {**fresh_database, "LINDUNG_IMPORT_THREADS": "2"}  # the parallel path on PostgreSQL
     path = tmp_path / "pekerja.csv"
     path.write_bytes(clean_csv(40_000, seed=31))
     command = [LINDUNG, "import", "workers", str(path), "--batch-rows", "200", "--json"]

@@ -175,8 +175,6 @@ def load_batch(
             cursor.execute("PRAGMA cache_size = -262144")
             cursor.execute("PRAGMA temp_store = MEMORY")
         _stage(cursor, batch)
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {STAGE}")  # the planner must know the batch's size
         cursor.execute(
             f"SELECT s.{ROW}, CASE WHEN {inside} THEN 1 ELSE 0 END, "
             f"CASE WHEN {differs} THEN 1 ELSE 0 END "

@@ -251,13 +251,19 @@ def _sum_batches(job: ImportJob) -> None:
 
 
 def loader_threads() -> int:
-    """Batches loaded at once: PostgreSQL indexes two batches on two cores; SQLite has one
-    writer. Inside a transaction (a test, a caller's atomic block) other connections could
-    not see its data, so the batches run in it, one by one."""
-    if connection.in_atomic_block:
+    """Batches loaded at once (``LINDUNG_IMPORT_THREADS``, setting or environment; 1).
+
+    On the 2-core reference machine two loaders are no faster than one (the registry's
+    index inserts contend and the cores are shared with the checks), so one is the
+    default; a database server with more cores may gain from 2. SQLite has one writer.
+    Inside a transaction (a test, a caller's atomic block) other connections could not
+    see its data, so the batches run in it, one by one.
+    """
+    if connection.in_atomic_block or connection.vendor != "postgresql":
         return 1
-    default = 2 if connection.vendor == "postgresql" else 1
-    return max(1, int(getattr(settings, "LINDUNG_IMPORT_THREADS", default)))
+    configured = getattr(settings, "LINDUNG_IMPORT_THREADS", None)
+    configured = configured or os.environ.get("LINDUNG_IMPORT_THREADS") or 1
+    return max(1, int(configured))
 
 
 def run_job(job_id: int, *, progress: Progress | None = None, threads: int | None = None):
