@@ -139,7 +139,6 @@ AXES_USERNAME_CALLABLE = "lindung.accounts.lockout.attempted_username"
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
-LOCALE_PATHS += [PACKAGE_DIR / "billing" / "locale"]  # the billing and rates pages' catalogue
 FORMAT_MODULE_PATH = ["lindung.formats"]
 TIME_ZONE = "Asia/Makassar"  # WITA: Bali and Nusa Tenggara
 USE_I18N = True
