@@ -533,6 +533,7 @@ def main() -> None:
     parser.add_argument("--prefix", default="", help="only this province (a quick try)")
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--verify", action="store_true", help="also compare with a rebuild")
+    parser.add_argument("--skip-import", action="store_true", help="only the reads")
     options = parser.parse_args()
 
     call_command("migrate", verbosity=0)
@@ -604,7 +605,8 @@ def main() -> None:
             f"  ratio baseline/summary ({base['name'].rsplit(' ', 1)[1]}): page "
             f"{base['median'] / page['median']:.1f}x, API {base['median'] / api['median']:.1f}x"
         )
-    import_cost(options.import_rows)
+    if not options.skip_import:
+        import_cost(options.import_rows)
 
 
 if __name__ == "__main__":

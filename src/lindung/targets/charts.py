@@ -63,7 +63,8 @@ def hbars(bars: list[Bar], title: str, *, empty: str = "") -> SafeString:
     row = 44
     height = row * len(bars) + 4
     top = max([b.value for b in bars] + [b.target or 0 for b in bars]) or 1
-    usable = WIDTH - 96
+    # Room after the longest bar for the longest value (bold digits are ~0.62 em wide).
+    usable = WIDTH - max(len(b.text) for b in bars) * (SMALL + 1) * 0.62 - 8
     body = []
     for i, bar in enumerate(bars):
         y = i * row

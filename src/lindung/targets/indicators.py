@@ -117,16 +117,29 @@ def _pick_workforce(figures: list[WorkforceFigure], year: int) -> dict:
     return chosen
 
 
-def workforce_for(codes: list[str], year: int) -> dict[str, dict]:
+def _of_regions(codes: list[str], within: str | None, extra: tuple[str, ...] = ()) -> Q:
+    """Rows of the regions ``codes``. When they are all inside ``within`` (a region's whole
+    subtree: a regency's 852 villages), a range of codes instead of a list of hundreds."""
+    if within:
+        inside = Q(region_id__gt=f"{within}.", region_id__lt=f"{within}/")
+        return inside | Q(region_id__in=[within, *extra])
+    return Q(region_id__in=[*codes, *extra])
+
+
+def workforce_for(codes: list[str], year: int, within: str | None = None) -> dict[str, dict]:
     figures = defaultdict(list)
-    for figure in WorkforceFigure.objects.filter(region_id__in=codes, year__lte=year):
+    for figure in WorkforceFigure.objects.filter(_of_regions(codes, within), year__lte=year):
         figures[figure.region_id].append(figure)
     return {code: _pick_workforce(figures.get(code, []), year) for code in codes}
 
 
-def reported_for(codes: list[str], day: dt.date) -> dict[str, dict[str, Reported]]:
+def reported_for(
+    codes: list[str], day: dt.date, within: str | None = None
+) -> dict[str, dict[str, Reported]]:
     latest: dict[str, dict[str, Reported]] = defaultdict(dict)
-    rows = ReportedCoverage.objects.filter(region_id__in=codes, as_of__lte=day).order_by("as_of")
+    rows = ReportedCoverage.objects.filter(_of_regions(codes, within), as_of__lte=day).order_by(
+        "as_of"
+    )
     for row in rows:
         latest[row.region_id][row.segment] = Reported(row.count, row.as_of, row.source)
     return latest
@@ -174,9 +187,28 @@ class SegmentFigures:
         return str(Segment(self.segment).label)
 
 
+@dataclass(frozen=True, slots=True)
+class TargetRow:
+    """A target as the dashboards read it (plain values: a regency page reads hundreds)."""
+
+    pk: int
+    region_id: str
+    year: int
+    segment: str
+    metric: str
+    value: int
+    note: str
+
+    FIELDS = ("pk", "region_id", "year", "segment", "metric", "value", "note")
+
+    @property
+    def is_rate(self) -> bool:
+        return self.metric == Metric.RATE
+
+
 @dataclass
 class TargetProgress:
-    target: Target
+    target: TargetRow
     actual: int | None  # a count, or a rate in basis points
     inherited_from: str = ""  # the region whose rate target applies here
 
@@ -229,17 +261,26 @@ STATUS_LABELS = {
 METRIC_ORDER = {Metric.SPONSORED: 0, Metric.COVERED: 1, Metric.RATE: 2}
 
 
-def targets_for(codes: list[str], year: int) -> dict[str, list[TargetProgress]]:
+def targets_for(
+    codes: list[str], year: int, within: str | None = None
+) -> dict[str, list[TargetProgress]]:
     """Own targets of each region; the nearest ancestor's rate target applies where a region
     has no rate target of its own for that segment (a count cannot be inherited: it must be
     split, see :mod:`lindung.targets.splitting`)."""
-    wanted = set(codes)
-    for code in codes:
-        if code:
-            wanted.update(ancestors(code))
-    rows = Target.objects.filter(region_id__in=wanted, year=year)
-    own: dict[str, list[Target]] = defaultdict(list)
-    for target in rows:
+    if within:
+        wanted = Q(region_id__gt=f"{within}.", region_id__lt=f"{within}/") | Q(
+            region_id__in=ancestors(within)
+        )
+    else:
+        codes_and_above = set(codes)
+        for code in codes:
+            if code:
+                codes_and_above.update(ancestors(code))
+        wanted = Q(region_id__in=codes_and_above)
+    rows = Target.objects.filter(wanted, year=year).order_by().values_list(*TargetRow.FIELDS)
+    own: dict[str, list[TargetRow]] = defaultdict(list)
+    for values in rows:
+        target = TargetRow(*values)
         own[target.region_id].append(target)
     found = {}
     for code in codes:
@@ -293,6 +334,24 @@ class RegionFigures:
     def status(self) -> str:
         return self.primary_target.status if self.primary_target else "none"
 
+    def _total_target(self, metrics: tuple[str, ...]) -> TargetProgress | None:
+        for progress in self.targets:
+            if progress.target.segment == Segment.TOTAL and progress.target.metric in metrics:
+                return progress
+        return None
+
+    @property
+    def rate_target(self) -> TargetProgress | None:
+        return self._total_target((Metric.RATE,))
+
+    @property
+    def sponsored_target(self) -> TargetProgress | None:
+        return self._total_target((Metric.SPONSORED,))
+
+    @property
+    def covered_target(self) -> TargetProgress | None:
+        return self._total_target((Metric.COVERED,))
+
 
 def _year_start(day: dt.date) -> dt.date:
     return dt.date(day.year, 1, 1)
@@ -339,31 +398,44 @@ def figures_for(
     day: dt.date,
     counts: dict | None = None,
     names: dict[str, Region] | None = None,
+    within: str | None = None,
+    all_segments: bool = True,
 ) -> list[RegionFigures]:
-    """Headline figures of several regions at ``day`` (for tables of children)."""
+    """Headline figures of several regions at ``day`` (for tables of children).
+
+    ``within``: a region that contains all of ``codes`` (the root of :func:`tree`);
+    ``all_segments=False``: formal/informal figures only where a target needs them."""
     if counts is None:
         counts = _coverage_rows(Tally.objects.filter(region_code__in=codes), day)
     if names is None:
         names = region_names(codes)
-    workforce = workforce_for([c for c in codes if c], day.year)
-    reported = reported_for([c for c in codes if c], day)
-    targets = targets_for(codes, day.year)
+    workforce = workforce_for([c for c in codes if c], day.year, within)
+    reported = reported_for([c for c in codes if c], day, within)
+    targets = targets_for(codes, day.year, within)
     result = []
     for code in codes:
+        progress = targets.get(code, [])
+        own_reported = reported.get(code, {})
+        own_workforce = workforce.get(code, {})
         segments = {}
+        # The formal/informal figures are built for the region a page is about, and for a
+        # region in a list only when it has a target of that segment.
+        wanted = SEGMENTS if all_segments else {p.target.segment for p in progress}
         for segment in SEGMENTS:
-            wf, alternatives = workforce.get(code, {}).get(segment, (None, []))
+            if segment not in wanted:
+                continue
+            wf, alternatives = own_workforce.get(segment, (None, []))
             segments[segment] = SegmentFigures(
                 segment,
                 sponsored=counts.get((code, s.SPONSORED, "seg", segment), 0),
                 self_paid=counts.get((code, s.SELF_PAID, "seg", segment), 0),
                 started=counts.get((code, s.STARTED, "seg", segment), 0),
-                reported=reported.get(code, {}).get(segment),
+                reported=own_reported.get(segment),
                 workforce=wf,
                 alternatives=alternatives,
             )
-        wf, alternatives = workforce.get(code, {}).get(Segment.TOTAL, (None, []))
-        parts = [segments[g].reported for g in SEGMENTS if segments[g].reported]
+        wf, alternatives = own_workforce.get(Segment.TOTAL, (None, []))
+        parts = [own_reported[g] for g in SEGMENTS if g in own_reported]
         total_reported = None
         if parts:
             total_reported = Reported(
@@ -381,7 +453,6 @@ def figures_for(
             workforce=wf,
             alternatives=alternatives,
         )
-        progress = targets.get(code, [])
         for item in progress:
             _measure(item, segments)
         region = names.get(code)
@@ -401,8 +472,8 @@ def figures_for(
 def tree(code: str, day: dt.date, depth: int = 1) -> list[list[RegionFigures]]:
     """Figures of a region and of the regions 1 … ``depth`` levels below it, level by
     level (``[[region], children, grandchildren]``), each level in code order; regions
-    without any data are included (zeros). One summary query for all of them: the region's
-    own rows and its descendants' rows found by their parent's code."""
+    without any data are included (zeros). Two summary queries for all of them: the
+    region's own rows, and its descendants' rows found by their parent's code."""
     level = level_of(code) if code else 0
     depth = max(0, min(depth, 4 - level))
     regions = Region.objects.filter(level__gt=level, level__lte=level + depth)
@@ -414,10 +485,13 @@ def tree(code: str, day: dt.date, depth: int = 1) -> list[list[RegionFigures]]:
         names.update(region_names([code]))
     codes = [code, *names.keys() - {code}]
     parents = sorted({code, *(r.code for r in found if r.level < level + depth)})
-    counts = _coverage_rows(
-        Tally.objects.filter(Q(region_code=code) | Q(parent_code__in=parents)), day
-    )
-    figures = {f.code: f for f in figures_for(codes, day, counts, names)}
+    # Two queries rather than one with OR: each is then an index-only scan on PostgreSQL
+    # (migration 0004), where an OR of two indexes must visit every row's heap page.
+    counts = _coverage_rows(Tally.objects.filter(region_code=code), day)
+    counts.update(_coverage_rows(Tally.objects.filter(parent_code__in=parents), day))
+    within = code if code and len(codes) > 100 else None
+    figures = {f.code: f for f in figures_for(codes[1:], day, counts, names, within, False)}
+    figures[code] = figures_for([code], day, counts, names)[0]
     levels = [[figures[code]]]
     for below in range(level + 1, level + depth + 1):
         levels.append([figures[r.code] for r in found if r.level == below])

@@ -213,11 +213,13 @@ def warnings_for(code: str, year: int) -> list[SplitWarning]:
     if not own:
         return []
     parent_level = code.count(".") + 1
-    below = Target.objects.filter(region__code__startswith=f"{code}.", year=year)
-    found: dict[tuple, list[Target]] = {}
-    for child in below:
-        key = (child.segment, child.metric, child.region_id.count(".") + 1)
-        found.setdefault(key, []).append(child)
+    below = Target.objects.filter(region__code__startswith=f"{code}.", year=year).values_list(
+        "region_id", "segment", "metric", "value"
+    )
+    found: dict[tuple, list[tuple[str, int]]] = {}
+    for region_id, segment, metric, value in below:
+        key = (segment, metric, region_id.count(".") + 1)
+        found.setdefault(key, []).append((region_id, value))
     warnings = []
     for target in own:
         for level in range(parent_level + 1, 5):
@@ -225,14 +227,14 @@ def warnings_for(code: str, year: int) -> list[SplitWarning]:
             if not children:
                 continue
             if target.metric != Metric.RATE:
-                total = sum(c.value for c in children)
+                total = sum(value for _region, value in children)
                 if total != target.value:
                     warnings.append(SplitWarning(target, level, len(children), target.value, total))
                 continue
             # Rates: every region of the level counts, those without a target at the
             # parent's rate (they inherit it).
             regions = children_regions(code, level, include_kelurahan=True)
-            rates = {c.region_id: c.value for c in children}
+            rates = dict(children)
             figures = workforce_for([r.code for r in regions], year)
             weighted = weight = 0
             unchecked = []

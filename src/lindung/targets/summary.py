@@ -30,12 +30,13 @@ of a refresh follows the villages touched, not the size of the registry. Readers
 :func:`ensure_fresh` first, which costs one indexed probe when nothing is pending.
 """
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from lindung.targets.models import DirtyVillage, Tally
 
@@ -207,6 +208,11 @@ HAVING SUM(delta) <> 0
 
 
 def _temp_table(cursor, d: _Dialect, name: str, columns: str) -> None:
+    if not d.pg:
+        # In memory, like the importer's staging table: SQLite refuses to change where
+        # temporary tables live once one exists inside a transaction, so both must agree.
+        with contextlib.suppress(OperationalError):
+            cursor.execute("PRAGMA temp_store = MEMORY")
     cursor.execute(f"DROP TABLE IF EXISTS {name}")
     cursor.execute(f"CREATE TEMPORARY TABLE {name} ({columns})")
 
@@ -232,6 +238,14 @@ def _load_villages(cursor, d: _Dialect, codes: set[str] | None) -> None:
         cursor.executemany(
             "INSERT INTO tmp_villages (code) VALUES (%s)", [(code,) for code in sorted(codes)]
         )
+    _analyze(cursor, d, "tmp_villages")
+
+
+def _analyze(cursor, d: _Dialect, table: str) -> None:
+    """PostgreSQL plans a temporary table as ~1,000 rows until it is analysed: one village
+    would then be joined by scanning every enrollment of the country."""
+    if d.pg:
+        cursor.execute(f"ANALYZE {table}")
 
 
 def _apply(cursor, d: _Dialect, codes: set[str] | None) -> None:
@@ -239,6 +253,7 @@ def _apply(cursor, d: _Dialect, codes: set[str] | None) -> None:
     _load_villages(cursor, d, codes)
     _rows_table(cursor, d, "tmp_new")
     cursor.execute(derive_sql(d))
+    _analyze(cursor, d, "tmp_new")
     _rows_table(cursor, d, "tmp_diff")
     cursor.execute(
         f"INSERT INTO tmp_diff ({COLUMNS}) "
@@ -249,6 +264,7 @@ def _apply(cursor, d: _Dialect, codes: set[str] | None) -> None:
         f"  WHERE level = 4 AND region_code IN (SELECT code FROM tmp_villages)"
         f") u WHERE 1 = 1 GROUP BY region_code, measure, dim, item, day HAVING SUM(delta) <> 0"
     )
+    _analyze(cursor, d, "tmp_diff")
     for level, code, parent in LEVELS:
         # PostgreSQL refuses a constant in GROUP BY (the country's code, its parent's).
         keys = ", ".join(e for e in (code, parent) if not e.startswith("'"))

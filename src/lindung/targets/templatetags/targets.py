@@ -32,13 +32,13 @@ def data_table(table: Table, slug: str, date_iso: str, hide_caption: bool = Fals
     rows = []
     for cells in table.display_rows():
         out = []
-        for cell in cells:
-            text = escape(cell["text"])
-            if cell["url"]:
-                text = f'<a href="{escape(cell["url"])}">{text}</a>'
-            if cell["status"]:
-                text = f'<span class="rag rag-{cell["status"]}" aria-hidden="true"></span> {text}'
-            out.append(f'<td class="num">{text}</td>' if cell["numeric"] else f"<td>{text}</td>")
+        for text, url, is_numeric, status in cells:
+            text = escape(text)
+            if url:
+                text = f'<a href="{escape(url)}">{text}</a>'
+            if status:
+                text = f'<span class="rag rag-{status}" aria-hidden="true"></span> {text}'
+            out.append(f'<td class="num">{text}</td>' if is_numeric else f"<td>{text}</td>")
         rows.append(f"<tr>{''.join(out)}</tr>")
     if not rows:
         rows.append(

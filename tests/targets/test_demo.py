@@ -1,0 +1,36 @@
+"""The demo's figures reproduce the article: Gianyar 6,400 and 12,800; Jembrana 34% now,
+40% targeted, formal workers 48%."""
+
+import datetime as dt
+
+import pytest
+
+from lindung.targets import indicators
+from lindung.targets.demo import load_demo_targets
+from lindung.targets.models import ReportedCoverage, Target, WorkforceFigure
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_targets_and_denominators():
+    load_demo_targets()
+    counts = (Target.objects.count(), WorkforceFigure.objects.count(),
+              ReportedCoverage.objects.count())  # fmt: skip
+    gianyar = {t.year: t.value for t in Target.objects.filter(region_id="51.04")}
+    assert gianyar == {2023: 6400, 2024: 12800}
+    for year, each in ((2023, 100), (2024, 200)):
+        desa = Target.objects.filter(
+            year=year, region__code__startswith="51.04.", metric="sponsored"
+        )
+        assert desa.count() == 64 and {t.value for t in desa} == {each}
+    jembrana = indicators.figures_for(["51.01"], dt.date(2024, 1, 31))[0]
+    assert jembrana.total.rate == 34.0
+    assert jembrana.segments["formal"].rate == 48.0
+    ((alternative, rate),) = jembrana.total.alternative_rates()
+    assert alternative.count == 109_417 and rate == pytest.approx(53.45, abs=0.01)
+    target = jembrana.primary_target
+    assert (target.target.metric, target.target.value, target.achievement) == ("rate", 4000, 85)
+    assert indicators.figures_for(["51.04"], dt.date(2024, 12, 31))[0].total.rate is None
+    load_demo_targets()  # loading twice changes nothing
+    assert counts == (Target.objects.count(), WorkforceFigure.objects.count(),
+                      ReportedCoverage.objects.count())  # fmt: skip
