@@ -42,6 +42,7 @@ def test_program_list_and_page_in_english(client, regency_admin, program):
     assert "places in 64 villages" in detail and "workers sponsored" in detail
     assert "6 months" in detail and "100 per village per round" in detail
     assert "Memberships by status" in detail and "Proposed by village" in detail
+    assert "<th>Filled</th>" in detail
     assert "Antrean verifikasi" not in detail and "Kuota per desa" not in detail
     assert "Program participants" in participants and "1 membership." in participants
 
