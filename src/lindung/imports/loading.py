@@ -173,7 +173,6 @@ def load_batch(
             # SQLite's default page cache (2 MB) is far smaller than the registry's indexes;
             # a larger one for this connection keeps their pages in memory between batches.
             cursor.execute("PRAGMA cache_size = -262144")
-            cursor.execute("PRAGMA temp_store = MEMORY")
         _stage(cursor, batch)
         cursor.execute(
             f"SELECT s.{ROW}, CASE WHEN {inside} THEN 1 ELSE 0 END, "
