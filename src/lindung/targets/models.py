@@ -207,7 +207,6 @@ class Tally(models.Model):
         ]
         indexes = [
             models.Index(fields=["parent_code", "measure", "dim", "day"], name="tally_children"),
-            models.Index(fields=["region_code"], condition=Q(delta=0), name="tally_zero"),
         ]
 
     def __str__(self) -> str:

@@ -277,7 +277,14 @@ def _apply(cursor, d: _Dialect, codes: set[str] | None) -> None:
             f"ON CONFLICT (region_code, measure, dim, item, day) "
             f"DO UPDATE SET delta = {TALLY}.delta + excluded.delta"
         )
-    cursor.execute(f"DELETE FROM {TALLY} WHERE delta = 0")
+        # A count that went back to zero leaves no row. Only the rows this difference
+        # touched can have, found through the unique index (not a scan of all zeros,
+        # whose index keeps dead entries until the next vacuum).
+        cursor.execute(
+            f"DELETE FROM {TALLY} WHERE delta = 0 AND level = {level} AND "
+            f"(region_code, measure, dim, item, day) IN "
+            f"(SELECT {code}, measure, dim, item, day FROM tmp_diff)"
+        )
     for name in ("tmp_diff", "tmp_new", "tmp_villages"):
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
