@@ -29,7 +29,12 @@ class Occupation(models.Model):
 
 
 class Person(models.Model):
-    """A worker. Region codes are stored at every level so scoping is one indexed equality."""
+    """A worker. Region codes are stored at every level so scoping is one indexed equality.
+
+    The registry takes imports of a million rows, and every index is paid for on each of
+    them: an index exists here only for a read that needs it (scope at every level, the
+    village list by name, NIK lookups), and none duplicates the leading column of another.
+    """
 
     class Sex(models.TextChoices):
         MALE = "L", _("Laki-laki")
@@ -56,10 +61,11 @@ class Person(models.Model):
         related_name="residents",
         verbose_name=_("desa/kelurahan"),
         db_constraint=False,
+        db_index=False,  # led by the (village, full_name) index
     )
-    district_code = models.CharField(max_length=8, db_index=True, editable=False)
-    regency_code = models.CharField(max_length=5, db_index=True, editable=False)
-    province_code = models.CharField(max_length=2, db_index=True, editable=False)
+    district_code = models.CharField(max_length=8, editable=False)
+    regency_code = models.CharField(max_length=5, editable=False)
+    province_code = models.CharField(max_length=2, editable=False)
     address = models.CharField(_("alamat"), max_length=255, blank=True)
     phone = models.CharField(_("nomor HP"), max_length=20, blank=True)
     occupation = models.ForeignKey(
@@ -69,6 +75,7 @@ class Person(models.Model):
         blank=True,
         related_name="people",
         verbose_name=_("pekerjaan"),
+        db_index=False,  # occupations are retired, not deleted: no read needs it
     )
     occupation_text = models.CharField(
         _("pekerjaan (seperti tertulis)"),
@@ -94,7 +101,12 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
-        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # users are deactivated, not deleted
     )
 
     class Meta:
@@ -103,7 +115,9 @@ class Person(models.Model):
         ordering = ["full_name", "id"]
         indexes = [
             models.Index(fields=["village", "full_name"]),
+            models.Index(fields=["district_code"]),
             models.Index(fields=["regency_code", "category"]),
+            models.Index(fields=["province_code"]),
         ]
         constraints = [
             models.CheckConstraint(
