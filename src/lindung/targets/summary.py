@@ -291,9 +291,12 @@ def _apply(cursor, d: _Dialect, codes: set[str] | None) -> None:
 
 def _lock(cursor, d: _Dialect) -> None:
     """One summary writer at a time (a difference applied twice would count twice).
-    SQLite's write transactions are serial already."""
+    SQLite's write transactions are serial already. On PostgreSQL the transaction also
+    gets room to hash and sort in memory: a refresh after a large import recomputes
+    thousands of villages at once."""
     if d.pg:
         cursor.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
 
 
 def pending() -> bool:
