@@ -44,7 +44,7 @@ class Person(models.Model):
         BPU = "BPU", _("BPU (bukan penerima upah / informal)")
         PU = "PU", _("PU (penerima upah / formal)")
 
-    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    nik = models.CharField(_("NIK"), max_length=16)  # unique: see Meta.constraints
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"))
@@ -76,6 +76,7 @@ class Person(models.Model):
         related_name="people",
         verbose_name=_("pekerjaan"),
         db_index=False,  # occupations are retired, not deleted: no read needs it
+        db_constraint=False,  # imports resolve ids from the table; deletes are PROTECTed by Django
     )
     occupation_text = models.CharField(
         _("pekerjaan (seperti tertulis)"),
@@ -120,6 +121,9 @@ class Person(models.Model):
             models.Index(fields=["province_code"]),
         ]
         constraints = [
+            # A constraint rather than ``unique=True``: on PostgreSQL the latter adds a second,
+            # pattern-ops index on the NIK; prefix searches use ranges on this one instead.
+            models.UniqueConstraint(fields=["nik"], name="people_person_nik_unique"),
             models.CheckConstraint(
                 condition=models.Q(welfare_decile__isnull=True)
                 | models.Q(welfare_decile__gte=1, welfare_decile__lte=10),

@@ -18,7 +18,7 @@ def workers_for(
     """Workers the user may see, filtered. ``village`` may be a region code of any level."""
     people = scoped(user, Person.objects.select_related("village", "occupation"))
     if nik := "".join(nik.split()):
-        people = people.filter(nik__startswith=nik) if len(nik) < 16 else people.filter(nik=nik)
+        people = people.filter(nik_prefix(nik))
     if village and village.count(".") <= 3:
         people = people.filter(within(village))
     if q := " ".join(q.split()):
@@ -28,6 +28,13 @@ def workers_for(
     if segment:
         people = people.filter(segment=segment)
     return people
+
+
+def nik_prefix(prefix: str) -> Q:
+    """NIKs starting with ``prefix``, as a range on the unique index (all NIKs are 16 digits)."""
+    if len(prefix) >= 16 or not (prefix.isascii() and prefix.isdigit()):
+        return Q(nik=prefix)
+    return Q(nik__range=(prefix.ljust(16, "0"), prefix.ljust(16, "9")))
 
 
 def get_worker(user, pk) -> Person:
