@@ -55,9 +55,9 @@ INSTALLED_APPS = [
     "lindung.programs",
     "lindung.bpjs",
     "lindung.billing",
-    "lindung.targets",
     "lindung.imports",
     "lindung.exports",
+    "lindung.targets",
     "lindung.demo",
 ]
 

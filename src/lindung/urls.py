@@ -12,6 +12,8 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("pekerja/", include("lindung.people.urls")),
+    path("impor/", include("lindung.imports.urls")),
+    path("ekspor/", include("lindung.exports.urls")),
     path("pengguna/", include("lindung.accounts.urls")),
     path("program/", include("lindung.programs.urls")),
     path("bpjs/", include("lindung.bpjs.urls")),
