@@ -92,6 +92,7 @@ class WorkerForm(forms.Form):
 
     def __init__(self, *args, can_see_nik: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["occupation"].widget.attrs["list"] = "occupations"  # suggestions, not a rule
         if not can_see_nik:  # an agent may correct a worker's data but not read the NIK
             del self.fields["nik"]
 

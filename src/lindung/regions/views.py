@@ -10,7 +10,7 @@ from lindung.regions.picker import picked_code, picker_levels
 def region_picker(request):
     """The picker re-rendered after a choice (htmx), or for the given ``selected`` code."""
     selected = request.GET.get("selected") or request.GET.get("parent") or ""
-    return render(request, "regions/picker.html", picker_context(request, selected))
+    return render(request, "regions/picker.html", {"picker": picker_context(request, selected)})
 
 
 def picker_context(request, selected: str, *, name: str = "", village_only: bool | None = None):
