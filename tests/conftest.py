@@ -10,6 +10,8 @@ import pytest
 
 from lindung.accounts.models import Role
 from lindung.accounts.services import create_user
+from lindung.contributions.defaults import ensure_default_rates
+from lindung.people.occupations import ensure_occupations
 from lindung.regions.models import Region
 from lindung.regions.services import load_official_regions
 from tests.factories import PASSWORD
@@ -30,7 +32,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def bali_regions(transactional_db):
-    """For tests on a flushed (transactional) database: Bali's regions, loaded if missing."""
+    """For tests on a flushed (transactional) database: what migrations seed (occupations,
+    rate tables) and Bali's regions, loaded if missing."""
+    ensure_occupations()
+    ensure_default_rates()
     if not Region.objects.filter(code="51.04.01.2001").exists():
         load_official_regions(prefixes=("51",))
 
