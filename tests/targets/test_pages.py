@@ -128,3 +128,16 @@ def test_a_bad_date_falls_back_to_today_with_a_message(gianyar, viewer, client_f
     page = client_for(viewer).get("/dasbor/51.04/?tanggal=31/02/2024")
     assert page.status_code == 200
     assert "tidak dikenali" in page.content.decode()
+
+
+def test_dashboard_in_english(gianyar, viewer, client_for):
+    """English is the second language (needs the compiled catalogues: `make messages`)."""
+    from django.utils import translation
+
+    client = client_for(viewer)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    with translation.override("en"):
+        html = client.get(f"/dasbor/51.04/?tanggal={DAY}").content.decode()
+    assert "Employment social security coverage — Kab. Gianyar" in html
+    assert "workers covered" in html and "Villages, furthest from their target first" in html
+    assert "Download this table (XLSX)" in html and "Unduh tabel ini" not in html

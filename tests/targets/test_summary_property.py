@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -39,6 +39,8 @@ from lindung.programs.services import (
 )
 from lindung.targets import indicators, summary
 from tests.factories import nik_for
+
+pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2024, 12, 31)
 VILLAGES = ("51.04.01.2001", "51.04.01.2002")
@@ -189,7 +191,6 @@ def apply(step, program, tmp_path) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@pytest.mark.usefixtures("bali_regions")
 @given(st.lists(steps, min_size=3, max_size=12))
 @example(  # the whole path at least once, whatever hypothesis draws
     [
@@ -219,12 +220,6 @@ def apply(step, program, tmp_path) -> None:
     ]
 )
 def test_summary_equals_a_rebuild_after_every_write(tmp_path, sequence):
-    # A committed database (transactional_db, via bali_regions), so that SQLite's temporary
-    # storage can be set outside a transaction: the importer sets it inside its own, which
-    # SQLite refuses once a temporary table exists with another setting.
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA temp_store = MEMORY")
     with transaction.atomic():
         program = create_program(
             user=None,

@@ -209,8 +209,8 @@ HAVING SUM(delta) <> 0
 
 def _temp_table(cursor, d: _Dialect, name: str, columns: str) -> None:
     if not d.pg:
-        # In memory, like the importer's staging table: SQLite refuses to change where
-        # temporary tables live once one exists inside a transaction, so both must agree.
+        # The scratch tables are small and short-lived: in memory. SQLite refuses the
+        # change inside a transaction once a temporary table exists; they then stay put.
         with contextlib.suppress(OperationalError):
             cursor.execute("PRAGMA temp_store = MEMORY")
     cursor.execute(f"DROP TABLE IF EXISTS {name}")

@@ -40,10 +40,10 @@ def data_table(table: Table, slug: str, date_iso: str, hide_caption: bool = Fals
                 text = f'<span class="rag rag-{status}" aria-hidden="true"></span> {text}'
             out.append(f'<td class="num">{text}</td>' if is_numeric else f"<td>{text}</td>")
         rows.append(f"<tr>{''.join(out)}</tr>")
+    empty = _("Belum ada data.")
+    download = _("Unduh tabel ini (XLSX)")
     if not rows:
-        rows.append(
-            f'<tr><td colspan="{len(table.columns)}">{escape(_("Belum ada data."))}</td></tr>'
-        )
+        rows.append(f'<tr><td colspan="{len(table.columns)}">{escape(empty)}</td></tr>')
     caption = ' class="sr-only"' if hide_caption else ""
     note = f'<p class="help">{escape(table.note)}</p>' if table.note else ""
     url = (
@@ -54,5 +54,5 @@ def data_table(table: Table, slug: str, date_iso: str, hide_caption: bool = Fals
         f"<caption{caption}>{escape(table.title)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>{note}"
         f'<p class="export"><a id="xlsx-{table.key}" href="{url}" download>'
-        f"{escape(_('Unduh tabel ini (XLSX)'))}</a></p>"
+        f"{escape(download)}</a></p>"
     )
