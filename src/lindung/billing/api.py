@@ -19,25 +19,11 @@ from lindung.people.validation import parse_date
 from lindung.programs import clock
 from lindung.programs import selectors as program_selectors
 from lindung.programs.services import parse_month
+from lindung.schemas import Problems, Refusal
 
 router = Router()
 rates_router = Router()
 FORBIDDEN = {"code": "forbidden", "message": "Peran Anda tidak boleh melakukan ini."}
-
-
-class Refusal(Schema):
-    code: str
-    message: str
-
-
-class Problem(Schema):
-    field: str
-    code: str
-    message: str
-
-
-class Problems(Schema):
-    errors: list[Problem]
 
 
 def _invalid(field: str, code: str, message) -> Status:

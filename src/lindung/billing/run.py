@@ -46,6 +46,7 @@ from lindung.contributions.models import Payer, Segment
 from lindung.contributions.premiums import NoRateInForce, RateBook
 from lindung.programs.lifecycle import State
 from lindung.programs.models import Enrollment, Funder, Program, ProgramVillage, add_months
+from lindung.refusals import Refusal
 from lindung.regions.codes import compact
 
 # The states of an enrollment whose sponsored months the funder pays: active and after.
@@ -80,20 +81,10 @@ MESSAGES = {
 }
 
 
-class BillingRefused(Exception):
+class BillingRefused(Refusal):
     """A run refused as a whole; nothing was saved. Stable ``code``, Indonesian message."""
 
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    @property
-    def message(self) -> str:
-        return str(MESSAGES[self.code]) % self.params
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message}
+    messages = MESSAGES
 
 
 @dataclass

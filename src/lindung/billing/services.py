@@ -27,6 +27,7 @@ from lindung.people.validation import parse_date
 from lindung.programs import permissions
 from lindung.programs.models import Program
 from lindung.programs.services import parse_rupiah
+from lindung.refusals import Refusal
 from lindung.web.formatting import rupiah, tanggal
 
 MAX_PROOF_BYTES = 5 * 1024 * 1024
@@ -91,31 +92,14 @@ COLUMN_ALIASES = {
 }
 
 
-class PaymentRefused(Exception):
+class PaymentRefused(Refusal):
     """A payment refused with a stable ``code`` and an Indonesian ``message``."""
 
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    @property
-    def message(self) -> str:
-        return str(PAYMENT_MESSAGES[self.code]) % self.params
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message}
+    messages = PAYMENT_MESSAGES
 
 
-class ImportUnreadable(Exception):
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    @property
-    def message(self) -> str:
-        return str(IMPORT_MESSAGES[self.code]) % self.params
+class ImportUnreadable(Refusal):
+    messages = IMPORT_MESSAGES
 
 
 # --- permissions -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import xlsxwriter
 from django.utils.translation import gettext_lazy as _
 
 from lindung.people import nik as nik_rules
+from lindung.refusals import Refusal
 from lindung.web.formatting import rupiah, tanggal
 
 REGISTRATION_COLUMNS = [
@@ -97,15 +98,8 @@ FILE_MESSAGES = {
 }
 
 
-class AnswerFileInvalid(Exception):
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code, self.params = code, params
-
-    @property
-    def message(self) -> str:
-        text = str(FILE_MESSAGES[self.code])
-        return text % self.params if self.params else text
+class AnswerFileInvalid(Refusal):
+    messages = FILE_MESSAGES
 
 
 @dataclass

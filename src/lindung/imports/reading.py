@@ -15,18 +15,14 @@ from pathlib import Path
 import polars as pl
 
 from lindung.imports.columns import COLUMNS, HeaderMap, map_headers
+from lindung.refusals import Refusal
 
 ROW = "row"  # the row number as a spreadsheet shows it (the header is row 1)
 RAGGED = "ragged"  # the row has more cells than the header
 
 
-class FileRefused(Exception):
+class FileRefused(Refusal):
     """The file cannot be imported at all; ``code`` is stable, ``params`` fill the message."""
-
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass

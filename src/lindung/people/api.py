@@ -7,6 +7,7 @@ from ninja import Query, Router, Schema, Status
 
 from lindung.people import selectors, services
 from lindung.people.nik import mask_nik
+from lindung.schemas import Problems, Refusal
 
 router = Router()
 
@@ -51,26 +52,11 @@ class WorkerIn(Schema):
     has_disability: bool | None = None
 
 
-class Problem(Schema):
-    field: str
-    code: str
-    message: str
-
-
-class Problems(Schema):
-    errors: list[Problem]
-
-
 class WorkerPage(Schema):
     count: int
     page: int
     page_size: int
     results: list[WorkerOut]
-
-
-class Refusal(Schema):
-    code: str
-    message: str
 
 
 def _out(person, user) -> dict:

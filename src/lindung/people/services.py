@@ -7,14 +7,11 @@ from django.db import IntegrityError, transaction
 
 from lindung.people.models import Person
 from lindung.people.validation import Checked, Problem, check_worker
+from lindung.refusals import Invalid
 
 
-class WorkerInvalid(Exception):
+class WorkerInvalid(Invalid):
     """The record was refused; ``problems`` say which field, which code, how to fix."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(", ".join(p.code for p in problems))
-        self.problems = problems
 
 
 def _require_editor(user) -> None:

@@ -15,24 +15,10 @@ from lindung.programs import clock, selectors, services
 from lindung.programs.eligibility import Ineligible
 from lindung.programs.lifecycle import State
 from lindung.programs.models import Transition
+from lindung.schemas import Problems, Refusal
 
 programs_router = Router()
 enrollments_router = Router()
-
-
-class Refusal(Schema):
-    code: str
-    message: str
-
-
-class Problem(Schema):
-    field: str
-    code: str
-    message: str
-
-
-class Problems(Schema):
-    errors: list[Problem]
 
 
 class RoundOut(Schema):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lindung.people.models import Person
 from lindung.programs.lifecycle import OPEN
 from lindung.programs.models import Enrollment, Program, ProgramVillage, Round
+from lindung.refusals import Refusal
 
 QUOTA_FULL = "quota_full"
 BUDGET_EXCEEDED = "budget_exceeded"
@@ -57,21 +58,10 @@ MESSAGES = {
 }
 
 
-class Ineligible(Exception):
+class Ineligible(Refusal):
     """A proposal refused with a stable ``code`` and an Indonesian ``message``."""
 
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    @property
-    def message(self) -> str:
-        text = str(MESSAGES[self.code])
-        return text % self.params if self.params else text
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message}
+    messages = MESSAGES
 
 
 def age_on(born: dt.date, day: dt.date) -> int:

@@ -40,6 +40,7 @@ from lindung.programs.models import (
     add_months,
 )
 from lindung.programs.premiums import enrollment_cost
+from lindung.refusals import Invalid, Refusal
 from lindung.regions.models import Region
 
 MAX_BUDGET = 10**15  # Rp 1 quadrillion: far above any regional budget, below bigint
@@ -116,27 +117,14 @@ class Problem:
         return {"field": self.field, "code": self.code, "message": self.message}
 
 
-class ProgramInvalid(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__(", ".join(p.code for p in problems))
-        self.problems = problems
+class ProgramInvalid(Invalid):
+    """A record refused field by field (see ``lindung.refusals.Invalid``)."""
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refusal):
     """A move of an enrollment was refused; ``code`` is stable, ``message`` Indonesian."""
 
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    @property
-    def message(self) -> str:
-        text = str(TRANSITION_MESSAGES[self.code])
-        return text % self.params if self.params else text
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "message": self.message}
+    messages = TRANSITION_MESSAGES
 
 
 # --- programs -----------------------------------------------------------------------------

@@ -14,21 +14,12 @@ from ninja import Query, Router, Schema, Status
 from lindung.people.models import Occupation
 from lindung.programs import clock
 from lindung.programs.models import add_months
+from lindung.schemas import Problems
 from lindung.targets import indicators, selectors
 from lindung.targets.models import Segment
 
 router = Router()
 MAX_MONTHS = 120
-
-
-class Problem(Schema):
-    field: str
-    code: str
-    message: str
-
-
-class Problems(Schema):
-    errors: list[Problem]
 
 
 class WorkforceOut(Schema):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.scope import in_scope
 from lindung.programs import permissions
+from lindung.refusals import Refusal
 from lindung.regions.models import Region
 from lindung.targets import services
 from lindung.targets.models import ReportedCoverage, Target, WorkforceFigure
@@ -85,16 +86,8 @@ ROW_MESSAGES = {
 }
 
 
-class FileRefused(Exception):
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    @property
-    def message(self) -> str:
-        text = str(FILE_MESSAGES[self.code])
-        return text % self.params if self.params else text
+class FileRefused(Refusal):
+    messages = FILE_MESSAGES
 
 
 @dataclass

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.people.validation import parse_date
 from lindung.programs import permissions
+from lindung.refusals import Invalid
 from lindung.regions.models import Region
 from lindung.targets.models import (
     Definition,
@@ -71,10 +72,8 @@ class Problem:
         return {"field": self.field, "code": self.code, "message": self.message}
 
 
-class FiguresInvalid(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__(", ".join(p.code for p in problems))
-        self.problems = problems
+class FiguresInvalid(Invalid):
+    """A record refused field by field (see ``lindung.refusals.Invalid``)."""
 
 
 # ---- parsing (shared with the spreadsheet import) ------------------------------------------

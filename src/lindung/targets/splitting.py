@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.programs import permissions
 from lindung.programs.models import VillageQuota
+from lindung.refusals import Refusal
 from lindung.regions.models import Region
 from lindung.targets.indicators import workforce_for
 from lindung.targets.models import Metric, Segment, Target
@@ -45,16 +46,8 @@ MESSAGES = {
 }
 
 
-class SplitRefused(Exception):
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
-
-    @property
-    def message(self) -> str:
-        text = str(MESSAGES[self.code])
-        return text % self.params if self.params else text
+class SplitRefused(Refusal):
+    messages = MESSAGES
 
 
 def apportion(total: int, weights: dict[str, int]) -> dict[str, int]:
