@@ -163,7 +163,8 @@ def apply(step, program, tmp_path) -> None:
                 person=person,
                 changes={
                     "sex": args[1],
-                    "nik": nik_for("51.04.01", born, args[1], 9000 + person.pk),
+                    # pk grows without bound on PostgreSQL: keep the serial at 4 digits
+                    "nik": nik_for("51.04.01", born, args[1], 9000 + person.pk % 1000),
                 },
                 today=TODAY,
             )
