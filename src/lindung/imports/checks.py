@@ -93,6 +93,8 @@ class Context:
     today: dt.date = field(default_factory=dt.date.today)
     default_village: str = ""
     occupations: OccupationMatcher | None = None
+    # Answers of the per-value parsers, kept across the chunks of one file (see ``_map``).
+    memo: dict = field(default_factory=dict)
 
 
 def _ws(expr: pl.Expr) -> pl.Expr:
@@ -104,12 +106,24 @@ def _blank(expr: pl.Expr) -> pl.Expr:
     return _ws(expr) == ""
 
 
-def _map(expr: pl.Expr, frame: pl.DataFrame, func, dtype) -> pl.Expr:
-    """Apply ``func`` once per distinct value of ``expr`` and spread the answers."""
+def _map(expr: pl.Expr, frame: pl.DataFrame, func, dtype, memo: dict | None = None) -> pl.Expr:
+    """Apply ``func`` once per distinct value of ``expr`` and spread the answers.
+
+    ``memo`` keeps the answers between calls, so a file checked chunk by chunk still
+    parses each distinct value once.
+    """
+    memo = {} if memo is None else memo
     keys = frame.select(expr.fill_null("").unique().alias("k")).to_series().to_list()
-    return expr.fill_null("").replace_strict(
-        keys, [func(k) for k in keys], default=None, return_dtype=dtype
-    )
+    values = []
+    for k in keys:
+        if k not in memo:
+            memo[k] = func(k)
+        values.append(memo[k])
+    return expr.fill_null("").replace_strict(keys, values, default=None, return_dtype=dtype)
+
+
+def _memo(context: "Context", name: str) -> dict:
+    return context.memo.setdefault(name, {})
 
 
 # ---- tolerance -------------------------------------------------------------------------
@@ -131,10 +145,11 @@ def tolerate(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
     """Undo what spreadsheets and habits do to values, before the rules see them."""
     changes = []
     if "nik" in frame.columns:
-        # A leading apostrophe is how people force Excel to keep a number as text.
-        changes.append(pl.col("nik").str.strip_chars().str.strip_prefix("'"))
+        changes.append(_tolerant_nik())
     if "birth_date" in frame.columns:
-        changes.append(_map(pl.col("birth_date"), frame, excel_date, pl.String))
+        changes.append(
+            _map(pl.col("birth_date"), frame, excel_date, pl.String, _memo(context, "excel"))
+        )
     if "phone" in frame.columns:
         phone = pl.col("phone").str.strip_chars()
         changes.append(
@@ -151,6 +166,20 @@ def tolerate(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
             .otherwise(pl.col("declared_income"))
             .alias("declared_income")
         )
+    village = _tolerant_village(frame, context)
+    changes.append(village.alias("village_code"))
+    frame = frame.with_columns(changes)
+    missing = [f for f in FIELD_ORDER if f not in frame.columns]
+    return frame.with_columns(pl.lit(None, dtype=pl.String).alias(f) for f in missing)
+
+
+def _tolerant_nik() -> pl.Expr:
+    # A leading apostrophe is how people force Excel to keep a number as text.
+    return pl.col("nik").str.strip_chars().str.strip_prefix("'")
+
+
+def _tolerant_village(frame: pl.DataFrame, context: Context) -> pl.Expr:
+    """The village code with the dots put back and the default village filled in."""
     village = pl.col("village_code") if "village_code" in frame.columns else pl.lit(None)
     village = village.cast(pl.String).str.strip_chars()
     village = (
@@ -168,10 +197,45 @@ def tolerate(frame: pl.DataFrame, context: Context) -> pl.DataFrame:
     )
     if context.default_village:
         village = pl.when(_blank(village)).then(pl.lit(context.default_village)).otherwise(village)
-    changes.append(village.alias("village_code"))
-    frame = frame.with_columns(changes)
-    missing = [f for f in FIELD_ORDER if f not in frame.columns]
-    return frame.with_columns(pl.lit(None, dtype=pl.String).alias(f) for f in missing)
+    return village
+
+
+def _clean_nik(nik: pl.Expr) -> pl.Expr:
+    """The NIK as checked: no spaces, no Excel ``.0`` tail (after :func:`tolerate`)."""
+    nik = (
+        nik.fill_null("")
+        .str.strip_chars()
+        .str.replace_all(" ", "", literal=True)
+        .str.replace_all("\u00a0", "", literal=True)
+    )
+    return pl.when(nik.str.contains(r"^\d{16}[.,]0+$")).then(nik.str.slice(0, 16)).otherwise(nik)
+
+
+def _well_formed(nik: pl.Expr) -> pl.Expr:
+    return nik.str.contains(r"^[0-9]{16}$") & (nik.str.slice(12, 4) != "0000")
+
+
+def order_keys(raw: pl.DataFrame, context: Context) -> pl.DataFrame:
+    """``ROW``, ``village_id``, ``nik`` and ``first_row`` of every row of the whole file.
+
+    The clean village and NIK are the loader's order; ``first_row`` (the first row of the
+    file with the same well-formed NIK) is the one rule that needs the whole file. With
+    these computed once, :func:`check_rows` can check the file chunk by chunk and give
+    the same answers.
+    """
+    nik = _tolerant_nik() if "nik" in raw.columns else pl.lit(None, dtype=pl.String)
+    frame = raw.select(
+        pl.col(ROW),
+        _tolerant_village(raw, context).fill_null("").str.strip_chars().alias("village_id"),
+        _clean_nik(nik).alias("nik"),
+    )
+    key = pl.when(_well_formed(pl.col("nik"))).then(pl.col("nik")).otherwise(None)
+    return frame.with_columns(
+        pl.when(key.is_not_null())
+        .then(pl.col(ROW).min().over(key))
+        .otherwise(None)
+        .alias(FIRST_ROW)
+    )
 
 
 # ---- the rules -------------------------------------------------------------------------
@@ -227,32 +291,39 @@ def check_rows(raw: pl.DataFrame, context: Context) -> pl.DataFrame:
 
     village = col("village_code").fill_null("").str.strip_chars()
     distinct = frame.select(village.unique().alias("k")).to_series().to_list()
-    status = _village_status(distinct, context.user)
-    matcher = context.occupations or OccupationMatcher()
+    status = _memo(context, "village")
+    status.update(_village_status([c for c in distinct if c not in status], context.user))
+    status = {code: status[code] for code in distinct}
+    if context.occupations is None:
+        context.occupations = OccupationMatcher()
+    matcher = context.occupations
     occupation_text = _ws(col("occupation")).str.slice(0, 80)
     occupation_keys = frame.select(occupation_text.unique().alias("k")).to_series().to_list()
-    matches = {text: matcher.match(text) if text else None for text in occupation_keys}
-    nik = (
-        col("nik")
-        .fill_null("")
-        .str.strip_chars()
-        .str.replace_all(" ", "", literal=True)
-        .str.replace_all("\u00a0", "", literal=True)
-    )
-    nik = pl.when(nik.str.contains(r"^\d{16}[.,]0+$")).then(nik.str.slice(0, 16)).otherwise(nik)
+    known = _memo(context, "occupation")
+    for text in occupation_keys:
+        if text not in known:
+            known[text] = matcher.match(text) if text else None
+    matches = {text: known[text] for text in occupation_keys}
+    nik = _clean_nik(col("nik"))
 
     # Step 1: every value parsed once; the shared Python parsers run per distinct value.
     frame = frame.with_columns(
         _blank(col("full_name")).alias("_name_missing"),
         _ws(col("full_name")).alias("_name"),
         _blank(col("sex")).alias("_sex_missing"),
-        _map(col("sex"), frame, _sex, pl.String).alias("_sex"),
+        _map(col("sex"), frame, _sex, pl.String, _memo(context, "sex")).alias("_sex"),
         _blank(col("birth_date")).alias("_born_missing"),
-        _map(col("birth_date"), frame, _birth_date(today), pl.Date).alias("_born"),
+        _map(col("birth_date"), frame, _birth_date(today), pl.Date, _memo(context, "born")).alias(
+            "_born"
+        ),
         _blank(col("category")).alias("_category_missing"),
-        _map(col("category"), frame, parse_category, pl.String).alias("_category"),
+        _map(col("category"), frame, parse_category, pl.String, _memo(context, "category")).alias(
+            "_category"
+        ),
         _blank(col("declared_income")).alias("_income_missing"),
-        _map(col("declared_income"), frame, income_of, pl.Int64).alias("_income"),
+        _map(col("declared_income"), frame, income_of, pl.Int64, _memo(context, "income")).alias(
+            "_income"
+        ),
         _blank(col("village_code")).alias("_village_missing"),
         village.alias("_village"),
         village.replace_strict(status, default="village_unknown").alias("_village_status"),
@@ -267,7 +338,7 @@ def check_rows(raw: pl.DataFrame, context: Context) -> pl.DataFrame:
 
     # Step 2: the parts of the NIK (see lindung.people.nik.check_nik).
     nik = col("_nik")
-    well_formed = nik.str.contains(r"^[0-9]{16}$") & (nik.str.slice(12, 4) != "0000")
+    well_formed = _well_formed(nik)
     day = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
     two_digit_year = nik.str.slice(10, 2).cast(pl.Int32, strict=False)
     year = (
@@ -298,11 +369,10 @@ def check_rows(raw: pl.DataFrame, context: Context) -> pl.DataFrame:
         nik.str.slice(8, 2).cast(pl.Int32, strict=False).alias("_nik_month"),
         two_digit_year.alias("_nik_year"),
     )
-    # The same NIK twice: the first occurrence is kept, the others are refused.
-    key = pl.when(col("_well_formed")).then(col("_nik")).otherwise(None)
-    frame = frame.with_columns(
-        pl.when(key.is_not_null()).then(col(ROW).min().over(key)).otherwise(None).alias(FIRST_ROW)
-    )
+    # The same NIK twice: the first occurrence is kept, the others are refused. A chunk of
+    # a file brings ``first_row`` along, computed on the whole file by :func:`order_keys`.
+    if FIRST_ROW not in frame.columns:
+        frame = frame.with_columns(order_keys(raw, context).get_column(FIRST_ROW))
 
     # Step 3: the codes, in the order of the template's columns.
     born, sex, nik_born = col("_born"), col("_sex"), col("_nik_born")

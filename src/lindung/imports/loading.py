@@ -85,7 +85,12 @@ def _distinct(left: str, right: str) -> str:
     return f"{left} {op} {right}"
 
 
-def _stage(cursor, batch: pl.DataFrame) -> None:
+def stage_payload(batch: pl.DataFrame) -> bytes:
+    """The rows as PostgreSQL's ``COPY`` reads them (made ahead, outside the transaction)."""
+    return batch.select(list(STAGED)).write_csv(include_header=False).encode()
+
+
+def _stage(cursor, batch: pl.DataFrame, payload: bytes | None = None) -> None:
     columns = ", ".join(f"{name} {kind}" for name, kind in STAGED.items())
     cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
     if connection.vendor == "postgresql":
@@ -94,7 +99,8 @@ def _stage(cursor, batch: pl.DataFrame) -> None:
         copy_sql = (
             f"COPY {STAGE} ({names}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL ({', '.join(TEXT)}))"
         )
-        payload = batch.select(list(STAGED)).write_csv(include_header=False).encode()
+        if payload is None:
+            payload = stage_payload(batch)
         with cursor.cursor.copy(copy_sql) as copy:
             step = 1 << 20
             for start in range(0, len(payload), step):
@@ -151,8 +157,12 @@ def load_batch(
     update: bool = False,
     present: set[str] = frozenset(),
     now: dt.datetime | None = None,
+    payload: bytes | None = None,
 ) -> BatchResult:
-    """Load the valid rows of one batch; the caller holds the transaction."""
+    """Load the valid rows of one batch; the caller holds the transaction.
+
+    ``payload`` is :func:`stage_payload` of ``batch`` when the caller made it already.
+    """
     result = BatchResult()
     if batch.height == 0:
         return result
@@ -169,11 +179,14 @@ def load_batch(
             cursor.execute("SET LOCAL enable_hashjoin = off")
             cursor.execute("SET LOCAL enable_mergejoin = off")
             cursor.execute("SET LOCAL jit = off")  # compiling costs more than these queries
+            # The commit need not wait for the disk: the batch and its record commit or
+            # vanish together, and a batch lost in a server crash is loaded again on resume.
+            cursor.execute("SET LOCAL synchronous_commit = off")
         else:
             # SQLite's default page cache (2 MB) is far smaller than the registry's indexes;
             # a larger one for this connection keeps their pages in memory between batches.
             cursor.execute("PRAGMA cache_size = -262144")
-        _stage(cursor, batch)
+        _stage(cursor, batch, payload)
         cursor.execute(
             f"SELECT s.{ROW}, CASE WHEN {inside} THEN 1 ELSE 0 END, "
             f"CASE WHEN {differs} THEN 1 ELSE 0 END "

@@ -1,7 +1,8 @@
 """Every write of the import: create a job, run it (resumably), cancel it.
 
-A run reads the whole file, checks every row at once (see :mod:`lindung.imports.checks`),
-then loads it in batches of ``job.batch_rows`` file rows. Each batch commits, in one
+A run reads the whole file, orders it and finds the NIKs given twice, then checks (see
+:mod:`lindung.imports.checks`) and loads it in batches of ``job.batch_rows`` file rows, each
+batch checked while the one before is loading. Each batch commits, in one
 transaction, its registry rows, its report rows and the job's counters, so a run killed at
 any moment leaves whole batches and a job that knows where to go on from. Running the
 job again (the page's "Lanjutkan", or the same command line) continues after the last
@@ -13,9 +14,9 @@ import hashlib
 import logging
 import os
 import socket
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import polars as pl
@@ -26,11 +27,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from lindung.accounts.scope import in_scope
-from lindung.imports.checks import ERRORS, FIRST_ROW, WARNINGS, Context, check_rows
-from lindung.imports.loading import load_batch, write_rows
+from lindung.imports.checks import ERRORS, FIRST_ROW, WARNINGS, Context, check_rows, order_keys
+from lindung.imports.loading import BatchResult, load_batch, stage_payload, write_rows
 from lindung.imports.models import ImportBatch, ImportJob
 from lindung.imports.reading import RAGGED, ROW, FileRefused, read_table
 from lindung.people.models import Person
+from lindung.refusals import Refusal
 from lindung.regions.models import Region
 
 logger = logging.getLogger(__name__)
@@ -38,13 +40,8 @@ Progress = Callable[[ImportJob], None]
 STALE_AFTER = dt.timedelta(seconds=120)
 
 
-class ImportRefused(Exception):
+class ImportRefused(Refusal):
     """The request itself is wrong (a bad default village): nothing was created."""
-
-    def __init__(self, code: str, **params):
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 def batch_rows_default() -> int:
@@ -306,80 +303,109 @@ def _run(job: ImportJob, notify: Progress, threads: int) -> ImportJob:
     # Batches follow the order of the registry's indexes (village, then NIK), not the
     # file's: each batch then touches a narrow slice of every index instead of all of
     # it, several times faster on a large registry. The order is a pure function of the
-    # file, so a resumed run cuts the same batches.
-    checked = check_rows(table.frame, context).sort(["village_id", "nik", ROW], nulls_last=True)
-    raw = table.frame
-    job.rows_validated = checked.height
+    # file, so a resumed run cuts the same batches. Only the order and the duplicates need
+    # the whole file; the other checks run batch by batch, each while the previous batch
+    # is being loaded (see ``_pipeline``).
+    keys = order_keys(table.frame, context)
+    raw = (
+        pl.concat(
+            [table.frame, keys.select(pl.col("village_id", "nik").name.prefix("_"), FIRST_ROW)],
+            how="horizontal",
+        )
+        .sort(["_village_id", "_nik", ROW], nulls_last=True)
+        .drop("_village_id", "_nik")
+    )
+    del keys
+    present = set(table.headers.fields)
+    done = set(ImportBatch.objects.filter(job=job).values_list("index", flat=True))
+    size = job.batch_rows
+    pending = [i for i in range(-(-raw.height // size)) if i not in done]
+    job.rows_validated = raw.height - sum(raw.slice(i * size, size).height for i in pending)
     job.phase = ImportJob.Phase.LOADING
     _save(job, _PROGRESS_FIELDS)
     _sum_batches(job)
     notify(job)
 
-    present = set(table.headers.fields)
-    done = set(ImportBatch.objects.filter(job=job).values_list("index", flat=True))
-    size = job.batch_rows
-    pending = [i for i in range(-(-checked.height // size)) if i not in done]
+    def check(index: int) -> _Batch:
+        chunk = raw.slice(index * size, size)
+        batch = _prepare(job, check_rows(chunk, context), chunk.drop(FIRST_ROW))
+        job.rows_validated += chunk.height
+        job.heartbeat_at = timezone.now()
+        _save(job, ["rows_validated", "heartbeat_at"])
+        return batch
 
-    # The cells as written are only kept for rows with something to report.
-    noted = raw.join(
-        checked.filter((pl.col(ERRORS).list.len() > 0) | (pl.col(WARNINGS).list.len() > 0)).select(
-            ROW
-        ),
-        on=ROW,
-        how="semi",
-    )
-
-    def load(index: int, own_connection: bool) -> None:
+    def load(index: int, batch: _Batch, own: bool) -> None:
         try:
-            batch = checked.slice(index * size, size)
-            _load(job, index, batch, noted, raw, present)
+            _load(job, index, batch, present)
         finally:
-            if own_connection:
+            if own:
                 connection.close()
 
     def cancelled() -> bool:
         return ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists()
 
-    # Parallel batches only once the registry is big enough that every plan looks NIKs up
-    # in the index: a plan made on a (nearly) empty table scans it, and a table filled by
-    # the other thread meanwhile makes that scan quadratic.
-    while threads > 1 and pending and not _registry_has(size):
-        if cancelled():
-            return _finish(job, ImportJob.Status.CANCELLED)
-        load(pending.pop(0), own_connection=False)
+    def finished() -> None:
         _sum_batches(job)
         notify(job)
 
-    if threads == 1:
-        for index in pending:
-            if cancelled():
-                return _finish(job, ImportJob.Status.CANCELLED)
-            load(index, own_connection=False)
-            _sum_batches(job)
-            notify(job)
-    else:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            running = set()
-            queue = list(pending)
-            stop = False
-            while queue or running:
-                while queue and len(running) < threads and not stop:
-                    if cancelled():
-                        stop = True
-                        break
-                    running.add(pool.submit(load, queue.pop(0), True))
-                if not running:
-                    break
-                finished, running = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    future.result()
-                _sum_batches(job)
-                notify(job)
-            if stop:
-                return _finish(job, ImportJob.Status.CANCELLED)
+    if not _pipeline(pending, check, load, cancelled, finished, threads):
+        return _finish(job, ImportJob.Status.CANCELLED)
     _finish(job, ImportJob.Status.DONE)
     notify(job)
     return job
+
+
+def _pipeline(pending, check, load, cancelled, finished, threads: int) -> bool:
+    """Check batch N+1 here while batch N loads in a thread of its own; False if cancelled.
+
+    The checks are polars and Python work in this process, the load is mostly the database
+    server's work (psycopg leaves the GIL while it waits), so on two cores they overlap.
+    At most ``threads`` batches load at once, each in its own transaction on its own
+    connection, and one more waits checked: memory stays at a few batches. Every write of
+    the job itself (counts, progress) happens here, between batches. Without a loader
+    thread (SQLite, or inside a caller's transaction, which other connections could not
+    see) the batches are checked and loaded one after the other on this connection.
+    """
+    concurrent = threads >= 1 and not connection.in_atomic_block
+    concurrent = concurrent and connection.vendor == "postgresql"
+    if not concurrent:
+        for index in pending:
+            if cancelled():
+                return False
+            load(index, check(index), False)
+            finished()
+        return True
+    running: deque = deque()
+
+    def collect() -> None:
+        running.popleft().result()
+        finished()
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        try:
+            for index in pending:
+                batch = check(index)
+                # Parallel batches only once the registry is big enough that every plan
+                # looks NIKs up in the index: a plan made on a (nearly) empty table scans
+                # it, and a table filled by the other thread meanwhile makes that scan
+                # quadratic.
+                limit = threads if threads == 1 or _registry_has(batch.checked.height) else 1
+                while len(running) >= limit:
+                    collect()
+                if cancelled():
+                    while running:
+                        collect()
+                    return False
+                running.append(pool.submit(load, index, batch, True))
+            while running:
+                collect()
+        except BaseException:
+            # Let the batches under way commit or roll back before the job is marked.
+            for future in running:
+                future.cancel()
+            wait(list(running))
+            raise
+    return True
 
 
 def _json_list(column: str) -> pl.Expr:
@@ -396,89 +422,103 @@ def _registry_has(rows: int) -> bool:
     return Person.objects.all()[rows : rows + 1].exists()
 
 
-def _load(
-    job: ImportJob,
-    index: int,
-    checked: pl.DataFrame,
-    noted: pl.DataFrame,
-    raw: pl.DataFrame,
-    present: set,
-) -> None:
-    """One batch: registry rows, report rows and the batch record, all or nothing.
+class _Batch:
+    """A checked batch, with what can be made before it is loaded (see :func:`_prepare`)."""
 
-    ``noted`` holds the cells as written of the rows the checks refused or warned about;
-    ``raw`` all the file's cells, for the rare row flagged only while loading.
-    """
+    def __init__(self, job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame):
+        self.checked, self.raw = checked, raw
+        self.valid = checked.filter(pl.col(ERRORS).list.len() == 0)
+        # The staged rows and the report as if the registry flagged nothing: what the
+        # loader sends when, as almost always, it does not (``_report`` again if it does).
+        self.payload = stage_payload(self.valid) if connection.vendor == "postgresql" else None
+        self.report = _report(job, checked, raw, BatchResult())
+
+
+def _prepare(job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame) -> _Batch:
+    return _Batch(job, checked, raw)
+
+
+def _report(job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, result: BatchResult):
+    """The batch's report rows and counts of codes, with the rows the registry flagged."""
     has_errors = pl.col(ERRORS).list.len() > 0
-    valid = checked.filter(~has_errors)
+    flagged = pl.DataFrame(
+        {
+            ROW: result.out_of_scope + result.differing,
+            "_extra_error": ["exists_out_of_scope"] * len(result.out_of_scope)
+            + [None] * len(result.differing),
+            "_extra_warning": [None] * len(result.out_of_scope)
+            + ["exists"] * len(result.differing),
+        },
+        schema={ROW: pl.Int64, "_extra_error": pl.String, "_extra_warning": pl.String},
+    )
+    problems = (
+        checked.join(flagged, on=ROW, how="left")
+        .filter(
+            has_errors
+            | (pl.col(WARNINGS).list.len() > 0)
+            | pl.col("_extra_error").is_not_null()
+            | pl.col("_extra_warning").is_not_null()
+        )
+        .select(
+            ROW,
+            FIRST_ROW,
+            pl.concat_list(ERRORS, pl.col("_extra_error")).list.drop_nulls().alias(ERRORS),
+            pl.concat_list(WARNINGS, pl.col("_extra_warning")).list.drop_nulls().alias(WARNINGS),
+        )
+    )
+    cells = raw.join(problems.select(ROW), on=ROW, how="semi")
+    fields = [c for c in cells.columns if c not in (ROW, RAGGED)]
+    cells = cells.select(ROW, pl.struct(fields).struct.json_encode().alias("values"))
+    rows = problems.join(cells, on=ROW, how="left").select(
+        pl.lit(job.pk).alias("job_id"),
+        pl.col(ROW).alias("row"),
+        (pl.col(ERRORS).list.len() > 0).alias("rejected"),
+        _json_list(ERRORS).alias("errors"),
+        _json_list(WARNINGS).alias("warnings"),
+        pl.col("values").fill_null("{}"),
+        pl.when(pl.col(ERRORS).list.contains("duplicate_in_file"))
+        .then(pl.col(FIRST_ROW))
+        .otherwise(None)
+        .alias("first_row"),
+    )
+    rejected = problems.filter(pl.col(ERRORS).list.len() > 0)
+    first_errors = Counter(dict(rejected.get_column(ERRORS).list.first().value_counts().rows()))
+    warnings = Counter(
+        dict(
+            problems.select(pl.col(WARNINGS).list.unique().explode().drop_nulls())
+            .get_column(WARNINGS)
+            .value_counts()
+            .rows()
+        )
+    )
+    return rows, rejected.height, dict(first_errors), dict(warnings)
+
+
+def _load(job: ImportJob, index: int, batch: _Batch, present: set) -> None:
+    """One batch: registry rows, report rows and the batch record, all or nothing."""
     with transaction.atomic():
-        result = load_batch(valid, user=job.user, update=job.update_existing, present=present)
-        flagged = pl.DataFrame(
-            {
-                ROW: result.out_of_scope + result.differing,
-                "_extra_error": ["exists_out_of_scope"] * len(result.out_of_scope)
-                + [None] * len(result.differing),
-                "_extra_warning": [None] * len(result.out_of_scope)
-                + ["exists"] * len(result.differing),
-            },
-            schema={ROW: pl.Int64, "_extra_error": pl.String, "_extra_warning": pl.String},
+        result = load_batch(
+            batch.valid,
+            user=job.user,
+            update=job.update_existing,
+            present=present,
+            payload=batch.payload,
         )
-        problems = (
-            checked.join(flagged, on=ROW, how="left")
-            .filter(
-                has_errors
-                | (pl.col(WARNINGS).list.len() > 0)
-                | pl.col("_extra_error").is_not_null()
-                | pl.col("_extra_warning").is_not_null()
-            )
-            .select(
-                ROW,
-                FIRST_ROW,
-                pl.concat_list(ERRORS, pl.col("_extra_error")).list.drop_nulls().alias(ERRORS),
-                pl.concat_list(WARNINGS, pl.col("_extra_warning"))
-                .list.drop_nulls()
-                .alias(WARNINGS),
-            )
-        )
-        cells = noted.join(problems.select(ROW), on=ROW, how="semi")
-        missing = problems.join(cells.select(ROW), on=ROW, how="anti")
-        if missing.height:  # rows flagged only now (already registered): look them up
-            cells = pl.concat([cells, raw.join(missing.select(ROW), on=ROW, how="semi")])
-        fields = [c for c in cells.columns if c not in (ROW, RAGGED)]
-        cells = cells.select(ROW, pl.struct(fields).struct.json_encode().alias("values"))
-        rows = problems.join(cells, on=ROW, how="left").select(
-            pl.lit(job.pk).alias("job_id"),
-            pl.col(ROW).alias("row"),
-            (pl.col(ERRORS).list.len() > 0).alias("rejected"),
-            _json_list(ERRORS).alias("errors"),
-            _json_list(WARNINGS).alias("warnings"),
-            pl.col("values").fill_null("{}"),
-            pl.when(pl.col(ERRORS).list.contains("duplicate_in_file"))
-            .then(pl.col(FIRST_ROW))
-            .otherwise(None)
-            .alias("first_row"),
-        )
+        report = batch.report
+        if result.out_of_scope or result.differing:
+            report = _report(job, batch.checked, batch.raw, result)
+        rows, rejected, first_errors, warnings = report
         write_rows(rows)
-        rejected = problems.filter(pl.col(ERRORS).list.len() > 0)
-        first_errors = Counter(dict(rejected.get_column(ERRORS).list.first().value_counts().rows()))
-        warnings = Counter(
-            dict(
-                problems.select(pl.col(WARNINGS).list.unique().explode().drop_nulls())
-                .get_column(WARNINGS)
-                .value_counts()
-                .rows()
-            )
-        )
         ImportBatch.objects.create(
             job=job,
             index=index,
-            rows=checked.height,
+            rows=batch.checked.height,
             created=result.created,
             updated=result.updated,
             unchanged=result.unchanged,
-            rejected=rejected.height,
-            errors_by_code=dict(first_errors),
-            warnings_by_code=dict(warnings),
+            rejected=rejected,
+            errors_by_code=first_errors,
+            warnings_by_code=warnings,
         )
 
 
