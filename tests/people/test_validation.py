@@ -132,3 +132,9 @@ def test_parse_date(text, expected):
 )
 def test_parse_income(text, expected):
     assert parse_income(text) == expected
+
+
+@pytest.mark.parametrize("text", ["²", "1²", "٣٠٠", "½"])
+def test_unicode_digits_never_crash_the_parsers(text, operator):
+    parse_income(text)  # a verdict, never an exception
+    check_worker(worker_data(declared_income=text, welfare_decile=text), user=operator)

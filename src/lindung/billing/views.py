@@ -68,7 +68,7 @@ def bill_list(request):
     today = clock.today()
     bills = selectors.bills_for(request.user)
     program_id = request.GET.get("program", "")
-    if program_id.isdigit():
+    if program_id.isdecimal():
         bills = bills.filter(program_id=int(program_id))
     month = parse_month(request.GET["bulan"]) if request.GET.get("bulan") else None
     status = request.GET.get("status", "")

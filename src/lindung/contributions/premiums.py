@@ -128,7 +128,7 @@ def _as_rupiah(value) -> int:
         raise PremiumInputInvalid("income_invalid")
     if isinstance(value, int):
         amount = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and value.strip().isdecimal():
         amount = int(value.strip())
     else:  # floats included: money is never a float
         raise PremiumInputInvalid("income_invalid")

@@ -72,7 +72,7 @@ def is_alive(job: ImportJob, now: dt.datetime | None = None) -> bool:
     if job.status != ImportJob.Status.RUNNING:
         return False
     host, _, pid = job.runner.rpartition(":")
-    if host == socket.gethostname() and pid.isdigit():
+    if host == socket.gethostname() and pid.isdecimal():
         if int(pid) == os.getpid():
             return False
         try:

@@ -125,7 +125,7 @@ def parse_income(value) -> int | None:
     text = str(value).strip().lower().removeprefix("rp").strip().replace(" ", "")
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
         text = text.replace(".", "")
-    if not text.isdigit():
+    if not text.isdecimal():
         return None
     amount = int(text)
     return amount if amount <= MAX_INCOME else None
@@ -270,7 +270,7 @@ def check_worker(
     decile = str(data.get("welfare_decile") or "").strip()
     if not decile:
         values["welfare_decile"] = None
-    elif decile.isdigit() and 1 <= int(decile) <= 10:
+    elif decile.isdecimal() and 1 <= int(decile) <= 10:
         values["welfare_decile"] = int(decile)
     else:
         errors.append(Problem("welfare_decile", "decile_invalid"))

@@ -139,7 +139,7 @@ def parse_rupiah(value) -> int | None:
     text = str(value).strip().lower().removeprefix("rp").strip().replace(" ", "")
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
         text = text.replace(".", "")
-    if not text.isdigit():
+    if not text.isdecimal():
         return None
     amount = int(text)
     return amount if amount <= MAX_BUDGET else None

@@ -172,7 +172,7 @@ def _segment(figures: indicators.SegmentFigures, targets) -> dict:
 
 def occupation_codes(ids) -> dict[str, str]:
     found = dict(
-        Occupation.objects.filter(pk__in=[i for i in ids if str(i).isdigit()]).values_list(
+        Occupation.objects.filter(pk__in=[i for i in ids if str(i).isdecimal()]).values_list(
             "pk", "code"
         )
     )

@@ -298,7 +298,7 @@ def import_figures(*, user, data: bytes, name: str = "", kind: str = "") -> Impo
 
 def _looks_numeric(code: str) -> bool:
     parts = code.split(".")
-    return len(parts) == 2 and all(p.isdigit() for p in parts) and len(parts[1]) == 1
+    return len(parts) == 2 and all(p.isdecimal() for p in parts) and len(parts[1]) == 1
 
 
 @transaction.atomic

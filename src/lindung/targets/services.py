@@ -163,7 +163,7 @@ def parse_count(value) -> int | None:
             text = re.sub(r"[.,]", "", text)
         elif re.fullmatch(r"\d+\.0", text):  # a spreadsheet's number as text: 172000.0
             text = text.split(".")[0]
-        if not text.isdigit():
+        if not text.isdecimal():
             return None
         number = int(text)
     return number if 0 < number <= MAX_COUNT else None

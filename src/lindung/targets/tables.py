@@ -238,7 +238,7 @@ def _share_table(key: str, title: str, label: str, items: list[tuple[str, int]])
 def breakdown_tables(parts: indicators.Breakdowns) -> list[Table]:
     occupations = dict(
         Occupation.objects.filter(
-            pk__in=[k for k in parts.by_occupation if k.isdigit()]
+            pk__in=[k for k in parts.by_occupation if k.isdecimal()]
         ).values_list("pk", "name")
     )
     sexes = dict(Person.Sex.choices)
