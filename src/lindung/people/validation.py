@@ -114,21 +114,26 @@ def parse_date(value) -> dt.date | None:
     return None
 
 
-def parse_income(value) -> int | None:
-    """Integer rupiah from ``1500000``, ``1.500.000`` or ``Rp 1.500.000``; ``None`` if not."""
-    if isinstance(value, bool):
+def parse_rupiah(value, maximum: int) -> int | None:
+    """Integer rupiah from ``1500000``, ``1.500.000`` or ``Rp 1.500.000`` (a whole-number
+    cell too), from 0 to ``maximum``; ``None`` if it is not that. Never a float."""
+    if isinstance(value, bool) or value is None:
         return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     if isinstance(value, int):
-        return value if 0 <= value <= MAX_INCOME else None
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and 0 <= value <= MAX_INCOME else None
+        return value if 0 <= value <= maximum else None
     text = str(value).strip().lower().removeprefix("rp").strip().replace(" ", "")
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
         text = text.replace(".", "")
     if not text.isdecimal():
         return None
     amount = int(text)
-    return amount if amount <= MAX_INCOME else None
+    return amount if amount <= maximum else None
+
+
+def parse_income(value) -> int | None:
+    return parse_rupiah(value, MAX_INCOME)
 
 
 def normalize_phone(value: str) -> str:

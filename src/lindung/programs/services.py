@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.scope import in_scope, scoped
 from lindung.people import nik as nik_rules
+from lindung.people import validation as people_validation
 from lindung.people.categories import Category, parse_category
 from lindung.people.models import Person
 from lindung.programs import eligibility, permissions
@@ -131,18 +132,8 @@ class TransitionRefused(Refusal):
 
 
 def parse_rupiah(value) -> int | None:
-    """Integer rupiah from ``1290240000``, ``1.290.240.000`` or ``Rp 1.290.240.000``."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int):
-        return value if 0 <= value <= MAX_BUDGET else None
-    text = str(value).strip().lower().removeprefix("rp").strip().replace(" ", "")
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
-        text = text.replace(".", "")
-    if not text.isdecimal():
-        return None
-    amount = int(text)
-    return amount if amount <= MAX_BUDGET else None
+    """A budget in integer rupiah (``1.290.240.000``, ``Rp 1.290.240.000``)."""
+    return people_validation.parse_rupiah(value, MAX_BUDGET)
 
 
 def parse_month(value) -> dt.date | None:
