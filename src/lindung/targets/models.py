@@ -185,15 +185,16 @@ class Tally(models.Model):
     its own rows, never summed from its villages at request time.
 
     ``measure`` is what is counted, ``dim`` the breakdown (``""`` for the total) and
-    ``item`` the value of the breakdown (a category code, a sex, an occupation id…).
+    ``item`` the value of the breakdown (a category code, a sex, an occupation id…); a
+    breakdown of a breakdown joins both with ``/`` (``fund/cat``, ``apbd/kader_desa``).
     """
 
     region_code = models.CharField(max_length=13)
     level = models.PositiveSmallIntegerField()
     parent_code = models.CharField(max_length=13)
     measure = models.CharField(max_length=6)
-    dim = models.CharField(max_length=6)
-    item = models.CharField(max_length=24)
+    dim = models.CharField(max_length=12)
+    item = models.CharField(max_length=40)
     day = models.DateField()
     delta = models.BigIntegerField()
 

@@ -4,12 +4,13 @@ What is counted (``Tally.measure``), for the enrollments of a village:
 
 - ``sp`` sponsored coverage: +1 on the effective date, -1 the day after the last sponsored
   day (``coverage_end``), for every enrollment that reached ``active``. Broken down by
-  segment, category, sex, occupation and funder (``dim`` seg/cat/sex/occ/fund).
+  segment, category, sex, occupation and funder (``dim`` seg/cat/sex/occ/fund), and by
+  funder within each category, sex and occupation (``dim`` ``fund/cat`` …).
 - ``self`` self-paid coverage after the sponsorship: from the day after ``coverage_end``
   for an enrollment that went to ``continued``, until the day it left ``continued``
   (lapsed or renewed), open while it stays there. Same breakdowns but the funder.
 - ``start`` sponsorships started (+1 on the effective date): "sponsored in the year"
-  is the sum over the year's days. By segment and funder.
+  is the sum over the year's days. By segment, funder, category, sex and occupation.
 - ``exp`` sponsorship ends: +1 on ``coverage_end`` with ``item`` = the effective date, so
   "expiring within 30 days of D" counts the ends in [D, D+30] of spells started by D.
 - ``ret`` retention: for every sponsored spell and k in 1, 3, 6, on the last day of the
@@ -19,6 +20,16 @@ What is counted (``Tally.measure``), for the enrollments of a village:
   the old one on the day of the move; ``dim`` is the program's year (quota fill is the
   sum of the states that hold a place, for the programs of one year).
 - ``places`` quota places of the programs of a year, on 1 January of that year.
+- ``bill`` premiums billed (rupiah): the amount of every bill line of the village's
+  enrollments, on the day of the run that wrote it; ``dim`` the program's year.
+
+Breakdowns of a measure by category, sex and occupation (:data:`BY`) are written the same
+way for every measure: ``dim`` is the measure's own ``dim`` followed by ``/`` and the
+breakdown, ``item`` its own ``item`` followed by ``/`` and the value (either without the
+``/`` when the measure's own is empty) — ``state`` of 2024 by category is ``dim``
+``2024/cat``, ``item`` ``active/pekerja_rentan``; expiring by sex is ``dim`` ``sex``,
+``item`` ``2024-07-20/P``; premiums billed for 2024 by sex ``dim`` ``2024/sex``, ``item``
+``P``. Quota places are a program's, not a worker's: they have no such breakdown.
 
 A count at date D is the sum of ``delta`` over ``day <= D``. Days are local (WITA) dates.
 
@@ -35,12 +46,13 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 
 from lindung.targets.models import DirtyVillage, Tally
 
-SPONSORED, SELF_PAID, STARTED, EXPIRING, RETAINED, STATE, PLACES = (
+SPONSORED, SELF_PAID, STARTED, EXPIRING, RETAINED, STATE, PLACES, BILLED = (
     "sp",
     "self",
     "start",
@@ -48,8 +60,12 @@ SPONSORED, SELF_PAID, STARTED, EXPIRING, RETAINED, STATE, PLACES = (
     "ret",
     "state",
     "places",
+    "bill",
 )
-COVERAGE_DIMS = ("", "seg", "cat", "sex", "occ", "fund")
+# The breakdowns by the worker: participant category, sex, occupation (id, "" unlisted).
+BY = ("cat", "sex", "occ")
+SEP = "/"  # between a measure's own dim (item) and the breakdown (its value)
+COVERAGE_DIMS = ("", "seg", *BY, "fund", *(f"fund{SEP}{b}" for b in BY))
 RETENTION_MONTHS = (1, 3, 6)
 # States an enrollment reaches only through ``active``: it had sponsored coverage.
 POST_ACTIVE = ("active", "ended", "continued", "renewed", "lapsed")
@@ -106,17 +122,38 @@ class _Dialect:
         return "date" if self.pg else "text"
 
 
-def derive_sql(d: _Dialect, into: str = "tmp_new") -> str:
-    """Recompute the village-level rows of the villages listed in ``tmp_villages``."""
+def derive_sql(d: _Dialect, into: str = "tmp_new", billing: bool | None = None) -> str:
+    """Recompute the village-level rows of the villages listed in ``tmp_villages``.
+
+    ``billing``: also the premiums billed (by default when the billing module, whose
+    tables it reads, is installed)."""
+    if billing is None:
+        billing = apps.is_installed("lindung.billing")
     post_active = ", ".join(f"'{s}'" for s in POST_ACTIVE)
     at_day = d.local_day("t.at")
     after_end = d.next_day("cend")
     dims = ", ".join(f"('{dim}')" for dim in COVERAGE_DIMS)
+    by = ", ".join(f"('{b}')" for b in BY)
+    # The value of the breakdown ``b`` of a row that carries the worker's cat, sex and occ.
+    value = "CASE b WHEN 'cat' THEN cat WHEN 'sex' THEN sex ELSE occ END"
     ends = " UNION ALL ".join(
-        f"SELECT v, id, person_id, '{k}' AS k, {d.month_end_after('cend', k)} AS obs "
+        f"SELECT v, id, person_id, cat, sex, occ, '{k}' AS k, "
+        f"{d.month_end_after('cend', k)} AS obs "
         f"FROM spell WHERE mine = 1 AND kind = 'sp'"
         for k in RETENTION_MONTHS
     )
+    bill_cte = bill_rows = ""
+    if billing:
+        bill_cte = f""",
+bill AS (
+  SELECT enr.v, enr.yr, enr.cat, enr.sex, enr.occ, {d.local_day("l.created_at")} AS day,
+         l.amount AS delta
+  FROM billing_billline l JOIN enr ON enr.id = l.enrollment_id
+  WHERE enr.mine = 1
+)"""
+        bill_rows = f"""
+  UNION ALL
+  SELECT v, '{BILLED}', yr || '{SEP}' || b, {value}, day, delta FROM bill CROSS JOIN by_"""
     return f"""
 WITH
 people_ AS (
@@ -165,39 +202,58 @@ ev AS (
   SELECT v, '{STARTED}', seg, cat, sex, occ, fund, s, 1 FROM spell WHERE mine = 1 AND kind = 'sp'
 ),
 dims(dim) AS (VALUES {dims}),
+by_(b) AS (VALUES {by}),
 ends AS ({ends}),
 ret AS (
-  SELECT en.v, en.k, en.obs,
+  SELECT en.v, en.k, en.obs, en.cat, en.sex, en.occ,
          MAX(CASE WHEN s2.s <= en.obs AND (s2.x IS NULL OR s2.x > en.obs) THEN 1 ELSE 0 END)
            AS kept
   FROM ends en JOIN spell s2 ON s2.person_id = en.person_id
-  GROUP BY en.v, en.id, en.k, en.obs
+  GROUP BY en.v, en.id, en.k, en.obs, en.cat, en.sex, en.occ
 ),
+moved AS (
+  SELECT enr.v, enr.yr, enr.cat, enr.sex, enr.occ, t.to_state AS state, {at_day} AS day,
+         1 AS delta
+  FROM programs_transition t JOIN enr ON enr.id = t.enrollment_id WHERE enr.mine = 1
+  UNION ALL
+  SELECT enr.v, enr.yr, enr.cat, enr.sex, enr.occ, t.from_state, {at_day}, -1
+  FROM programs_transition t JOIN enr ON enr.id = t.enrollment_id
+  WHERE enr.mine = 1 AND t.from_state <> ''
+){bill_cte},
 flat AS (
   SELECT v, measure, dims.dim AS dim,
-         CASE dims.dim WHEN 'seg' THEN seg WHEN 'cat' THEN cat WHEN 'sex' THEN sex
-                       WHEN 'occ' THEN occ WHEN 'fund' THEN fund ELSE '' END AS item,
+         CASE dims.dim WHEN '' THEN '' WHEN 'seg' THEN seg WHEN 'cat' THEN cat
+                       WHEN 'sex' THEN sex WHEN 'occ' THEN occ WHEN 'fund' THEN fund
+                       WHEN 'fund{SEP}cat' THEN fund || '{SEP}' || cat
+                       WHEN 'fund{SEP}sex' THEN fund || '{SEP}' || sex
+                       ELSE fund || '{SEP}' || occ END AS item,
          day, delta
   FROM ev CROSS JOIN dims
-  WHERE NOT (measure = '{SELF_PAID}' AND dims.dim = 'fund')
-    AND NOT (measure = '{STARTED}' AND dims.dim IN ('cat', 'sex', 'occ'))
+  WHERE NOT (measure = '{SELF_PAID}' AND dims.dim LIKE 'fund%')
+    AND NOT (measure = '{STARTED}' AND dims.dim LIKE 'fund{SEP}%')
   UNION ALL
   SELECT v, '{EXPIRING}', '', {d.iso("eff")}, cend, 1 FROM spell WHERE mine = 1 AND kind = 'sp'
+  UNION ALL
+  SELECT v, '{EXPIRING}', b, {d.iso("eff")} || '{SEP}' || {value}, cend, 1
+  FROM spell CROSS JOIN by_ WHERE mine = 1 AND kind = 'sp'
   UNION ALL
   SELECT v, '{RETAINED}', k, 'n', obs, 1 FROM ret
   UNION ALL
   SELECT v, '{RETAINED}', k, 'kept', obs, 1 FROM ret WHERE kept = 1
   UNION ALL
-  SELECT enr.v, '{STATE}', enr.yr, t.to_state, {at_day}, 1
-  FROM programs_transition t JOIN enr ON enr.id = t.enrollment_id WHERE enr.mine = 1
+  SELECT v, '{RETAINED}', k || '{SEP}' || b, 'n{SEP}' || {value}, obs, 1 FROM ret CROSS JOIN by_
   UNION ALL
-  SELECT enr.v, '{STATE}', enr.yr, t.from_state, {at_day}, -1
-  FROM programs_transition t JOIN enr ON enr.id = t.enrollment_id
-  WHERE enr.mine = 1 AND t.from_state <> ''
+  SELECT v, '{RETAINED}', k || '{SEP}' || b, 'kept{SEP}' || {value}, obs, 1
+  FROM ret CROSS JOIN by_ WHERE kept = 1
+  UNION ALL
+  SELECT v, '{STATE}', yr, state, day, delta FROM moved
+  UNION ALL
+  SELECT v, '{STATE}', yr || '{SEP}' || b, state || '{SEP}' || {value}, day, delta
+  FROM moved CROSS JOIN by_
   UNION ALL
   SELECT q.village_id, '{PLACES}', CAST(g.year AS TEXT), '', {d.year_start("g.year")}, q.quota
   FROM programs_villagequota q JOIN programs_program g ON g.id = q.program_id
-  WHERE q.village_id IN (SELECT code FROM tmp_villages)
+  WHERE q.village_id IN (SELECT code FROM tmp_villages){bill_rows}
 )
 INSERT INTO {into} ({COLUMNS})
 SELECT v, measure, dim, item, day, SUM(delta) FROM flat
@@ -222,7 +278,7 @@ def _rows_table(cursor, d: _Dialect, name: str) -> None:
         cursor,
         d,
         name,
-        f"region_code varchar(13), measure varchar(6), dim varchar(6), item varchar(24), "
+        f"region_code varchar(13), measure varchar(6), dim varchar(12), item varchar(40), "
         f"day {d.date_type}, delta bigint",
     )
 

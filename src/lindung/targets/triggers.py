@@ -11,6 +11,10 @@ that rolls back leaves no mark. ``summary.refresh`` then recomputes those villag
 A person's enrollments in other villages are marked too: whether a worker is still
 covered after their sponsorship (retention) depends on all their enrollments.
 
+Bill lines (premiums billed, broken down by the worker) have triggers of their own,
+created by a later migration than the others because they need the billing module's
+table (:func:`billing_create_statements`). A line carries its enrollment's village.
+
 PostgreSQL gets statement-level triggers with transition tables (one ``INSERT … SELECT``
 per statement, whatever the number of rows); SQLite row-level ones.
 """
@@ -21,6 +25,7 @@ TRANSITION = "programs_transition"
 PERSON = "people_person"
 PROGRAM = "programs_program"
 QUOTA = "programs_villagequota"
+BILL_LINE = "billing_billline"
 
 PERSON_FIELDS = ("segment", "category", "sex", "occupation_id")
 PROGRAM_FIELDS = ("funder", "year")
@@ -156,17 +161,31 @@ PG_TRIGGERS = [
 ]
 
 
-def postgresql_create() -> list[str]:
+# Lines are only ever inserted (a correction is a new line); update and delete are marked
+# all the same, so a repair by hand cannot leave the summary behind.
+PG_BILLING_TRIGGERS = [
+    (
+        f"targets_billline_{suffix}",
+        event,
+        BILL_LINE,
+        f"{'OLD' if suffix == 'del' else 'NEW'} TABLE AS rows_",
+        f"INSERT INTO {DIRTY} (village_code) SELECT DISTINCT village_id FROM rows_;",
+    )
+    for suffix, event in (("ins", "INSERT"), ("upd", "UPDATE"), ("del", "DELETE"))
+]
+
+
+def postgresql_create(triggers=None) -> list[str]:
     statements = []
-    for name, event, table, tables, body in PG_TRIGGERS:
+    for name, event, table, tables, body in PG_TRIGGERS if triggers is None else triggers:
         statements.append(_pg_function(name, body))
         statements.append(_pg_trigger(name, event, table, tables))
     return statements
 
 
-def postgresql_drop() -> list[str]:
+def postgresql_drop(triggers=None) -> list[str]:
     statements = []
-    for name, _event, table, _tables, _body in PG_TRIGGERS:
+    for name, _event, table, _tables, _body in PG_TRIGGERS if triggers is None else triggers:
         statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table};")
         statements.append(f"DROP FUNCTION IF EXISTS {name}();")
     return statements
@@ -246,15 +265,32 @@ SQLITE_TRIGGERS = [
 ]
 
 
-def sqlite_create() -> list[str]:
+SQLITE_BILLING_TRIGGERS = [
+    (
+        f"targets_billline_{suffix}",
+        f"AFTER {event} ON {BILL_LINE}",
+        f"INSERT INTO {DIRTY} (village_code) VALUES ({row}.village_id);",
+    )
+    for suffix, event, row in (
+        ("ins", "INSERT", "NEW"),
+        ("upd", "UPDATE", "NEW"),
+        ("del", "DELETE", "OLD"),
+    )
+]
+
+
+def sqlite_create(triggers=None) -> list[str]:
     return [
         f"CREATE TRIGGER IF NOT EXISTS {name} {when} BEGIN {body} END;"
-        for name, when, body in SQLITE_TRIGGERS
+        for name, when, body in (SQLITE_TRIGGERS if triggers is None else triggers)
     ]
 
 
-def sqlite_drop() -> list[str]:
-    return [f"DROP TRIGGER IF EXISTS {name};" for name, _when, _body in SQLITE_TRIGGERS]
+def sqlite_drop(triggers=None) -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {name};"
+        for name, _when, _body in (SQLITE_TRIGGERS if triggers is None else triggers)
+    ]
 
 
 def create_statements(vendor: str) -> list[str]:
@@ -265,10 +301,28 @@ def drop_statements(vendor: str) -> list[str]:
     return postgresql_drop() if vendor == "postgresql" else sqlite_drop()
 
 
+def billing_create_statements(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return postgresql_create(PG_BILLING_TRIGGERS)
+    return sqlite_create(SQLITE_BILLING_TRIGGERS)
+
+
+def billing_drop_statements(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return postgresql_drop(PG_BILLING_TRIGGERS)
+    return sqlite_drop(SQLITE_BILLING_TRIGGERS)
+
+
 def disable_statements() -> list[str]:
     """PostgreSQL: switch the triggers off (bulk loads that rebuild the summary after)."""
-    return [f"ALTER TABLE {t} DISABLE TRIGGER {n};" for n, _e, t, _x, _b in PG_TRIGGERS]
+    return [
+        f"ALTER TABLE {t} DISABLE TRIGGER {n};"
+        for n, _e, t, _x, _b in PG_TRIGGERS + PG_BILLING_TRIGGERS
+    ]
 
 
 def enable_statements() -> list[str]:
-    return [f"ALTER TABLE {t} ENABLE TRIGGER {n};" for n, _e, t, _x, _b in PG_TRIGGERS]
+    return [
+        f"ALTER TABLE {t} ENABLE TRIGGER {n};"
+        for n, _e, t, _x, _b in PG_TRIGGERS + PG_BILLING_TRIGGERS
+    ]
