@@ -72,6 +72,22 @@ class QuotaOut(Schema):
     fill_rate: float | None
 
 
+class SliceOut(Schema):
+    """Every indicator of the workers of one category, sex or occupation (``breakdowns``)."""
+
+    covered: int
+    sponsored: int
+    self_paid: int
+    sponsored_in_year: int
+    expiring_30_days: int
+    by_state: dict[str, int]
+    by_funder: dict[str, int]
+    retention: dict[str, RetentionOut]
+    quota_used: int
+    quota_share: float | None
+    billed: int
+
+
 class BudgetOut(Schema):
     programs: int
     allocated: int
@@ -103,6 +119,7 @@ class IndicatorsOut(Schema):
     retention: dict[str, RetentionOut]
     quota: QuotaOut
     budget: BudgetOut
+    breakdowns: dict[str, dict[str, SliceOut]]
 
 
 class MonthOut(Schema):
@@ -180,6 +197,50 @@ def occupation_codes(ids) -> dict[str, str]:
 
 
 OTHER_OCCUPATION = "lainnya_tertulis"  # written by hand, not yet matched to the list
+# The keys of ``breakdowns``, and the summary's dimension each reads.
+BREAKDOWN_KEYS = {"category": "cat", "occupation": "occ", "sex": "sex"}
+
+
+def _retention(values) -> dict:
+    return {
+        str(k): {
+            "ended": n,
+            "still_covered": kept,
+            "rate": indicators.percent(indicators.rate_bp(kept, n)),
+        }
+        for k, (n, kept) in values.items()
+    }
+
+
+def _slice(part: indicators.Slice, places: int) -> dict:
+    return {
+        "covered": part.covered,
+        "sponsored": part.sponsored,
+        "self_paid": part.self_paid,
+        "sponsored_in_year": part.started,
+        "expiring_30_days": part.expiring,
+        "by_state": part.by_state,
+        "by_funder": part.by_funder,
+        "retention": _retention(part.retention),
+        "quota_used": part.quota_used,
+        "quota_share": indicators.percent(indicators.rate_bp(part.quota_used, places)),
+        "billed": part.billed,
+    }
+
+
+def breakdowns_payload(parts: indicators.Breakdowns) -> dict:
+    """Per category, occupation (its code) and sex: every indicator of those workers."""
+    found = {}
+    for key, dim in BREAKDOWN_KEYS.items():
+        slices = parts.by.get(dim, {})
+        names = occupation_codes(slices) if dim == "occ" else {}
+        found[key] = {
+            (names.get(value, value or OTHER_OCCUPATION) if dim == "occ" else value): _slice(
+                part, parts.quota_places
+            )
+            for value, part in slices.items()
+        }
+    return found
 
 
 def indicators_payload(
@@ -214,14 +275,7 @@ def indicators_payload(
         "by_funder": parts.by_funder,
         "by_state": parts.by_state,
         "expiring_30_days": parts.expiring,
-        "retention": {
-            str(k): {
-                "ended": n,
-                "still_covered": kept,
-                "rate": indicators.percent(indicators.rate_bp(kept, n)),
-            }
-            for k, (n, kept) in parts.retention.items()
-        },
+        "retention": _retention(parts.retention),
         "quota": {
             "year": figures.date.year,
             "places": parts.quota_places,
@@ -237,6 +291,7 @@ def indicators_payload(
             "billed": budget.billed,
             "paid": budget.paid,
         },
+        "breakdowns": breakdowns_payload(parts),
     }
 
 

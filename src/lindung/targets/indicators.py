@@ -508,8 +508,44 @@ def children_figures(code: str, day: dt.date, *, depth: int = 1) -> list[RegionF
 
 
 @dataclass
+class Slice:
+    """The indicators of the workers of one category, one sex or one occupation.
+
+    Members outside the registry (reported by the insurer) are not in any slice: they are
+    counted, not known one by one. Quota places and budgets belong to programs, not to
+    workers: a slice has the places its workers hold, not places of its own."""
+
+    sponsored: int = 0
+    self_paid: int = 0
+    started: int = 0  # sponsorships started from 1 January of the date's year
+    expiring: int = 0
+    by_state: dict[str, int] = field(default_factory=dict)
+    by_funder: dict[str, int] = field(default_factory=dict)  # sponsored, per funder
+    quota_used: int = 0  # places of the date's year's programs held
+    retention: dict[int, list[int]] = field(
+        default_factory=lambda: {k: [0, 0] for k in s.RETENTION_MONTHS}
+    )  # k months → [ended, still covered]
+    billed: int = 0  # premiums billed, programs of the date's year, rupiah
+
+    @property
+    def covered(self) -> int:
+        return self.sponsored + self.self_paid
+
+    def is_empty(self) -> bool:
+        return not (
+            self.covered
+            or self.started
+            or self.expiring
+            or any(self.by_state.values())
+            or self.quota_used
+            or any(n for n, _kept in self.retention.values())
+            or self.billed
+        )
+
+
+@dataclass
 class Breakdowns:
-    by_category: dict[str, int]
+    by_category: dict[str, int]  # covered
     by_occupation: dict[str, int]
     by_sex: dict[str, int]
     by_funder: dict[str, int]  # sponsored
@@ -518,27 +554,68 @@ class Breakdowns:
     retention: dict[int, tuple[int, int]]  # k months → (ended, still covered)
     quota_places: int
     quota_used: int
+    # Every indicator per category, sex and occupation: ``by["cat"]["kader_desa"]``.
+    by: dict[str, dict[str, Slice]] = field(default_factory=dict)
 
     @property
     def quota_fill_bp(self) -> int | None:
         return rate_bp(self.quota_used, self.quota_places)
 
 
+def _split(text: str) -> tuple[str, str]:
+    """``"active/kader_desa"`` → ``("active", "kader_desa")`` (see ``summary.SEP``)."""
+    own, _sep, value = text.partition(s.SEP)
+    return own, value
+
+
 def breakdowns(code: str, day: dt.date) -> Breakdowns:
+    """Every breakdown of a region at ``day``: two queries over the region's own rows."""
+    started_from = _year_start(day)
     rows = (
         Tally.objects.filter(region_code=code, day__lte=day)
         .exclude(measure=s.EXPIRING)
         .values_list("measure", "dim", "item")
-        .annotate(n=Sum("delta"))
+        .annotate(
+            n=Sum("delta"),
+            in_year=Sum(
+                Case(
+                    When(day__gte=started_from, then=F("delta")),
+                    default=Value(0),
+                    output_field=BigIntegerField(),
+                )
+            ),
+        )
     )
     by = defaultdict(lambda: defaultdict(int))
+    slices: dict[str, dict[str, Slice]] = {b: defaultdict(Slice) for b in s.BY}
     retention = {k: [0, 0] for k in s.RETENTION_MONTHS}
     states: dict[str, int] = defaultdict(int)
     held = places = 0
     year = str(day.year)
-    for measure, dim, item, n in rows:
-        if measure in (s.SPONSORED, s.SELF_PAID) and dim in ("cat", "occ", "sex"):
+    for measure, dim, item, n, in_year in rows:
+        if s.SEP in dim:
+            own, b = _split(dim)
+            # Premiums billed have no item of their own (``dim`` is the program's year).
+            own_item, value = ("", item) if measure == s.BILLED else _split(item)
+            part = slices[b][value]
+            if measure == s.SPONSORED:  # own == "fund"
+                part.by_funder[own_item] = part.by_funder.get(own_item, 0) + n
+            elif measure == s.STATE:
+                part.by_state[own_item] = part.by_state.get(own_item, 0) + n
+                if own == year and own_item in HOLDING:
+                    part.quota_used += n
+            elif measure == s.RETAINED:
+                part.retention[int(own)][0 if own_item == "n" else 1] += n
+            elif measure == s.BILLED and own == year:
+                part.billed += n
+        elif measure in (s.SPONSORED, s.SELF_PAID) and dim in s.BY:
             by[dim][item] += n
+            if measure == s.SPONSORED:
+                slices[dim][item].sponsored += n
+            else:
+                slices[dim][item].self_paid += n
+        elif measure == s.STARTED and dim in s.BY:
+            slices[dim][item].started += in_year
         elif measure == s.SPONSORED and dim == "fund":
             by["fund"][item] += n
         elif measure == s.STATE:
@@ -549,19 +626,43 @@ def breakdowns(code: str, day: dt.date) -> Breakdowns:
             places += n
         elif measure == s.RETAINED:
             retention[int(dim)][0 if item == "n" else 1] += n
-    expiring = (
+    # Spells that end within 30 days of ``day`` and started by then (``item`` starts with
+    # the effective date): a handful of rows, sorted out here.
+    ends = (
         Tally.objects.filter(
             region_code=code,
             measure=s.EXPIRING,
             day__gte=day,
             day__lte=day + dt.timedelta(days=EXPIRING_DAYS),
-            item__lte=day.isoformat(),
-        ).aggregate(n=Sum("delta"))["n"]
-        or 0
+        )
+        .values_list("dim", "item")
+        .annotate(n=Sum("delta"))
     )
+    expiring = 0
+    started_by = day.isoformat()
+    for dim, item, n in ends:
+        effective, value = _split(item)
+        if effective > started_by:
+            continue
+        if dim == "":
+            expiring += n
+        elif dim in s.BY:
+            slices[dim][value].expiring += n
 
     def clean(values: dict) -> dict:
         return {k: v for k, v in sorted(values.items(), key=lambda kv: -kv[1]) if v}
+
+    def order(parts: dict[str, Slice]) -> dict[str, Slice]:
+        kept = {}
+        for key, part in sorted(parts.items(), key=lambda kv: (-kv[1].covered, kv[0])):
+            if part.is_empty():
+                continue
+            part.by_state = {
+                st.value: part.by_state[st.value] for st in State if part.by_state.get(st.value)
+            }
+            part.by_funder = clean(part.by_funder)
+            kept[key] = part
+        return kept
 
     return Breakdowns(
         by_category=clean(by["cat"]),
@@ -573,6 +674,7 @@ def breakdowns(code: str, day: dt.date) -> Breakdowns:
         retention={k: (v[0], v[1]) for k, v in retention.items()},
         quota_places=places,
         quota_used=held,
+        by={b: order(parts) for b, parts in slices.items()},
     )
 
 

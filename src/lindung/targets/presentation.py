@@ -84,11 +84,14 @@ def rate_chart(board):
     )
 
 
-def share_chart(table: Table):
+def share_chart(table: Table, title: str = ""):
+    """Bars of the first count of a table (with its share): rows with none are left out."""
     bars = [
-        charts.Bar(str(row[0]), row[1], number(row[1]) + f" ({pct(row[2])})") for row in table.rows
+        charts.Bar(str(row[0]), row[1], number(row[1]) + f" ({pct(row[2])})")
+        for row in table.rows
+        if row[1]
     ][:12]
-    return charts.hbars(bars, table.title, empty=_("Belum ada data pada tanggal ini."))
+    return charts.hbars(bars, title or table.title, empty=_("Belum ada data pada tanggal ini."))
 
 
 def regions_chart(regions: list[RegionFigures], title: str):
@@ -126,7 +129,14 @@ def dashboard_charts(board, tables: dict[str, Table]) -> dict:
         "tren": trend_chart(board),
         "cakupan": rate_chart(board),
     }
-    for key in ("kategori", "pekerjaan", "jenis_kelamin", "pendanaan", "status"):
+    covered = {
+        "kategori": _("Terlindungi menurut kategori peserta"),
+        "pekerjaan": _("Terlindungi menurut pekerjaan"),
+        "jenis_kelamin": _("Terlindungi menurut jenis kelamin"),
+    }
+    for key, title in covered.items():
+        found[key] = share_chart(tables[key], title)
+    for key in ("pendanaan", "status"):
         found[key] = share_chart(tables[key])
     if "wilayah" in tables:
         found["wilayah"] = regions_chart(board.children, tables["wilayah"].title)

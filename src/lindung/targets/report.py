@@ -160,6 +160,16 @@ class _Report(FPDF):
         self.note(caption)
 
 
+def _columns(table: Table, indices: tuple[int, ...]) -> Table:
+    """Some of the columns of ``table`` (the first one, its labels, included)."""
+    return Table(
+        table.key,
+        table.title,
+        [table.columns[i] for i in indices],
+        [[row[i] for i in indices] for row in table.rows],
+    )
+
+
 def render(board, tables: dict[str, Table], *, generated: dt.datetime | None = None) -> bytes:
     figures = board.figures
     total = figures.total
@@ -263,7 +273,13 @@ def render(board, tables: dict[str, Table], *, generated: dt.datetime | None = N
     )
     pdf.table_of(tables["tren"])
 
-    for key in ("kategori", "jenis_kelamin", "pendanaan", "retensi", "anggaran"):
+    for key in ("kategori", "jenis_kelamin"):
+        # Ten columns do not fit a portrait page: coverage first, then places and premiums.
+        pdf.heading(tables[key].title)
+        pdf.table_of(_columns(tables[key], (0, 1, 2, 3, 4, 5, 6)))
+        pdf.table_of(_columns(tables[key], (0, 7, 8, 9)))
+        pdf.note(tables[key].note)
+    for key in ("pendanaan", "retensi", "anggaran"):
         pdf.heading(tables[key].title)
         pdf.table_of(tables[key])
 

@@ -13,6 +13,7 @@ from lindung.people.models import Occupation, Person
 from lindung.programs.lifecycle import State
 from lindung.programs.models import Funder
 from lindung.targets import indicators
+from lindung.targets import summary as s
 from lindung.targets.indicators import STATUS_LABELS, RegionFigures, rate_bp
 from lindung.targets.models import Segment
 from lindung.web.formatting import number, rupiah, tanggal
@@ -42,6 +43,7 @@ class Table:
     columns: list[Column]
     rows: list[list] = field(default_factory=list)
     note: str = ""
+    sheet: str = ""  # the XLSX sheet's name, when the title is too long for one (31)
 
     def numeric(self, index: int) -> bool:
         return self.columns[index].kind in (COUNT, RATE, MONEY)
@@ -235,38 +237,8 @@ def _share_table(key: str, title: str, label: str, items: list[tuple[str, int]])
     return table
 
 
-def breakdown_tables(parts: indicators.Breakdowns) -> list[Table]:
-    occupations = dict(
-        Occupation.objects.filter(
-            pk__in=[k for k in parts.by_occupation if k.isdecimal()]
-        ).values_list("pk", "name")
-    )
-    sexes = dict(Person.Sex.choices)
+def breakdown_tables(parts: indicators.Breakdowns, day) -> list[Table]:
     tables = [
-        _share_table(
-            "kategori",
-            _("Terlindungi menurut kategori peserta"),
-            _("Kategori"),
-            [(_label(Category, k), n) for k, n in parts.by_category.items()],
-        ),
-        _share_table(
-            "pekerjaan",
-            _("Terlindungi menurut pekerjaan"),
-            _("Pekerjaan"),
-            [
-                (
-                    str(occupations.get(int(k), k)) if k else _("lainnya (ditulis tangan)"),
-                    n,
-                )
-                for k, n in parts.by_occupation.items()
-            ],
-        ),
-        _share_table(
-            "jenis_kelamin",
-            _("Terlindungi menurut jenis kelamin"),
-            _("Jenis kelamin"),
-            [(str(sexes.get(k, k)), n) for k, n in parts.by_sex.items()],
-        ),
         _share_table(
             "pendanaan",
             _("Dibiayai menurut sumber dana"),
@@ -300,6 +272,148 @@ def breakdown_tables(parts: indicators.Breakdowns) -> list[Table]:
     return tables
 
 
+# The breakdowns by the worker: key of their tables, the dimension, its column's label.
+DIMENSIONS = (
+    ("kategori", "cat"),
+    ("pekerjaan", "occ"),
+    ("jenis_kelamin", "sex"),
+)
+
+
+def _dimension_names(parts: indicators.Breakdowns) -> dict[str, dict[str, str]]:
+    """The name of every value of every dimension, as the pages write it."""
+    occupations = dict(
+        Occupation.objects.filter(pk__in=[k for k in parts.by["occ"] if k.isdecimal()])
+        .order_by()
+        .values_list("pk", "name")
+    )
+    sexes = dict(Person.Sex.choices)
+    return {
+        "cat": {k: _label(Category, k) for k in parts.by["cat"]},
+        "occ": {
+            k: str(occupations.get(int(k), k)) if k else _("lainnya (ditulis tangan)")
+            for k in parts.by["occ"]
+        },
+        "sex": {k: str(sexes.get(k, k)) for k in parts.by["sex"]},
+    }
+
+
+def dimension_tables(parts: indicators.Breakdowns, day) -> list[Table]:
+    """Per category, occupation and sex: every indicator in one table (with the chart of
+    the covered), then the states, the funders and the retention, one table each."""
+    names = _dimension_names(parts)
+    titles = {
+        "cat": (_("Kategori peserta"), _("kategori peserta"), _("Kategori")),
+        "occ": (_("Pekerjaan"), _("pekerjaan"), _("Pekerjaan")),
+        "sex": (_("Jenis kelamin"), _("jenis kelamin"), _("Jenis kelamin")),
+    }
+    year = day.year
+    tables = []
+    for key, dim in DIMENSIONS:
+        label, lower, sheet = titles[dim]
+        slices = parts.by[dim]
+        total = sum(part.covered for part in slices.values())
+        main = Table(
+            key,
+            _("Indikator menurut %(dimension)s") % {"dimension": lower},
+            [
+                Column(label),
+                Column(_("Terlindungi"), COUNT),
+                Column(_("Bagian"), RATE),
+                Column(_("Dibiayai pemerintah"), COUNT),
+                Column(_("Iuran mandiri"), COUNT),
+                Column(_("Dibiayai sejak awal %(year)s") % {"year": year}, COUNT),
+                Column(_("Berakhir dalam 30 hari"), COUNT),
+                Column(_("Kuota %(year)s dipakai") % {"year": year}, COUNT),
+                Column(_("dari semua tempat kuota"), RATE),
+                Column(_("Iuran ditagih %(year)s") % {"year": year}, MONEY),
+            ],
+            note=_(
+                "Pekerja dalam registri (di luar registri menurut laporan BPJS tidak dapat "
+                "dirinci). Tempat kuota adalah milik program, bukan kelompok: kolom kuota "
+                "menghitung tempat yang dipakai kelompok ini dari semua tempat kuota program "
+                "%(year)s. Iuran ditagih: baris tagihan program %(year)s untuk pekerja "
+                "wilayah ini; pagu dan pembayaran tidak dapat dirinci per pekerja (lihat "
+                "tabel anggaran)."
+            )
+            % {"year": year},
+            sheet=sheet,
+        )
+        for value, part in slices.items():
+            main.rows.append(
+                [
+                    names[dim].get(value, value),
+                    part.covered,
+                    rate_bp(part.covered, total),
+                    part.sponsored,
+                    part.self_paid,
+                    part.started,
+                    part.expiring,
+                    part.quota_used,
+                    rate_bp(part.quota_used, parts.quota_places),
+                    part.billed,
+                ]
+            )
+        tables.append(main)
+
+        states = [st for st in State if any(p.by_state.get(st.value) for p in slices.values())]
+        by_state = Table(
+            f"{key}_status",
+            _("Status kepesertaan menurut %(dimension)s") % {"dimension": lower},
+            [Column(label), *(Column(str(st.label), COUNT) for st in states)],
+            note=_("Semua kepesertaan pada tanggal ini, program tahun mana pun."),
+            sheet=_("%(dimension)s - status") % {"dimension": sheet},
+        )
+        for value, part in slices.items():
+            if part.by_state:
+                by_state.rows.append(
+                    [names[dim].get(value, value), *(part.by_state.get(st.value) for st in states)]
+                )
+        tables.append(by_state)
+
+        funders = [f for f in Funder if any(p.by_funder.get(f.value) for p in slices.values())]
+        by_funder = Table(
+            f"{key}_dana",
+            _("Dibiayai menurut sumber dana dan %(dimension)s") % {"dimension": lower},
+            [Column(label), *(Column(str(f.label), COUNT) for f in funders)],
+            note=_("Pekerja yang masa sponsornya berjalan pada tanggal ini."),
+            sheet=_("%(dimension)s - sumber dana") % {"dimension": sheet},
+        )
+        for value, part in slices.items():
+            if part.by_funder:
+                by_funder.rows.append(
+                    [names[dim].get(value, value), *(part.by_funder.get(f.value) for f in funders)]
+                )
+        tables.append(by_funder)
+
+        retention = Table(
+            f"{key}_retensi",
+            _("Retensi menurut %(dimension)s") % {"dimension": lower},
+            [Column(label)],
+            note=_(
+                "Masa sponsor yang berakhir dan sudah dapat diamati pada tanggal ini; masih "
+                "terlindungi pada akhir bulan ke-k sesudahnya."
+            ),
+            sheet=_("%(dimension)s - retensi") % {"dimension": sheet},
+        )
+        for k in s.RETENTION_MONTHS:
+            retention.columns += [
+                Column(_("Selesai dibiayai, %(k)s bln") % {"k": k}, COUNT),
+                Column(_("Masih terlindungi, %(k)s bln") % {"k": k}, COUNT),
+                Column(_("Retensi %(k)s bln") % {"k": k}, RATE),
+            ]
+        for value, part in slices.items():
+            if not any(n for n, _kept in part.retention.values()):
+                continue
+            row = [names[dim].get(value, value)]
+            for k in s.RETENTION_MONTHS:
+                ended, kept = part.retention[k]
+                row += [ended, kept, rate_bp(kept, ended)]
+            retention.rows.append(row)
+        tables.append(retention)
+    return tables
+
+
 def _label(choices, code: str) -> str:
     try:
         return str(choices(code).label)
@@ -320,9 +434,24 @@ def budget_table(budget) -> Table:
             Column(_("Ditagih"), MONEY),
             Column(_("Dibayar"), MONEY),
         ],
-        note=""
-        if budget.billing_available
-        else _("Tagihan dan pembayaran belum tersedia di sini (modul tagihan belum terpasang)."),
+        note=" ".join(
+            [
+                ""
+                if budget.billing_available
+                else _(
+                    "Tagihan dan pembayaran belum tersedia di sini (modul tagihan belum terpasang)."
+                ),
+                _(
+                    "Pagu, iuran terikat dan pembayaran tidak dirinci menurut kategori, "
+                    "pekerjaan atau jenis kelamin: pagu adalah batas anggaran program, iuran "
+                    "terikat penghitung program (hari ini), dan satu pembayaran melunasi "
+                    "tagihan satu program (atau satu desa) untuk "
+                    "banyak pekerja sekaligus, sehingga membaginya per pekerja berarti "
+                    "mengarang. Iuran yang ditagih dirinci per pekerja dari baris tagihan "
+                    "(tabel menurut kategori, pekerjaan dan jenis kelamin)."
+                ),
+            ]
+        ).strip(),
     )
     for p in budget.programs:
         table.rows.append(
@@ -396,7 +525,8 @@ def dashboard_tables(board) -> dict[str, Table]:
         targets_table(board.figures),
         trend_table(board.series),
     ]
-    tables += breakdown_tables(board.breakdowns)
+    tables += dimension_tables(board.breakdowns, board.date)
+    tables += breakdown_tables(board.breakdowns, board.date)
     tables.append(budget_table(board.budget))
     level = board.level
     if level in (0, 1):

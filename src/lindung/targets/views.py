@@ -27,7 +27,7 @@ from lindung.targets.models import (
     Target,
     WorkforceFigure,
 )
-from lindung.targets.tables import dashboard_tables, dashboard_url, pct
+from lindung.targets.tables import DIMENSIONS, dashboard_tables, dashboard_url, pct
 from lindung.targets.xlsx import workbook
 from lindung.web.formatting import tanggal
 
@@ -82,15 +82,21 @@ def _target_years(code: str) -> list[int]:
 def dashboard(request, slug: str):
     board, tables = _board(request, slug)
     charts = presentation.dashboard_charts(board, tables)
-    sections = [
-        (tables[key], charts.get(key))
-        for key in ("kategori", "pekerjaan", "jenis_kelamin", "pendanaan", "status")
+    sections = [(tables[key], charts.get(key)) for key in ("pendanaan", "status")]
+    dimensions = [
+        (
+            tables[key],
+            charts.get(key),
+            [tables[f"{key}_{part}"] for part in ("status", "dana", "retensi")],
+        )
+        for key, _dim in DIMENSIONS
     ]
     context = {
         "board": board,
         "tables": tables,
         "charts": charts,
         "sections": sections,
+        "dimensions": dimensions,
         "crumbs": selectors.breadcrumbs(request.user, board.code),
         "slug": slug,
         "date_iso": board.date.isoformat(),

@@ -38,7 +38,7 @@ def workbook(tables: list[Table], *, heading: list[str]) -> bytes:
     }
     used: set[str] = set()
     for table in tables:
-        sheet = book.add_worksheet(_sheet_name(table.title, used))
+        sheet = book.add_worksheet(_sheet_name(table.sheet or table.title, used))
         sheet.write_string(0, 0, table.title, title_format)
         row = 1
         for line in heading:
