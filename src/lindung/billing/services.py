@@ -28,6 +28,7 @@ from lindung.programs import permissions
 from lindung.programs.models import Program
 from lindung.programs.services import parse_rupiah
 from lindung.refusals import Refusal
+from lindung.targets.services import schedule_refresh as schedule_summary_refresh
 from lindung.web.formatting import rupiah, tanggal
 
 MAX_PROOF_BYTES = 5 * 1024 * 1024
@@ -134,7 +135,11 @@ def run_billing(
     """Bill one program for one month (idempotent). Raises :class:`BillingRefused`."""
     if not can_run(user, program):
         raise PermissionDenied
-    return billing_run.execute(program=program, month=month, today=today, by=_actor(user), via=via)
+    result = billing_run.execute(
+        program=program, month=month, today=today, by=_actor(user), via=via
+    )
+    schedule_summary_refresh()  # premiums billed per worker, in the background
+    return result
 
 
 # Programs with more billable enrollments than this are billed by the background worker.

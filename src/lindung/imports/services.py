@@ -34,6 +34,7 @@ from lindung.imports.reading import RAGGED, ROW, FileRefused, read_table
 from lindung.people.models import Person
 from lindung.refusals import Refusal
 from lindung.regions.models import Region
+from lindung.targets.services import schedule_refresh as schedule_summary_refresh
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[ImportJob], None]
@@ -351,6 +352,7 @@ def _run(job: ImportJob, notify: Progress, threads: int) -> ImportJob:
     if not _pipeline(pending, check, load, cancelled, finished, threads):
         return _finish(job, ImportJob.Status.CANCELLED)
     _finish(job, ImportJob.Status.DONE)
+    schedule_summary_refresh()  # the coverage dashboards, in the background
     notify(job)
     return job
 

@@ -817,6 +817,7 @@ def activate_many(*, user, answers: dict[int, tuple[str, dt.date]], via="bpjs") 
                 reason=str(_("Dibiayai lagi oleh program berikutnya.")),
                 via=Transition.Via.SYSTEM,
             )
+    _schedule_summary_refresh()
     return result
 
 
@@ -834,4 +835,12 @@ def end_finished(*, user=None, today: dt.date, program: Program | None = None) -
         reason=str(_("Masa sponsor selesai.")),
         via=Transition.Via.SYSTEM if user is None else Transition.Via.WEB,
     )
+    _schedule_summary_refresh()
     return len(result.moved)
+
+
+def _schedule_summary_refresh() -> None:
+    """The coverage dashboards, refreshed by the background worker after a bulk move."""
+    from lindung.targets.services import schedule_refresh
+
+    schedule_refresh()

@@ -38,7 +38,9 @@ every write touches. :func:`refresh` takes those villages, recomputes their rows
 registry in one set-based query, and applies the difference to the village's rows and to
 every region above it (district, regency, province, country) with upserts, so the cost
 of a refresh follows the villages touched, not the size of the registry. Readers call
-:func:`ensure_fresh` first, which costs one indexed probe when nothing is pending.
+:func:`ensure_fresh` first, which costs one indexed probe when nothing is pending; after a
+large write (an import, a billing run) the background worker runs the refresh
+(:func:`lindung.targets.services.schedule_refresh`), so that no reader has to.
 """
 
 import contextlib
@@ -345,32 +347,43 @@ def _apply(cursor, d: _Dialect, codes: set[str] | None) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-def _lock(cursor, d: _Dialect) -> None:
+def _lock(cursor, d: _Dialect, *, wait: bool = True) -> bool:
     """One summary writer at a time (a difference applied twice would count twice).
     SQLite's write transactions are serial already. On PostgreSQL the transaction also
     gets room to hash and sort in memory: a refresh after a large import recomputes
-    thousands of villages at once."""
+    thousands of villages at once.
+
+    ``wait=False``: do not queue behind a refresh under way (PostgreSQL); ``False`` when
+    one is."""
     if d.pg:
-        cursor.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
+        if wait:
+            cursor.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
+        else:
+            cursor.execute(f"SELECT pg_try_advisory_xact_lock({LOCK_KEY})")
+            if not cursor.fetchone()[0]:
+                return False
         cursor.execute("SET LOCAL work_mem = '64MB'")
+    return True
 
 
 def pending() -> bool:
     return DirtyVillage.objects.exists()
 
 
-def refresh() -> int:
+def refresh(*, wait: bool = True) -> int:
     """Bring the summary up to date for the villages marked since the last refresh.
 
     The marks are taken (deleted) first, in the same transaction as the recomputation:
     every change whose mark is taken committed before, so the recomputation sees it; a
-    change committing later leaves its own mark for the next refresh.
+    change committing later leaves its own mark for the next refresh. ``wait=False``
+    returns at once (0) when another refresh is under way (PostgreSQL).
     """
     if not pending():
         return 0
     d = _Dialect(connection.vendor)
     with transaction.atomic(), connection.cursor() as cursor:
-        _lock(cursor, d)
+        if not _lock(cursor, d, wait=wait):
+            return 0
         cursor.execute(f"DELETE FROM {DirtyVillage._meta.db_table} RETURNING village_code")
         codes = {row[0] for row in cursor.fetchall()}
         if codes:
@@ -379,8 +392,12 @@ def refresh() -> int:
 
 
 def ensure_fresh() -> None:
-    """Called before every dashboard read: nothing to do unless a write marked villages."""
-    refresh()
+    """Called before every dashboard read: nothing to do unless a write marked villages.
+
+    A reader does not queue behind a refresh already under way (the background worker's,
+    after an import or a billing run, may take seconds): it reads the summary as that
+    refresh found it, and the refresh's changes show as soon as it commits."""
+    refresh(wait=False)
 
 
 def rebuild() -> int:
