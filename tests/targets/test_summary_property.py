@@ -4,8 +4,10 @@ Random sequences of the other modules' own services (imports of workers, proposa
 verification, submission to the insurer, activation, rejection and withdrawal, the end of
 the sponsored months, continuation and lapse, corrections of a worker, a program's year
 changed, billing runs and payments) run against a small Gianyar; after each step the
-incrementally refreshed summary must be exactly what a rebuild from scratch would write,
-and the covered count read from it must match a direct count over the enrollments.
+incrementally refreshed summary must be exactly what a rebuild from scratch would write
+(every row: totals, breakdowns by category, sex and occupation, premiums billed), the
+covered count read from it must match a direct count over the enrollments, the covered per
+sex must add up to it, and the enrollments by state per category must match a direct count.
 """
 
 import contextlib
@@ -104,6 +106,15 @@ def covered_directly(day: dt.date) -> int:
             if e.coverage_end < day and (not left or day < left[0]):
                 count += 1
     return count
+
+
+def states_directly() -> dict[str, dict[str, int]]:
+    """Enrollments by the worker's category and their state now, counted directly."""
+    found: dict[str, dict[str, int]] = {}
+    for category, state in Enrollment.objects.values_list("person__category", "state"):
+        found.setdefault(category, {}).setdefault(state, 0)
+        found[category][state] += 1
+    return found
 
 
 def apply(step, program, tmp_path) -> None:
@@ -247,4 +258,9 @@ def test_summary_equals_a_rebuild_after_every_write(tmp_path, sequence):
             for day in (dt.date(2024, 3, 1), dt.date(2024, 8, 1), TODAY):
                 figures = indicators.figures_for(["51.04"], day)[0]
                 assert figures.total.registry == covered_directly(day), (step, day)
+                by_sex = indicators.breakdowns("51.04", day).by["sex"]
+                assert sum(p.covered for p in by_sex.values()) == figures.total.registry
+            # Transitions are stamped with the real clock: far ahead, every move is in.
+            later = indicators.breakdowns("51.04", dt.date(2100, 1, 1)).by["cat"]
+            assert {k: p.by_state for k, p in later.items() if p.by_state} == states_directly()
         transaction.set_rollback(True)
