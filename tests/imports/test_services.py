@@ -80,6 +80,47 @@ def test_same_file_twice_changes_nothing(write_file):
     assert registry() == before
 
 
+def test_direct_copy_and_the_staged_path_write_the_same_rows(write_file, operator, monkeypatch):
+    """A new file goes in by one ``COPY`` per batch (PostgreSQL); a batch with registered
+    NIKs by the staging table. Both must write every column alike."""
+    path = write_file(to_csv([*dirty_rows(), row(7, no_hp=""), row(8, pekerjaan="")]))
+    columns = [f.attname for f in Person._meta.concrete_fields if f.attname != "id"]
+
+    def everything():
+        return list(Person.objects.order_by("nik").values_list(*columns))
+
+    direct = run(path, user=operator)
+    written = everything()
+    assert direct.created == 4
+    assert {p.created_by_id for p in Person.objects.all()} == {operator.pk}
+    Person.objects.all().delete()
+    monkeypatch.setattr(services, "registry_payload", lambda *args, **kwargs: None)
+    staged = run(path, user=operator)
+    assert staged.summary() == direct.summary()
+    created_at = columns.index("created_at"), columns.index("updated_at")
+    strip = [tuple(v for i, v in enumerate(r) if i not in created_at) for r in written]
+    assert [tuple(v for i, v in enumerate(r) if i not in created_at) for r in everything()] == strip
+
+
+def test_a_batch_meeting_registered_niks_falls_back_and_the_next_ones_skip_the_copy(
+    write_file, monkeypatch
+):
+    run(write_file(clean_csv(100, seed=31), "first.csv"))  # the first batch's workers
+    tried = []
+    real = loading.load_batch
+
+    def watch(batch, **kwargs):
+        tried.append(kwargs["payload"] is not None)
+        return real(batch, **kwargs)
+
+    monkeypatch.setattr(services, "load_batch", watch)
+    job = run(write_file(clean_csv(300, seed=31), "all.csv"), batch_rows=100)
+    assert (job.created, job.unchanged) == (200, 100)
+    assert Person.objects.count() == 300
+    if connection.vendor == "postgresql":
+        assert tried[0] and not tried[1]  # refused once, then the general path
+
+
 def test_existing_nik_is_unchanged_or_updated_never_doubled(write_file):
     run(write_file(to_csv([row(1), row(2)]), "a.csv"))
     changed = write_file(to_csv([row(1, alamat="Banjar Kelod"), row(2)]), "b.csv")

@@ -29,6 +29,9 @@ from lindung.regions.codes import district_prefixes, regency_prefixes
 from lindung.regions.models import Region
 
 ERRORS, WARNINGS, FIRST_ROW = "errors", "warnings", "first_row"
+# What Python's ``str.split()`` takes for whitespace (the form's rules use it): Unicode's
+# White_Space and the four ASCII separators \x1c-\x1f.
+_WS_CHARS = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 _WS = r"[\s\x1c-\x1f]+"
 # Python's [^\W\d_] (what people.validation uses) is a letter or a non-decimal number.
 _LETTER = r"[\p{L}\p{Nl}\p{No}]"
@@ -103,7 +106,8 @@ def _ws(expr: pl.Expr) -> pl.Expr:
 
 
 def _blank(expr: pl.Expr) -> pl.Expr:
-    return _ws(expr) == ""
+    # A strip, not :func:`_ws`: no regular expression to run over every row.
+    return expr.fill_null("").str.strip_chars(_WS_CHARS) == ""
 
 
 def _map(expr: pl.Expr, frame: pl.DataFrame, func, dtype, memo: dict | None = None) -> pl.Expr:
@@ -434,7 +438,7 @@ def check_rows(raw: pl.DataFrame, context: Context) -> pl.DataFrame:
         ),
     ]
     village = col("_village")
-    return frame.select(
+    values = [
         col(ROW),
         col("_nik").alias("nik"),
         name.alias("full_name"),
@@ -454,6 +458,22 @@ def check_rows(raw: pl.DataFrame, context: Context) -> pl.DataFrame:
         col("_category").alias("category"),
         col("_income").alias("declared_income"),
         col(FIRST_ROW),
+    ]
+    # The lists of codes are made for the flagged rows only: in a real file most rows
+    # have none, and building then emptying a list per row costs more than all the rules.
+    at = "_at"
+    frame = frame.with_columns(
+        pl.any_horizontal([c.is_not_null() for c in errors + warnings]).alias("_flagged"),
+        pl.int_range(pl.len()).alias(at),
+    )
+    none = pl.lit([], dtype=pl.List(pl.String))
+    clean = frame.filter(~col("_flagged")).select(
+        *values, none.alias(ERRORS), none.alias(WARNINGS), at
+    )
+    flagged = frame.filter(col("_flagged")).select(
+        *values,
         pl.concat_list(errors).list.drop_nulls().alias(ERRORS),
         pl.concat_list(warnings).list.drop_nulls().alias(WARNINGS),
+        at,
     )
+    return pl.concat([clean, flagged]).sort(at).drop(at)

@@ -1,13 +1,17 @@
 """Set-based loading of checked rows into the registry, one transaction per batch.
 
-No per-row ORM: a batch goes into a temporary staging table (PostgreSQL ``COPY``, SQLite
-``executemany``), then one ``INSERT … SELECT … ON CONFLICT (nik) DO NOTHING`` adds the new
+No per-row ORM. On PostgreSQL a batch of people the registry does not hold yet, the usual
+case of a new file, goes straight into the registry with one ``COPY``: the NIK's unique
+index refuses the whole ``COPY`` if any of them is registered already, and the batch then
+takes the general path. That path puts the batch into a temporary staging table
+(PostgreSQL ``COPY``, SQLite ``executemany``), then one ``INSERT … SELECT`` adds the new
 people and, when asked, one ``UPDATE … FROM`` changes the existing ones whose data differ.
-The NIK's unique index is the arbiter: two imports of the same file, or an import racing a
-form, can never make a second person.
+Either way the NIK's unique index is the arbiter: two imports of the same file, or an
+import racing a form, can never make a second person.
 
 Rows whose NIK is already registered outside the importing user's region are never
-touched; the scope test is the same column equality as :func:`lindung.accounts.scope.scoped`.
+touched; the scope test is the same region test as :func:`lindung.accounts.scope.scoped`, on
+the region codes every row carries.
 """
 
 import datetime as dt
@@ -16,6 +20,7 @@ from dataclasses import dataclass, field
 import polars as pl
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from psycopg.errors import UniqueViolation
 
 from lindung.accounts.scope import LEVEL_FIELDS, scope_code
 from lindung.imports.reading import ROW
@@ -67,6 +72,8 @@ class BatchResult:
     unchanged: int = 0
     out_of_scope: list[int] = field(default_factory=list)  # row numbers
     differing: list[int] = field(default_factory=list)  # existing, different, not updated
+    # Some NIKs of the batch were registered already (the direct ``COPY`` was refused).
+    overlapped: bool = False
 
 
 def _scope_sql(user, alias: str) -> tuple[str, list]:
@@ -85,26 +92,70 @@ def _distinct(left: str, right: str) -> str:
     return f"{left} {op} {right}"
 
 
-def stage_payload(batch: pl.DataFrame) -> bytes:
-    """The rows as PostgreSQL's ``COPY`` reads them (made ahead, outside the transaction)."""
-    return batch.select(list(STAGED)).write_csv(include_header=False).encode()
+def _registry_columns():
+    """Person's columns as an import fills them: every concrete field but the id."""
+    return [f for f in Person._meta.concrete_fields if not f.primary_key]
 
 
-def _stage(cursor, batch: pl.DataFrame, payload: bytes | None = None) -> None:
+def _fixed_value(f, user_id, now):
+    """What an import writes into a column the file does not give."""
+    if f.attname in ("created_at", "updated_at"):
+        return f.get_db_prep_value(now, connection)
+    if f.attname == "created_by_id":
+        return user_id
+    return f.get_db_prep_save(f.get_default(), connection)
+
+
+def registry_payload(batch: pl.DataFrame, *, user_id, now: dt.datetime) -> bytes:
+    """The rows as ``COPY`` into the registry reads them (made ahead, outside the
+    transaction, while the previous batch loads): the staged columns and the fixed ones."""
+    columns = []
+    for f in _registry_columns():
+        if f.attname in STAGED:
+            columns.append(pl.col(f.attname))
+        else:
+            value = _fixed_value(f, user_id, now)
+            value = value.isoformat() if isinstance(value, dt.datetime) else value
+            columns.append(pl.lit(value).alias(f.attname))
+    return batch.select(columns).write_csv(include_header=False).encode()
+
+
+def _copy(cursor, sql: str, payload: bytes) -> None:
+    with cursor.cursor.copy(sql) as copy:
+        step = 1 << 20
+        for start in range(0, len(payload), step):
+            copy.write(payload[start : start + step])
+
+
+def _copy_into_registry(cursor, payload: bytes) -> None:
+    columns = _registry_columns()
+    names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
+    # Text columns never hold NULL: an empty field is an empty string there.
+    text = [
+        connection.ops.quote_name(f.column)
+        for f in columns
+        if f.get_internal_type() in ("CharField", "TextField", "SlugField")
+    ]
+    _copy(
+        cursor,
+        f"COPY {Person._meta.db_table} ({names}) FROM STDIN "
+        f"(FORMAT csv, FORCE_NOT_NULL ({', '.join(text)}))",
+        payload,
+    )
+
+
+def _stage(cursor, batch: pl.DataFrame) -> None:
     columns = ", ".join(f"{name} {kind}" for name, kind in STAGED.items())
     cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
     if connection.vendor == "postgresql":
         cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns}) ON COMMIT DROP")
-        names = ", ".join(STAGED)
-        copy_sql = (
-            f"COPY {STAGE} ({names}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL ({', '.join(TEXT)}))"
+        payload = batch.select(list(STAGED)).write_csv(include_header=False).encode()
+        _copy(
+            cursor,
+            f"COPY {STAGE} ({', '.join(STAGED)}) FROM STDIN "
+            f"(FORMAT csv, FORCE_NOT_NULL ({', '.join(TEXT)}))",
+            payload,
         )
-        if payload is None:
-            payload = stage_payload(batch)
-        with cursor.cursor.copy(copy_sql) as copy:
-            step = 1 << 20
-            for start in range(0, len(payload), step):
-                copy.write(payload[start : start + step])
     else:
         cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
         marks = ", ".join(["%s"] * len(STAGED))
@@ -123,21 +174,13 @@ def _insert_sql(user_id, now, *, on_conflict: bool) -> tuple[str, list]:
     races another writer of the same NIK.
     """
     targets, sources, params = [], [], []
-    for f in Person._meta.concrete_fields:
-        if f.primary_key:
-            continue
+    for f in _registry_columns():
         targets.append(connection.ops.quote_name(f.column))
         if f.attname in STAGED:
             sources.append(f"s.{f.attname}")
-        elif f.attname in ("created_at", "updated_at"):
-            sources.append("%s")
-            params.append(f.get_db_prep_value(now, connection))
-        elif f.attname == "created_by_id":
-            sources.append("%s")
-            params.append(user_id)
         else:
             sources.append("%s")
-            params.append(f.get_db_prep_save(f.get_default(), connection))
+            params.append(_fixed_value(f, user_id, now))
     table = Person._meta.db_table
     sql = (
         f"INSERT INTO {table} ({', '.join(targets)}) "
@@ -161,7 +204,9 @@ def load_batch(
 ) -> BatchResult:
     """Load the valid rows of one batch; the caller holds the transaction.
 
-    ``payload`` is :func:`stage_payload` of ``batch`` when the caller made it already.
+    ``payload`` (PostgreSQL), :func:`registry_payload` of ``batch`` made with the same
+    ``user`` and ``now``, asks for the direct ``COPY`` first: give it when the registry
+    probably holds none of these NIKs (see the module's docstring).
     """
     result = BatchResult()
     if batch.height == 0:
@@ -186,7 +231,15 @@ def load_batch(
             # SQLite's default page cache (2 MB) is far smaller than the registry's indexes;
             # a larger one for this connection keeps their pages in memory between batches.
             cursor.execute("PRAGMA cache_size = -262144")
-        _stage(cursor, batch, payload)
+        if payload is not None and connection.vendor == "postgresql":
+            try:
+                with transaction.atomic():
+                    _copy_into_registry(cursor, payload)
+                result.created = batch.height
+                return result
+            except UniqueViolation:
+                pass  # some are registered: the general path sorts them out
+        _stage(cursor, batch)
         cursor.execute(
             f"SELECT s.{ROW}, CASE WHEN {inside} THEN 1 ELSE 0 END, "
             f"CASE WHEN {differs} THEN 1 ELSE 0 END "
@@ -217,6 +270,7 @@ def load_batch(
             result.updated = max(cursor.rowcount, 0)
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
     result.unchanged = batch.height - result.created - result.updated - len(result.out_of_scope)
+    result.overlapped = result.created < batch.height
     return result
 
 

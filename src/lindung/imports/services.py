@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from lindung.accounts.scope import in_scope
 from lindung.imports.checks import ERRORS, FIRST_ROW, WARNINGS, Context, check_rows, order_keys
-from lindung.imports.loading import BatchResult, load_batch, stage_payload, write_rows
+from lindung.imports.loading import BatchResult, load_batch, registry_payload, write_rows
 from lindung.imports.models import ImportBatch, ImportJob
 from lindung.imports.reading import RAGGED, ROW, FileRefused, read_table
 from lindung.people.models import Person
@@ -335,9 +335,11 @@ def _run(job: ImportJob, notify: Progress, threads: int) -> ImportJob:
         _save(job, ["rows_validated", "heartbeat_at"])
         return batch
 
+    overlap = {"seen": False}
+
     def load(index: int, batch: _Batch, own: bool) -> None:
         try:
-            _load(job, index, batch, present)
+            _load(job, index, batch, present, overlap)
         finally:
             if own:
                 connection.close()
@@ -430,9 +432,13 @@ class _Batch:
     def __init__(self, job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame):
         self.checked, self.raw = checked, raw
         self.valid = checked.filter(pl.col(ERRORS).list.len() == 0)
-        # The staged rows and the report as if the registry flagged nothing: what the
-        # loader sends when, as almost always, it does not (``_report`` again if it does).
-        self.payload = stage_payload(self.valid) if connection.vendor == "postgresql" else None
+        # The registry's rows and the report as if the registry held none of these NIKs:
+        # what the loader sends when, as with a new file, it does not (``_report`` again
+        # if it does).
+        self.now = timezone.now()
+        self.payload = None
+        if connection.vendor == "postgresql":
+            self.payload = registry_payload(self.valid, user_id=job.user_id, now=self.now)
         self.report = _report(job, checked, raw, BatchResult())
 
 
@@ -496,16 +502,22 @@ def _report(job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, result: Ba
     return rows, rejected.height, dict(first_errors), dict(warnings)
 
 
-def _load(job: ImportJob, index: int, batch: _Batch, present: set) -> None:
-    """One batch: registry rows, report rows and the batch record, all or nothing."""
+def _load(job: ImportJob, index: int, batch: _Batch, present: set, overlap: dict) -> None:
+    """One batch: registry rows, report rows and the batch record, all or nothing.
+
+    ``overlap["seen"]`` turns true once a batch met registered NIKs: the next batches of
+    a file that is being imported again skip the direct ``COPY`` that would be refused.
+    """
     with transaction.atomic():
         result = load_batch(
             batch.valid,
             user=job.user,
             update=job.update_existing,
             present=present,
-            payload=batch.payload,
+            now=batch.now,
+            payload=None if overlap["seen"] else batch.payload,
         )
+        overlap["seen"] = result.overlapped
         report = batch.report
         if result.out_of_scope or result.differing:
             report = _report(job, batch.checked, batch.raw, result)
