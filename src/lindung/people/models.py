@@ -29,12 +29,18 @@ class Occupation(models.Model):
 
 
 class Person(models.Model):
-    """A worker. Region codes are stored at every level so scoping is one indexed equality.
+    """A worker, with the codes of their village's district, regency and province.
 
     The registry takes imports of a million rows, and every index is paid for on each of
-    them: an index exists here only for a read that needs it (scope at every level, the
-    village list by name, NIK lookups), and none duplicates the leading column of another.
+    them: besides the id, there is the NIK's unique index and one more, (village, name),
+    which serves the village list by name and, as a range of village codes, the scope of
+    every larger region (see :mod:`lindung.accounts.scope`). For that the village column
+    sorts byte by byte: its collation is ``C`` on PostgreSQL (migration 0004; a later
+    ``AlterField`` of ``village`` must keep it).
     """
+
+    # accounts.scope: a region is a range of village codes here, not an equality.
+    village_in_range = True
 
     class Sex(models.TextChoices):
         MALE = "L", _("Laki-laki")
@@ -114,12 +120,7 @@ class Person(models.Model):
         verbose_name = _("pekerja")
         verbose_name_plural = _("pekerja")
         ordering = ["full_name", "id"]
-        indexes = [
-            models.Index(fields=["village", "full_name"]),
-            models.Index(fields=["district_code"]),
-            models.Index(fields=["regency_code", "category"]),
-            models.Index(fields=["province_code"]),
-        ]
+        indexes = [models.Index(fields=["village", "full_name"])]
         constraints = [
             # A constraint rather than ``unique=True``: on PostgreSQL the latter adds a second,
             # pattern-ops index on the NIK; prefix searches use ranges on this one instead.

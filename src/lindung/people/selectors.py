@@ -20,7 +20,7 @@ def workers_for(
     if nik := "".join(nik.split()):
         people = people.filter(nik_prefix(nik))
     if village and village.count(".") <= 3:
-        people = people.filter(within(village))
+        people = people.filter(within(village, model=Person))
     if q := " ".join(q.split()):
         people = people.filter(Q(full_name__icontains=q) | Q(nik=q))
     if category:
