@@ -12,10 +12,7 @@ occupations and incomes) and measures, in one run on that same file:
       one ``save()`` per row) on the first ``--naive-rows`` rows, extrapolated;
   (d) the same 1,000,000 rows into SQLite (a fresh database file);
   (e) a 100,000-row XLSX into PostgreSQL;
-  (f) the same file imported a second time (everything ``unchanged``);
-  (g) an experiment for the registry's owners: (a) again after dropping, in this benchmark's
-      database only, the four ``varchar_pattern_ops`` indexes Django adds to the region-code
-      columns of ``people_person`` (queried by equality only, so never used).
+  (f) the same file imported a second time (everything ``unchanged``).
 
 Prints rows/s for each, the ratios (a)/(b) and (c)/(a), and peak memory. (a) and (b) are
 medians over ``--rounds``.
@@ -214,19 +211,6 @@ def main() -> None:
     empty_registry(options.pg)
     naive_seconds = naive(pg_env, csv_path, options.naive_rows, separator)
 
-    empty_registry(options.pg)
-    with psycopg.connect(options.pg, autocommit=True) as conn:
-        redundant = conn.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'people_person' "
-            "AND indexdef LIKE '%pattern_ops%' AND indexdef NOT LIKE '%(nik %'"
-        ).fetchall()
-        for (name,) in redundant:
-            conn.execute(f'DROP INDEX "{name}"')
-    lean_seconds, _, out = run_command(
-        ["import", "workers", str(csv_path), "--json", "--no-progress"], pg_env
-    )
-    assert json.loads(out)["created"] == options.rows
-
     sqlite_seconds = sqlite_peak = None
     if not options.skip_sqlite:
         sqlite_env = {**base_env, "LINDUNG_VAR_DIR": str(work / "var-sqlite")}
@@ -262,10 +246,6 @@ def main() -> None:
         + f"{xlsx_seconds:7.1f} s {rate(options.xlsx_rows, xlsx_seconds)}"
     )
     print(f"(f) same file again (all unchanged)          {second:7.1f} s {rate(rows, second)}")
-    print(
-        f"(g) (a) without the {len(redundant)} unused pattern_ops indexes "
-        f"{lean_seconds:7.1f} s {rate(rows, lean_seconds)}"
-    )
     print(f"ratio (a)/(b) = {a / b:.2f}    ratio (c)/(a) = {naive_total / a:.0f}")
     print(
         f"peak memory of the import process: PostgreSQL {max(peaks)} MiB, "
