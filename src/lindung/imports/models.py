@@ -117,7 +117,12 @@ class ImportJob(models.Model):
 class ImportRow(models.Model):
     """A row of the file that was refused or accepted with a warning."""
 
-    job = models.ForeignKey(ImportJob, models.CASCADE, related_name="rows")
+    # Written in bulk by the job itself, up to a row per row of the file: no foreign-key
+    # check per row at every batch's commit (Django's cascade still deletes them with the
+    # job), and no index of its own (the unique (job, row) index leads with it).
+    job = models.ForeignKey(
+        ImportJob, models.CASCADE, related_name="rows", db_constraint=False, db_index=False
+    )
     row = models.PositiveIntegerField(_("baris"))
     rejected = models.BooleanField(default=False)
     errors = models.JSONField(default=list)

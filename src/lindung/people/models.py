@@ -113,7 +113,10 @@ class Person(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        db_index=False,  # users are deactivated, not deleted
+        # Users are deactivated, not deleted (Django still nulls this if one is): no index,
+        # and no database check, which would run once per row at an import's commit.
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
