@@ -92,11 +92,6 @@ def _distinct(left: str, right: str) -> str:
     return f"{left} {op} {right}"
 
 
-def _registry_columns():
-    """Person's columns as an import fills them: every concrete field but the id."""
-    return [f for f in Person._meta.concrete_fields if not f.primary_key]
-
-
 def _fixed_value(f, user_id, now):
     """What an import writes into a column the file does not give."""
     if f.attname in ("created_at", "updated_at"):
@@ -106,11 +101,27 @@ def _fixed_value(f, user_id, now):
     return f.get_db_prep_save(f.get_default(), connection)
 
 
+def _written_columns(user_id) -> list:
+    """Person's columns an import writes: the file's, the creator when there is one, and
+    any other the database could not fill by itself (the others have a ``db_default`` or
+    are NULL by default): fewer bytes to write, send and parse per row."""
+    return [
+        f
+        for f in Person._meta.concrete_fields
+        if not f.primary_key
+        and (
+            f.attname in STAGED
+            or (f.attname == "created_by_id" and user_id is not None)
+            or not (f.has_db_default() or (f.null and f.get_default() is None))
+        )
+    ]
+
+
 def registry_payload(batch: pl.DataFrame, *, user_id, now: dt.datetime) -> bytes:
-    """The rows as ``COPY`` into the registry reads them (made ahead, outside the
-    transaction, while the previous batch loads): the staged columns and the fixed ones."""
+    """The rows as the direct ``COPY`` into the registry reads them (made ahead, outside
+    the transaction, while the previous batch loads)."""
     columns = []
-    for f in _registry_columns():
+    for f in _written_columns(user_id):
         if f.attname in STAGED:
             columns.append(pl.col(f.attname))
         else:
@@ -127,8 +138,8 @@ def _copy(cursor, sql: str, payload: bytes) -> None:
             copy.write(payload[start : start + step])
 
 
-def _copy_into_registry(cursor, payload: bytes) -> None:
-    columns = _registry_columns()
+def _copy_into_registry(cursor, payload: bytes, user_id) -> None:
+    columns = _written_columns(user_id)
     names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
     # Text columns never hold NULL: an empty field is an empty string there.
     text = [
@@ -174,7 +185,7 @@ def _insert_sql(user_id, now, *, on_conflict: bool) -> tuple[str, list]:
     races another writer of the same NIK.
     """
     targets, sources, params = [], [], []
-    for f in _registry_columns():
+    for f in _written_columns(user_id):
         targets.append(connection.ops.quote_name(f.column))
         if f.attname in STAGED:
             sources.append(f"s.{f.attname}")
@@ -234,7 +245,7 @@ def load_batch(
         if payload is not None and connection.vendor == "postgresql":
             try:
                 with transaction.atomic():
-                    _copy_into_registry(cursor, payload)
+                    _copy_into_registry(cursor, payload, getattr(user, "pk", None))
                 result.created = batch.height
                 return result
             except UniqueViolation:

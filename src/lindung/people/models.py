@@ -1,6 +1,7 @@
 """The worker registry: one row per person, keyed by NIK."""
 
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from lindung.people.categories import Category
@@ -40,6 +41,8 @@ class Person(models.Model):
     """
 
     # accounts.scope: a region is a range of village codes here, not an equality.
+    # The columns an import does not fill have database defaults (``db_default``), so the
+    # import's ``COPY`` leaves them out (see ``imports.loading``).
     village_in_range = True
 
     class Sex(models.TextChoices):
@@ -54,11 +57,12 @@ class Person(models.Model):
     full_name = models.CharField(_("nama lengkap"), max_length=150)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"))
-    birth_place = models.CharField(_("tempat lahir"), max_length=80, blank=True)
+    birth_place = models.CharField(_("tempat lahir"), max_length=80, blank=True, db_default="")
     mother_maiden_name = models.CharField(
         _("nama ibu kandung"),
         max_length=150,
         blank=True,
+        db_default="",
         help_text=_("Untuk verifikasi identitas oleh BPJS; tidak ditampilkan di daftar."),
     )
     village = models.ForeignKey(
@@ -95,18 +99,28 @@ class Person(models.Model):
         _("penghasilan sebulan (Rp)"), help_text=_("Rupiah bulat, tanpa titik.")
     )
     segment = models.CharField(
-        _("segmen"), max_length=3, choices=Segment.choices, default=Segment.BPU
+        _("segmen"),
+        max_length=3,
+        choices=Segment.choices,
+        default=Segment.BPU,
+        db_default=Segment.BPU.value,
     )
     data_source = models.CharField(
-        _("sumber data"), max_length=60, blank=True, help_text=_("mis. musyawarah desa, DTSEN")
+        _("sumber data"),
+        max_length=60,
+        blank=True,
+        db_default="",
+        help_text=_("mis. musyawarah desa, DTSEN"),
     )
     welfare_decile = models.PositiveSmallIntegerField(
         _("desil DTSEN"), null=True, blank=True, help_text=_("1 (termiskin) s.d. 10")
     )
     welfare_decile_as_of = models.DateField(_("desil per tanggal"), null=True, blank=True)
-    has_disability = models.BooleanField(_("penyandang disabilitas"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    has_disability = models.BooleanField(
+        _("penyandang disabilitas"), default=False, db_default=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
     created_by = models.ForeignKey(
         "accounts.User",
         models.SET_NULL,
