@@ -562,6 +562,20 @@ class Breakdowns:
         return rate_bp(self.quota_used, self.quota_places)
 
 
+def _move(item: str) -> tuple[str, str]:
+    """``"submitted>active"`` → ``("submitted", "active")``; ``">proposed"`` → ``("",
+    "proposed")`` (see ``summary.MOVE``)."""
+    came, _sep, went = item.partition(s.MOVE)
+    return came, went
+
+
+def _retained(counts: list[int], outcome: str, n: int) -> None:
+    """[ended, still covered] of a retention cohort, from its ``kept``/``lost`` rows."""
+    counts[0] += n
+    if outcome == "kept":
+        counts[1] += n
+
+
 def _split(text: str) -> tuple[str, str]:
     """``"active/kader_desa"`` → ``("active", "kader_desa")`` (see ``summary.SEP``)."""
     own, _sep, value = text.partition(s.SEP)
@@ -598,34 +612,39 @@ def breakdowns(code: str, day: dt.date) -> Breakdowns:
             # Premiums billed have no item of their own (``dim`` is the program's year).
             own_item, value = ("", item) if measure == s.BILLED else _split(item)
             part = slices[b][value]
-            if measure == s.SPONSORED:  # own == "fund"
+            if measure == s.SPONSORED:  # own == "fund": the sponsored are the sum
                 part.by_funder[own_item] = part.by_funder.get(own_item, 0) + n
+                part.sponsored += n
+                by[b][value] += n
             elif measure == s.STATE:
-                part.by_state[own_item] = part.by_state.get(own_item, 0) + n
-                if own == year and own_item in HOLDING:
-                    part.quota_used += n
+                came, went = _move(own_item)
+                part.by_state[went] = part.by_state.get(went, 0) + n
+                if came:
+                    part.by_state[came] = part.by_state.get(came, 0) - n
+                if own == year:
+                    part.quota_used += n * ((went in HOLDING) - (came in HOLDING))
             elif measure == s.RETAINED:
-                part.retention[int(own)][0 if own_item == "n" else 1] += n
+                _retained(part.retention[int(own)], own_item, n)
             elif measure == s.BILLED and own == year:
                 part.billed += n
-        elif measure in (s.SPONSORED, s.SELF_PAID) and dim in s.BY:
+        elif measure == s.SELF_PAID and dim in s.BY:
             by[dim][item] += n
-            if measure == s.SPONSORED:
-                slices[dim][item].sponsored += n
-            else:
-                slices[dim][item].self_paid += n
+            slices[dim][item].self_paid += n
         elif measure == s.STARTED and dim in s.BY:
             slices[dim][item].started += in_year
         elif measure == s.SPONSORED and dim == "fund":
             by["fund"][item] += n
         elif measure == s.STATE:
-            states[item] += n
-            if dim == year and item in HOLDING:
-                held += n
+            came, went = _move(item)
+            states[went] += n
+            if came:
+                states[came] -= n
+            if dim == year:
+                held += n * ((went in HOLDING) - (came in HOLDING))
         elif measure == s.PLACES and dim == year:
             places += n
         elif measure == s.RETAINED:
-            retention[int(dim)][0 if item == "n" else 1] += n
+            _retained(retention[int(dim)], item, n)
     # Spells that end within 30 days of ``day`` and started by then (``item`` starts with
     # the effective date): a handful of rows, sorted out here.
     ends = (

@@ -4,8 +4,9 @@ What is counted (``Tally.measure``), for the enrollments of a village:
 
 - ``sp`` sponsored coverage: +1 on the effective date, -1 the day after the last sponsored
   day (``coverage_end``), for every enrollment that reached ``active``. Broken down by
-  segment, category, sex, occupation and funder (``dim`` seg/cat/sex/occ/fund), and by
-  funder within each category, sex and occupation (``dim`` ``fund/cat`` …).
+  segment and funder (``dim`` seg/fund), and by funder within each category, sex and
+  occupation (``dim`` ``fund/cat`` …): the sponsored of a category is the sum over its
+  funders (every sponsorship has one), so it has no rows of its own.
 - ``self`` self-paid coverage after the sponsorship: from the day after ``coverage_end``
   for an enrollment that went to ``continued``, until the day it left ``continued``
   (lapsed or renewed), open while it stays there. Same breakdowns but the funder.
@@ -14,11 +15,14 @@ What is counted (``Tally.measure``), for the enrollments of a village:
 - ``exp`` sponsorship ends: +1 on ``coverage_end`` with ``item`` = the effective date, so
   "expiring within 30 days of D" counts the ends in [D, D+30] of spells started by D.
 - ``ret`` retention: for every sponsored spell and k in 1, 3, 6, on the last day of the
-  k-th month after the sponsored months: ``item`` ``n`` +1, and ``kept`` +1 when the person
-  is covered that day by any of their spells (self-paid, or sponsored again).
-- ``state`` enrollments by state, from the transitions: +1 to the new state and -1 to
-  the old one on the day of the move; ``dim`` is the program's year (quota fill is the
-  sum of the states that hold a place, for the programs of one year).
+  k-th month after the sponsored months: +1 to ``item`` ``kept`` when the person is
+  covered that day by any of their spells (self-paid, or sponsored again), else to
+  ``lost``.
+- ``state`` enrollments by state, from the transitions: +1 per move on its day, ``item``
+  the move ``from>to`` (``>proposed`` for the first), which adds one to the new state and
+  takes one from the old (one row per move rather than two, as most days of a village
+  see one kind of move); ``dim`` is the program's year (quota fill is the sum of the
+  states that hold a place, for the programs of one year).
 - ``places`` quota places of the programs of a year, on 1 January of that year.
 - ``bill`` premiums billed (rupiah): the amount of every bill line of the village's
   enrollments, on the day of the run that wrote it; ``dim`` the program's year.
@@ -27,7 +31,7 @@ Breakdowns of a measure by category, sex and occupation (:data:`BY`) are written
 way for every measure: ``dim`` is the measure's own ``dim`` followed by ``/`` and the
 breakdown, ``item`` its own ``item`` followed by ``/`` and the value (either without the
 ``/`` when the measure's own is empty) — ``state`` of 2024 by category is ``dim``
-``2024/cat``, ``item`` ``active/pekerja_rentan``; expiring by sex is ``dim`` ``sex``,
+``2024/cat``, ``item`` ``submitted>active/pekerja_rentan``; expiring by sex is ``dim`` ``sex``,
 ``item`` ``2024-07-20/P``; premiums billed for 2024 by sex ``dim`` ``2024/sex``, ``item``
 ``P``. Quota places are a program's, not a worker's: they have no such breakdown.
 
@@ -67,6 +71,7 @@ SPONSORED, SELF_PAID, STARTED, EXPIRING, RETAINED, STATE, PLACES, BILLED = (
 # The breakdowns by the worker: participant category, sex, occupation (id, "" unlisted).
 BY = ("cat", "sex", "occ")
 SEP = "/"  # between a measure's own dim (item) and the breakdown (its value)
+MOVE = ">"  # between the two states of a move (``state`` items)
 COVERAGE_DIMS = ("", "seg", *BY, "fund", *(f"fund{SEP}{b}" for b in BY))
 RETENTION_MONTHS = (1, 3, 6)
 # States an enrollment reaches only through ``active``: it had sponsored coverage.
@@ -136,6 +141,7 @@ def derive_sql(d: _Dialect, into: str = "tmp_new", billing: bool | None = None) 
     after_end = d.next_day("cend")
     dims = ", ".join(f"('{dim}')" for dim in COVERAGE_DIMS)
     by = ", ".join(f"('{b}')" for b in BY)
+    outcome = "CASE WHEN kept = 1 THEN 'kept' ELSE 'lost' END"
     # The value of the breakdown ``b`` of a row that carries the worker's cat, sex and occ.
     value = "CASE b WHEN 'cat' THEN cat WHEN 'sex' THEN sex ELSE occ END"
     ends = " UNION ALL ".join(
@@ -214,13 +220,9 @@ ret AS (
   GROUP BY en.v, en.id, en.k, en.obs, en.cat, en.sex, en.occ
 ),
 moved AS (
-  SELECT enr.v, enr.yr, enr.cat, enr.sex, enr.occ, t.to_state AS state, {at_day} AS day,
-         1 AS delta
+  SELECT enr.v, enr.yr, enr.cat, enr.sex, enr.occ,
+         t.from_state || '{MOVE}' || t.to_state AS move, {at_day} AS day
   FROM programs_transition t JOIN enr ON enr.id = t.enrollment_id WHERE enr.mine = 1
-  UNION ALL
-  SELECT enr.v, enr.yr, enr.cat, enr.sex, enr.occ, t.from_state, {at_day}, -1
-  FROM programs_transition t JOIN enr ON enr.id = t.enrollment_id
-  WHERE enr.mine = 1 AND t.from_state <> ''
 ){bill_cte},
 flat AS (
   SELECT v, measure, dims.dim AS dim,
@@ -233,24 +235,21 @@ flat AS (
   FROM ev CROSS JOIN dims
   WHERE NOT (measure = '{SELF_PAID}' AND dims.dim LIKE 'fund%')
     AND NOT (measure = '{STARTED}' AND dims.dim LIKE 'fund{SEP}%')
+    AND NOT (measure = '{SPONSORED}' AND dims.dim IN ('cat', 'sex', 'occ'))
   UNION ALL
   SELECT v, '{EXPIRING}', '', {d.iso("eff")}, cend, 1 FROM spell WHERE mine = 1 AND kind = 'sp'
   UNION ALL
   SELECT v, '{EXPIRING}', b, {d.iso("eff")} || '{SEP}' || {value}, cend, 1
   FROM spell CROSS JOIN by_ WHERE mine = 1 AND kind = 'sp'
   UNION ALL
-  SELECT v, '{RETAINED}', k, 'n', obs, 1 FROM ret
+  SELECT v, '{RETAINED}', k, {outcome}, obs, 1 FROM ret
   UNION ALL
-  SELECT v, '{RETAINED}', k, 'kept', obs, 1 FROM ret WHERE kept = 1
+  SELECT v, '{RETAINED}', k || '{SEP}' || b, {outcome} || '{SEP}' || {value}, obs, 1
+  FROM ret CROSS JOIN by_
   UNION ALL
-  SELECT v, '{RETAINED}', k || '{SEP}' || b, 'n{SEP}' || {value}, obs, 1 FROM ret CROSS JOIN by_
+  SELECT v, '{STATE}', yr, move, day, 1 FROM moved
   UNION ALL
-  SELECT v, '{RETAINED}', k || '{SEP}' || b, 'kept{SEP}' || {value}, obs, 1
-  FROM ret CROSS JOIN by_ WHERE kept = 1
-  UNION ALL
-  SELECT v, '{STATE}', yr, state, day, delta FROM moved
-  UNION ALL
-  SELECT v, '{STATE}', yr || '{SEP}' || b, state || '{SEP}' || {value}, day, delta
+  SELECT v, '{STATE}', yr || '{SEP}' || b, move || '{SEP}' || {value}, day, 1
   FROM moved CROSS JOIN by_
   UNION ALL
   SELECT q.village_id, '{PLACES}', CAST(g.year AS TEXT), '', {d.year_start("g.year")}, q.quota
