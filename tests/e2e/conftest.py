@@ -24,7 +24,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "locale": "id-ID"}
+    # A browser set to English, as many office computers are: the pages stay Indonesian
+    # until the user picks EN.
+    return {**browser_context_args, "locale": "en-US"}
 
 
 @pytest.fixture

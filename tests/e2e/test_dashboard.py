@@ -66,6 +66,13 @@ def test_regency_dashboard_drill_down_and_download(login, make_user, live_server
     table = {r[0]: r[1] for r in rows if r[0] in ("Laki-laki", "Perempuan")}
     assert table == {"Laki-laki": "1", "Perempuan": "1"}
 
+    # The browser is set to English; the page turns English only when the user asks.
+    page.get_by_role("button", name="EN", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("Employment social security coverage")
+    assert page.url.endswith(f"/dasbor/{BATUBULAN}/?tanggal={DAY}")
+    page.get_by_role("button", name="ID", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("Cakupan jaminan sosial ketenagakerjaan")
+
 
 def test_dashboard_fits_a_phone(login, make_user, live_server, tmp_path):
     small_gianyar()

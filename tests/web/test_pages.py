@@ -102,3 +102,13 @@ def _born():
     import datetime as dt
 
     return dt.date(1985, 2, 19)
+
+
+def test_a_browser_set_to_english_still_gets_indonesian(client, operator):
+    """The browser's language is not a choice: only the ID/EN switch makes pages English."""
+    client.force_login(operator)
+    html = client.get("/pekerja/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Registri pekerja" in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/pekerja/", HTTP_ACCEPT_LANGUAGE="id-ID").content.decode()
+    assert "Worker registry" in html

@@ -1,6 +1,10 @@
 """Request checks that belong before any view."""
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.translation import get_supported_language_variant
 from django.utils.translation import gettext_lazy as _
 
 REFUSAL = _("Isian berisi karakter NUL yang tidak sah. Ketik ulang isian tanpa karakter itu.")
@@ -29,3 +33,22 @@ class RefuseNulCharacters:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class IndonesianFirstLocale(LocaleMiddleware):
+    """Indonesian unless the user chose English with the ID/EN switch.
+
+    Django's own middleware follows the browser's ``Accept-Language`` when no choice was
+    made, and many office computers and phones in Indonesia are set to English: their users
+    would get the second language without asking for it. Here only the switch's cookie
+    counts; everything else is Indonesian.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        try:
+            language = get_supported_language_variant(chosen) if chosen else None
+        except LookupError:
+            language = None
+        translation.activate(language or settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
