@@ -305,6 +305,18 @@ def _analyze(cursor, d: _Dialect, table: str) -> None:
         cursor.execute(f"ANALYZE {table}")
 
 
+def _level_sql(into: str, source: str, level: int, code: str, parent: str) -> str:
+    """Insert into ``into`` the rows of one level, summed from the village rows of ``source``."""
+    # PostgreSQL refuses a constant in GROUP BY (the country's code, its parent's).
+    keys = ", ".join(e for e in (code, parent) if not e.startswith("'"))
+    keys = f"{keys}, " if keys else ""
+    return (
+        f"INSERT INTO {into} (region_code, level, parent_code, measure, dim, item, day, delta) "
+        f"SELECT {code}, {level}, {parent}, measure, dim, item, day, SUM(delta) "
+        f"FROM {source} WHERE 1 = 1 GROUP BY {keys}measure, dim, item, day"
+    )
+
+
 def _apply(cursor, d: _Dialect, codes: set[str] | None) -> None:
     """Recompute the villages ``codes`` (``None``: all) and move every level by the change."""
     _load_villages(cursor, d, codes)
@@ -323,15 +335,9 @@ def _apply(cursor, d: _Dialect, codes: set[str] | None) -> None:
     )
     _analyze(cursor, d, "tmp_diff")
     for level, code, parent in LEVELS:
-        # PostgreSQL refuses a constant in GROUP BY (the country's code, its parent's).
-        keys = ", ".join(e for e in (code, parent) if not e.startswith("'"))
-        keys = f"{keys}, " if keys else ""
         cursor.execute(
-            f"INSERT INTO {TALLY} "
-            f"(region_code, level, parent_code, measure, dim, item, day, delta) "
-            f"SELECT {code}, {level}, {parent}, measure, dim, item, day, SUM(delta) "
-            f"FROM tmp_diff WHERE 1 = 1 GROUP BY {keys}measure, dim, item, day "
-            f"ON CONFLICT (region_code, measure, dim, item, day) "
+            _level_sql(TALLY, "tmp_diff", level, code, parent)
+            + f" ON CONFLICT (region_code, measure, dim, item, day) "
             f"DO UPDATE SET delta = {TALLY}.delta + excluded.delta"
         )
         # A count that went back to zero leaves no row. Only the rows this difference
@@ -405,10 +411,66 @@ def rebuild() -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         _lock(cursor, d)
         cursor.execute(f"DELETE FROM {DirtyVillage._meta.db_table}")
-        cursor.execute(f"DELETE FROM {TALLY}")
-        _apply(cursor, d, None)
+        if d.pg:
+            _rebuild_and_swap(cursor, d)
+        else:
+            cursor.execute(f"DELETE FROM {TALLY}")
+            _apply(cursor, d, None)
         cursor.execute(f"SELECT COUNT(*) FROM {TALLY}")
         return cursor.fetchone()[0]
+
+
+def _rebuild_and_swap(cursor, d: _Dialect) -> None:
+    """PostgreSQL: write the whole summary into a new table without indexes, index it once,
+    and put it in the old one's place at the end.
+
+    Upserting tens of millions of rows into the indexed summary is several times slower than
+    building its indexes once over the finished rows; and readers go on reading the old
+    summary until the swap, which takes a moment at the end of the transaction.
+    """
+    new = f"{TALLY}_next"
+    cursor.execute(
+        "SELECT i.indexname, i.indexdef, c.contype, pg_get_constraintdef(c.oid) "
+        "FROM pg_indexes i LEFT JOIN pg_constraint c "
+        "  ON c.conname = i.indexname AND c.conrelid = %s::regclass "
+        "WHERE i.schemaname = current_schema() AND i.tablename = %s",
+        [TALLY, TALLY],
+    )
+    indexes = cursor.fetchall()
+    cursor.execute(f"DROP TABLE IF EXISTS {new}")
+    cursor.execute(
+        f"CREATE TABLE {new} (LIKE {TALLY} INCLUDING DEFAULTS INCLUDING IDENTITY "
+        f"INCLUDING CONSTRAINTS)"
+    )
+    _load_villages(cursor, d, None)
+    _rows_table(cursor, d, "tmp_new")
+    cursor.execute(derive_sql(d))
+    for level, code, parent in LEVELS:
+        # Villages never sum to zero (``derive_sql`` leaves none); the regions above may.
+        cursor.execute(_level_sql(new, "tmp_new", level, code, parent) + " HAVING SUM(delta) <> 0")
+    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    renames = []
+    for name, definition, constraint_type, constraint in indexes:
+        temporary = f"{name}_next"
+        if constraint_type in ("p", "u"):
+            cursor.execute(f"ALTER TABLE {new} ADD CONSTRAINT {temporary} {constraint}")
+            renames.append(f"ALTER TABLE {TALLY} RENAME CONSTRAINT {temporary} TO {name}")
+        else:
+            # "CREATE INDEX name ON schema.table USING …", as pg_indexes writes it.
+            statement = definition.replace(f"INDEX {name} ON", f"INDEX {temporary} ON", 1)
+            statement = statement.replace(f".{TALLY} USING", f".{new} USING", 1)
+            assert f".{new} USING" in statement, definition
+            cursor.execute(statement)
+            renames.append(f"ALTER INDEX {temporary} RENAME TO {name}")
+    cursor.execute(f"ANALYZE {new}")
+    cursor.execute(f"DROP TABLE {TALLY}")
+    cursor.execute(f"ALTER TABLE {new} RENAME TO {TALLY}")
+    for statement in renames:
+        cursor.execute(statement)
+    cursor.execute(f"SELECT pg_get_serial_sequence('{TALLY}', 'id')")
+    cursor.execute(f"ALTER SEQUENCE {cursor.fetchone()[0]} RENAME TO {TALLY}_id_seq")
+    for name in ("tmp_new", "tmp_villages"):
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 @dataclass(frozen=True)
