@@ -23,7 +23,8 @@ Prints medians and p95 over ``--requests`` and the ratios; the issue's goal is p
         .venv/bin/python bench/dashboard.py [--per-village 120] [--sponsored 20]
         [--requests 40] [--prefix 51]   # --prefix: only one province, for a quick try
 
-A second run reuses the generated data when its size matches (``--regenerate`` to force).
+A second run reuses the generated data when its size matches (``--regenerate`` to force)
+and its summary unless it is empty (``--rebuild`` to time a rebuild again).
 """
 
 import argparse
@@ -532,6 +533,7 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--prefix", default="", help="only this province (a quick try)")
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the summary, timed")
     parser.add_argument("--verify", action="store_true", help="also compare with a rebuild")
     parser.add_argument("--skip-import", action="store_true", help="only the reads")
     options = parser.parse_args()
@@ -544,13 +546,15 @@ def main() -> None:
         [f"{options.prefix}.%" if options.prefix else "%"],
     )
     expected = villages * options.per_village
-    if options.regenerate or scalar("SELECT count(*) FROM people_person") != expected:
+    generated = options.regenerate or scalar("SELECT count(*) FROM people_person") != expected
+    if generated:
         generate(options.per_village, options.sponsored, options.prefix)
+    if generated or options.rebuild or not scalar("SELECT count(*) FROM targets_tally"):
         sql("SET work_mem = '256MB'")
         spent, rows = timed(summary.rebuild)
         sql("RESET work_mem")
-        sql("VACUUM ANALYZE targets_tally")
-        log(f"summary rebuilt from scratch: {rows:,} rows in {spent:.0f} s")
+        vacuum, _ = timed(lambda: sql("VACUUM ANALYZE targets_tally"))
+        log(f"summary rebuilt from scratch: {rows:,} rows in {spent:.0f} s (vacuum {vacuum:.0f} s)")
     counts = {
         "workers": scalar("SELECT count(*) FROM people_person"),
         "enrollments": scalar("SELECT count(*) FROM programs_enrollment"),

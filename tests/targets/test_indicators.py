@@ -158,6 +158,28 @@ def test_children_tables(gianyar):
     }
 
 
+def test_regions_below_get_segment_figures_for_a_segment_target(gianyar):
+    """A village list reads formal/informal figures only when some village needs them: a
+    target of that segment, its own or inherited."""
+    from lindung.targets.models import Target
+
+    def ketewel():
+        villages = indicators.children_figures("51.04", MID, depth=2)
+        return next(v for v in villages if v.code == "51.04.01.2002")
+
+    assert set(ketewel().segments) == {"total"}
+    Target.objects.create(
+        region_id="51.04.01.2002", year=2024, segment="informal", metric="sponsored", value=2
+    )
+    village = ketewel()
+    assert village.segments["informal"].sponsored == 1  # p3, informal (BPU)
+    (progress,) = [p for p in village.targets if p.target.segment == "informal"]
+    assert (progress.actual, progress.achievement) == (1, 50)
+    # A sponsorship started before 1 January is not "sponsored in the year".
+    late = indicators.figures_for(["51.04.01.2002"], D(2025, 2, 1))[0]
+    assert late.total.started == 0 and village.total.started == 1
+
+
 def test_the_summary_equals_a_full_recomputation(gianyar):
     assert summary.verify() == []
     summary.rebuild()
