@@ -174,3 +174,6 @@ LOGGING = {
 }
 
 LINDUNG_PAGE_SIZE = 25
+# Dashboard marks: green from this share of a target reached, amber from the second, red below.
+LINDUNG_TARGET_GREEN_FROM = 100
+LINDUNG_TARGET_AMBER_FROM = int(os.environ.get("LINDUNG_TARGET_AMBER_FROM", "80"))

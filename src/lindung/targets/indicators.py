@@ -18,6 +18,7 @@ Definitions (also in ``docs/dashboards.md``):
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
@@ -131,7 +132,11 @@ def workforce_for(codes: list[str], year: int, within: str | None = None) -> dic
     figures = defaultdict(list)
     for figure in WorkforceFigure.objects.filter(_of_regions(codes, within), year__lte=year):
         figures[figure.region_id].append(figure)
-    return {code: _pick_workforce(figures.get(code, []), year) for code in codes}
+    nothing = _pick_workforce([], year)  # shared by the regions without a figure (most)
+    return {
+        code: _pick_workforce(found, year) if (found := figures.get(code)) else nothing
+        for code in codes
+    }
 
 
 def reported_for(
@@ -246,9 +251,9 @@ def status_of(achievement: int | None) -> str:
     red: further; none: no target, or no way to measure it (no workforce figure)."""
     if achievement is None:
         return "none"
-    if achievement >= getattr(settings, "LINDUNG_TARGET_GREEN_FROM", 100):
+    if achievement >= settings.LINDUNG_TARGET_GREEN_FROM:
         return "green"
-    if achievement >= getattr(settings, "LINDUNG_TARGET_AMBER_FROM", 80):
+    if achievement >= settings.LINDUNG_TARGET_AMBER_FROM:
         return "amber"
     return "red"
 
@@ -283,15 +288,25 @@ def targets_for(
     for values in rows:
         target = TargetRow(*values)
         own[target.region_id].append(target)
+    # The rate targets above a region, nearest first: the same for all the villages of a
+    # district, so found once per parent.
+    rates_above: dict[str, list[tuple[str, TargetRow]]] = {}
     found = {}
     for code in codes:
         items = [TargetProgress(t, None) for t in own.get(code, [])]
+        parent = code.rpartition(".")[0]
+        if parent not in rates_above:
+            rates_above[parent] = [
+                (ancestor, target)
+                for ancestor in reversed(ancestors(parent) if parent else [])
+                for target in own.get(ancestor, [])
+                if target.metric == Metric.RATE
+            ]
         covered_segments = {p.target.segment for p in items if p.is_rate}
-        for ancestor in reversed(ancestors(code)[:-1] if code else []):
-            for target in own.get(ancestor, []):
-                if target.metric == Metric.RATE and target.segment not in covered_segments:
-                    items.append(TargetProgress(target, None, inherited_from=ancestor))
-                    covered_segments.add(target.segment)
+        for ancestor, target in rates_above[parent]:
+            if target.segment not in covered_segments:
+                items.append(TargetProgress(target, None, inherited_from=ancestor))
+                covered_segments.add(target.segment)
         items.sort(key=lambda p: (p.target.segment != Segment.TOTAL, METRIC_ORDER[p.target.metric]))
         found[code] = items
     return found
@@ -323,7 +338,7 @@ class RegionFigures:
     def total(self) -> SegmentFigures:
         return self.segments[Segment.TOTAL]
 
-    @property
+    @cached_property
     def primary_target(self) -> TargetProgress | None:
         """The target a region is ranked by: its first total target (counts first)."""
         for progress in self.targets:

@@ -19,6 +19,7 @@ from lindung.targets.models import Segment
 from lindung.web.formatting import number, rupiah, tanggal
 
 TEXT, COUNT, RATE, MONEY, DATE, STATUS = "text", "count", "rate", "money", "date", "status"
+NUMERIC = frozenset((COUNT, RATE, MONEY))
 
 
 @dataclass
@@ -46,27 +47,7 @@ class Table:
     sheet: str = ""  # the XLSX sheet's name, when the title is too long for one (31)
 
     def numeric(self, index: int) -> bool:
-        return self.columns[index].kind in (COUNT, RATE, MONEY)
-
-    def display_rows(self) -> list[list[tuple[str, str, bool, str]]]:
-        """Cells ready for a page: (text, link, numeric, status mark)."""
-        kinds = [c.kind for c in self.columns]
-        numeric = [k in (COUNT, RATE, MONEY) for k in kinds]
-        shown = []
-        for values in self.rows:
-            cells = []
-            for index, value in enumerate(values):
-                kind = kinds[index]
-                cells.append(
-                    (
-                        write(value, kind),
-                        value.url if isinstance(value, Link) else "",
-                        numeric[index],
-                        value if kind == STATUS else "",
-                    )
-                )
-            shown.append(cells)
-        return shown
+        return self.columns[index].kind in NUMERIC
 
 
 def write(value, kind: str) -> str:
@@ -492,7 +473,7 @@ def regions_table(
     districts = (
         {
             r.code: r.display_name
-            for r in indicators.region_names([f.code[:8] for f in regions]).values()
+            for r in indicators.region_names(sorted({f.code[:8] for f in regions})).values()
         }
         if with_district
         else {}

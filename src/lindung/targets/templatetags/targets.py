@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from lindung.targets.tables import Table, pct
+from lindung.targets.indicators import STATUS_LABELS
+from lindung.targets.tables import NUMERIC, STATUS, Link, Table, pct, write
 
 register = template.Library()
 
@@ -23,22 +24,29 @@ def data_table(table: Table, slug: str, date_iso: str, hide_caption: bool = Fals
     """A dashboard table with its XLSX link, written in Python rather than in template
     loops: a regency's village table has up to 852 rows (Kab. Aceh Utara), and per-cell
     template rendering would take most of the page's time budget."""
-    numeric = {"count", "rate", "money"}
     num = ' class="num"'
     head = "".join(
-        f'<th{num if c.kind in numeric else ""} scope="col">{escape(c.label)}</th>'
+        f'<th{num if c.kind in NUMERIC else ""} scope="col">{escape(c.label)}</th>'
         for c in table.columns
     )
+    kinds = [c.kind for c in table.columns]
+    marks = {key: escape(str(label)) for key, label in STATUS_LABELS.items()}
     rows = []
-    for cells in table.display_rows():
+    for values in table.rows:
         out = []
-        for text, url, is_numeric, status in cells:
-            text = escape(text)
-            if url:
-                text = f'<a href="{escape(url)}">{text}</a>'
-            if status:
-                text = f'<span class="rag rag-{status}" aria-hidden="true"></span> {text}'
-            out.append(f'<td class="num">{text}</td>' if is_numeric else f"<td>{text}</td>")
+        for kind, value in zip(kinds, values, strict=True):
+            if kind in NUMERIC:
+                # Digits, separators, "Rp", "%" and "–" of our own formatting: nothing to escape.
+                out.append(f'<td class="num">{write(value, kind)}</td>')
+            elif kind == STATUS and value:
+                text = marks.get(value) or escape(str(value))
+                out.append(
+                    f'<td><span class="rag rag-{value}" aria-hidden="true"></span> {text}</td>'
+                )
+            elif isinstance(value, Link):
+                out.append(f'<td><a href="{escape(value.url)}">{escape(value.text)}</a></td>')
+            else:
+                out.append(f"<td>{escape(write(value, kind))}</td>")
         rows.append(f"<tr>{''.join(out)}</tr>")
     empty = _("Belum ada data.")
     download = _("Unduh tabel ini (XLSX)")
