@@ -1,3 +1,5 @@
+import gzip
+
 import pytest
 from django.utils import translation
 
@@ -112,3 +114,11 @@ def test_a_browser_set_to_english_still_gets_indonesian(client, operator):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/pekerja/", HTTP_ACCEPT_LANGUAGE="id-ID").content.decode()
     assert "Worker registry" in html
+
+
+def test_pages_are_compressed_for_weak_connections(client, operator):
+    client.force_login(operator)
+    page = client.get("/pekerja/", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert page["Content-Encoding"] == "gzip"
+    assert "Registri pekerja" in gzip.decompress(page.content).decode()
+    assert "Content-Encoding" not in client.get("/pekerja/")
