@@ -65,3 +65,13 @@ def test_rebuild_swaps_in_a_table_of_the_same_shape(gianyar):
         day=dt.date(2030, 1, 1), delta=1,
     )  # fmt: skip
     assert row.pk > max(Tally.objects.exclude(pk=row.pk).values_list("pk", flat=True))
+
+
+def test_the_summary_keeps_three_indexes(db):
+    """Every index is paid for by every refresh: the key for upserts (carrying ``delta`` so
+    a region's rows are read from it alone) and the children's covering index."""
+    indexes = dict(shape()["indexes"])
+    assert set(indexes) == {"targets_tally_pkey", "tally_unique", "tally_children_cover"}
+    assert indexes["tally_unique"].endswith(
+        "(region_code, measure, dim, item, day) INCLUDE (delta)"
+    )

@@ -330,13 +330,18 @@ def _apply(cursor, d: _Dialect, codes: set[str] | None) -> None:
         f"  SELECT {COLUMNS} FROM tmp_new"
         f"  UNION ALL"
         f"  SELECT region_code, measure, dim, item, day, -delta FROM {TALLY}"
-        f"  WHERE level = 4 AND region_code IN (SELECT code FROM tmp_villages)"
+        # Village codes name village rows: no ``level`` test, which is not in the covering
+        # index and would turn this into a scan of the whole summary.
+        f"  WHERE region_code IN (SELECT code FROM tmp_villages)"
         f") u WHERE 1 = 1 GROUP BY region_code, measure, dim, item, day HAVING SUM(delta) <> 0"
     )
     _analyze(cursor, d, "tmp_diff")
     for level, code, parent in LEVELS:
         cursor.execute(
             _level_sql(TALLY, "tmp_diff", level, code, parent)
+            # In the unique index's order: thousands of villages' changes then touch its
+            # pages one after the other instead of at random.
+            + " ORDER BY 1, 4, 5, 6, 7"
             + f" ON CONFLICT (region_code, measure, dim, item, day) "
             f"DO UPDATE SET delta = {TALLY}.delta + excluded.delta"
         )
@@ -368,6 +373,8 @@ def _lock(cursor, d: _Dialect, *, wait: bool = True) -> bool:
             if not cursor.fetchone()[0]:
                 return False
         cursor.execute("SET LOCAL work_mem = '64MB'")
+        # Compiling a plan to machine code (JIT) costs more than it saves for a refresh.
+        cursor.execute("SET LOCAL jit = off")
     return True
 
 
