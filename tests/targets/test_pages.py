@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from lindung.accounts.models import Role
+from lindung.targets.models import Target
 
 pytestmark = pytest.mark.django_db
 DAY = "2024-07-25"
@@ -52,11 +53,42 @@ def test_regency_dashboard_shows_the_numbers_of_the_api(gianyar, viewer, client_
     assert "20.60% bila dibagi" in html or "20,60% bila dibagi" in html
     # Charts are inline SVG, each with a table of its numbers under it.
     assert html.count("<svg") >= 7
-    for key in ("target", "tren", "kategori", "pekerjaan", "jenis_kelamin", "desa", "kecamatan"):
+    for key in ("target", "tren", "kategori", "pekerjaan", "jenis_kelamin", "kecamatan"):
         assert f'id="tabel-{key}"' in html
-    # The village table: the villages with data and a drill-down link each.
-    assert 'href="/dasbor/51.04.01.2001/?tanggal=2024-07-25"' in html
     assert 'href="/dasbor/51.04.01/?tanggal=2024-07-25"' in html
+    # The regency's villages come after the page (htmx), or on it when asked (no JavaScript).
+    assert 'id="tabel-desa"' not in html
+    assert 'hx-get="/dasbor/51.04/desa/?tanggal=2024-07-25"' in html
+    for fragment in (
+        client.get(f"/dasbor/51.04/desa/?tanggal={DAY}").content.decode(),
+        client.get(f"/dasbor/51.04/?tanggal={DAY}&desa=semua").content.decode(),
+    ):
+        assert 'id="tabel-desa"' in fragment
+        # The villages with data and a drill-down link each, with their district.
+        assert 'href="/dasbor/51.04.01.2001/?tanggal=2024-07-25"' in fragment
+        assert "<td>Kec. Sukawati</td>" in fragment
+
+
+def test_the_village_table_is_ranked_and_scoped(gianyar, viewer, make_user, client_for):
+    for village, count in (("51.04.01.2002", 1), ("51.04.01.2001", 100)):
+        Target.objects.create(
+            region_id=village, year=2024, segment="total", metric="sponsored", value=count
+        )
+    html = client_for(viewer).get(f"/dasbor/51.04/desa/?tanggal={DAY}").content.decode()
+    rows = html.split("<tbody>")[1].split("</tr>")[:-1]
+    assert len(rows) == 70  # 64 desa and 6 kelurahan
+    # Furthest from the target first (Batubulan: 2 of 100), then Ketewel (1 of 1, reached),
+    # then the villages without a target.
+    assert "Desa Batubulan" in rows[0] and "rag-red" in rows[0]
+    assert "Desa Ketewel" in rows[1] and "rag-green" in rows[1]
+    assert "rag-none" in rows[2]
+    # A district's page lists its villages on the page itself; its fragment works too.
+    assert 'id="tabel-desa"' in client_for(viewer).get("/dasbor/51.04.01/").content.decode()
+    assert client_for(viewer).get("/dasbor/51.04.01/desa/").status_code == 200
+    # Only regencies and districts have one; outside the user's region nothing exists.
+    assert client_for(viewer).get("/dasbor/51.04.01.2001/desa/").status_code == 404
+    operator = make_user("op.ketewel.desa", Role.VILLAGE_OPERATOR, "51.04.01.2002")
+    assert client_for(operator).get("/dasbor/51.04/desa/").status_code == 404
 
 
 def test_a_region_without_workforce_says_so(gianyar, viewer, client_for):

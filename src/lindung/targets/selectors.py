@@ -79,17 +79,25 @@ class Dashboard:
 
     @property
     def ranked_villages(self) -> list[indicators.RegionFigures]:
-        """Villages furthest from their target first; those without a target last."""
-
-        def key(item: indicators.RegionFigures):
-            progress = item.primary_target
-            achievement = progress.achievement if progress else None
-            return (achievement is None, achievement if achievement is not None else 0, item.code)
-
-        return sorted(self.villages, key=key)
+        return ranked(self.villages)
 
 
-def dashboard(user, code: str, day: dt.date, *, months: int = SERIES_MONTHS) -> Dashboard:
+def ranked(villages: list[indicators.RegionFigures]) -> list[indicators.RegionFigures]:
+    """Villages furthest from their target first; those without a target last."""
+
+    def key(item: indicators.RegionFigures):
+        progress = item.primary_target
+        achievement = progress.achievement if progress else None
+        return (achievement is None, achievement if achievement is not None else 0, item.code)
+
+    return sorted(villages, key=key)
+
+
+def dashboard(
+    user, code: str, day: dt.date, *, months: int = SERIES_MONTHS, villages: bool = True
+) -> Dashboard:
+    """Everything a region's dashboard shows. ``villages=False``: a regency's page without
+    its villages (hundreds of them, read by :func:`villages_of` in a second request)."""
     region = check_region(user, code)
     summary.ensure_fresh()
     code = region.code if region else indicators.COUNTRY
@@ -97,10 +105,11 @@ def dashboard(user, code: str, day: dt.date, *, months: int = SERIES_MONTHS) -> 
     level = level_of(code) if code else 0
     # A regency's page lists its villages too (ranked by distance to their target); a
     # district's children are villages already.
-    levels = indicators.tree(code, day, depth=2 if level == 2 else 1)
+    with_villages = level == 2 and villages
+    levels = indicators.tree(code, day, depth=2 if with_villages else 1)
     figures = levels[0][0]
     children = levels[1] if len(levels) > 1 else []
-    villages = levels[2] if level == 2 else (children if level == 3 else [])
+    villages = levels[2] if with_villages else (children if level == 3 else [])
     return Dashboard(
         region=region,
         code=code,
@@ -113,6 +122,16 @@ def dashboard(user, code: str, day: dt.date, *, months: int = SERIES_MONTHS) -> 
         budget=budget_summary(code, day),
         warnings=splitting.warnings_for(code, day.year) if code else [],
     )
+
+
+def villages_of(user, code: str, day: dt.date) -> tuple[Region, list[indicators.RegionFigures]]:
+    """The villages of a regency or a district, ranked as on its dashboard."""
+    region = check_region(user, code)
+    if region is None or region.level not in (2, 3):
+        raise Http404
+    summary.ensure_fresh()
+    levels = indicators.tree(region.code, day, depth=4 - region.level)
+    return region, ranked(levels[-1])
 
 
 def region_indicators(user, code: str, day: dt.date):

@@ -515,22 +515,14 @@ def dashboard_tables(board) -> dict[str, Table]:
         tables.append(regions_table("wilayah", title, board.children, board.date))
     elif level == 2:
         tables.append(regions_table("kecamatan", _("Kecamatan"), board.children, board.date))
-        tables.append(
-            regions_table(
-                "desa",
-                _("Desa/kelurahan, dari yang paling jauh dari target"),
-                board.ranked_villages,
-                board.date,
-                with_district=True,
-            )
-        )
+        if board.villages:
+            tables.append(villages_table(board.ranked_villages, board.date, with_district=True))
     elif level == 3:
-        tables.append(
-            regions_table(
-                "desa",
-                _("Desa/kelurahan, dari yang paling jauh dari target"),
-                board.ranked_villages,
-                board.date,
-            )
-        )
+        tables.append(villages_table(board.ranked_villages, board.date))
     return {t.key: t for t in tables}
+
+
+def villages_table(villages: list[RegionFigures], day, *, with_district: bool = False) -> Table:
+    """The villages of a regency or district, already ranked (furthest from target first)."""
+    title = _("Desa/kelurahan, dari yang paling jauh dari target")
+    return regions_table("desa", title, villages, day, with_district=with_district)

@@ -27,7 +27,13 @@ from lindung.targets.models import (
     Target,
     WorkforceFigure,
 )
-from lindung.targets.tables import DIMENSIONS, dashboard_tables, dashboard_url, pct
+from lindung.targets.tables import (
+    DIMENSIONS,
+    dashboard_tables,
+    dashboard_url,
+    pct,
+    villages_table,
+)
 from lindung.targets.xlsx import workbook
 from lindung.web.formatting import tanggal
 
@@ -61,9 +67,9 @@ def dashboard_home(request):
     return redirect(dashboard_url(code))
 
 
-def _board(request, slug: str):
+def _board(request, slug: str, *, villages: bool = True):
     day, _today = _day(request)
-    board = selectors.dashboard(request.user, _code(slug), day)
+    board = selectors.dashboard(request.user, _code(slug), day, villages=villages)
     return board, dashboard_tables(board)
 
 
@@ -80,7 +86,10 @@ def _target_years(code: str) -> list[int]:
 @login_required
 @require_GET
 def dashboard(request, slug: str):
-    board, tables = _board(request, slug)
+    # A regency's hundreds of villages come in a second request (``dashboard_villages``,
+    # fetched by htmx once the page is shown), unless asked for here (``?desa=semua``: the
+    # link for browsers without JavaScript).
+    board, tables = _board(request, slug, villages=request.GET.get("desa") == "semua")
     charts = presentation.dashboard_charts(board, tables)
     sections = [(tables[key], charts.get(key)) for key in ("pendanaan", "status")]
     dimensions = [
@@ -105,6 +114,17 @@ def dashboard(request, slug: str):
         "segments": [board.figures.segments[k] for k in ("total", "informal", "formal")],
     }
     return render(request, "targets/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_villages(request, slug: str):
+    """The ranked village table of a regency's (or district's) dashboard, as a fragment."""
+    day, _today = _day(request)
+    region, villages = selectors.villages_of(request.user, _code(slug), day)
+    table = villages_table(villages, day, with_district=region.level == 2)
+    context = {"table": table, "slug": slug, "date_iso": day.isoformat()}
+    return render(request, "targets/_villages.html", context)
 
 
 @login_required
