@@ -510,8 +510,8 @@ def tree(code: str, day: dt.date, depth: int = 1) -> list[list[RegionFigures]]:
     # Two queries rather than one with OR: each is then an index-only scan on PostgreSQL
     # (migration 0004), where an OR of two indexes must visit every row's heap page.
     counts = _coverage_rows(Tally.objects.filter(region_code=code), day)
-    below = Tally.objects.filter(parent_code__in=parents)
-    counts.update(_coverage_rows(below, day, segments=segments))
+    descendants = Tally.objects.filter(parent_code__in=parents)
+    counts.update(_coverage_rows(descendants, day, segments=segments))
     figures = {
         f.code: f for f in figures_for(codes[1:], day, counts, names, within, False, targets)
     }

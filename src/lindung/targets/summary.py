@@ -433,7 +433,9 @@ def _rebuild_and_swap(cursor, d: _Dialect) -> None:
 
     Upserting tens of millions of rows into the indexed summary is several times slower than
     building its indexes once over the finished rows; and readers go on reading the old
-    summary until the swap, which takes a moment at the end of the transaction.
+    summary until the swap, which takes a moment at the end of the transaction. The new
+    table is owned by the role that rebuilds; privileges granted on the old one to other
+    roles (a reporting role, say) must be granted again.
     """
     new = f"{TALLY}_next"
     cursor.execute(
@@ -466,7 +468,8 @@ def _rebuild_and_swap(cursor, d: _Dialect) -> None:
             # "CREATE INDEX name ON schema.table USING …", as pg_indexes writes it.
             statement = definition.replace(f"INDEX {name} ON", f"INDEX {temporary} ON", 1)
             statement = statement.replace(f".{TALLY} USING", f".{new} USING", 1)
-            assert f".{new} USING" in statement, definition
+            if f".{new} USING" not in statement:
+                raise RuntimeError(f"Unexpected index definition: {definition}")
             cursor.execute(statement)
             renames.append(f"ALTER INDEX {temporary} RENAME TO {name}")
     cursor.execute(f"ANALYZE {new}")
