@@ -85,6 +85,11 @@ def test_the_village_table_is_ranked_and_scoped(gianyar, viewer, make_user, clie
     # A district's page lists its villages on the page itself; its fragment works too.
     assert 'id="tabel-desa"' in client_for(viewer).get("/dasbor/51.04.01/").content.decode()
     assert client_for(viewer).get("/dasbor/51.04.01/desa/").status_code == 200
+    # A date that cannot be read is said in the table itself, which shows today.
+    fragment = client_for(viewer).get("/dasbor/51.04/desa/?tanggal=31/02/2024")
+    assert fragment.status_code == 200
+    assert "Tanggal &#x27;31/02/2024&#x27; tidak dikenali" in fragment.content.decode()
+    assert 'id="tabel-desa"' in fragment.content.decode()
     # Only regencies and districts have one; outside the user's region nothing exists.
     assert client_for(viewer).get("/dasbor/51.04.01.2001/desa/").status_code == 404
     operator = make_user("op.ketewel.desa", Role.VILLAGE_OPERATOR, "51.04.01.2002")

@@ -317,11 +317,17 @@ def _level_sql(into: str, source: str, level: int, code: str, parent: str) -> st
     )
 
 
-def _apply(cursor, d: _Dialect, codes: set[str] | None) -> None:
-    """Recompute the villages ``codes`` (``None``: all) and move every level by the change."""
+def _derive(cursor, d: _Dialect, codes: set[str] | None) -> None:
+    """The village rows of the villages ``codes`` (``None``: all), recomputed from the
+    registry into ``tmp_new`` (the villages listed in ``tmp_villages``)."""
     _load_villages(cursor, d, codes)
     _rows_table(cursor, d, "tmp_new")
     cursor.execute(derive_sql(d))
+
+
+def _apply(cursor, d: _Dialect, codes: set[str] | None) -> None:
+    """Recompute the villages ``codes`` (``None``: all) and move every level by the change."""
+    _derive(cursor, d, codes)
     _analyze(cursor, d, "tmp_new")
     _rows_table(cursor, d, "tmp_diff")
     cursor.execute(
@@ -451,9 +457,7 @@ def _rebuild_and_swap(cursor, d: _Dialect) -> None:
         f"CREATE TABLE {new} (LIKE {TALLY} INCLUDING DEFAULTS INCLUDING IDENTITY "
         f"INCLUDING CONSTRAINTS)"
     )
-    _load_villages(cursor, d, None)
-    _rows_table(cursor, d, "tmp_new")
-    cursor.execute(derive_sql(d))
+    _derive(cursor, d, None)
     for level, code, parent in LEVELS:
         # Villages never sum to zero (``derive_sql`` leaves none); the regions above may.
         cursor.execute(_level_sql(new, "tmp_new", level, code, parent) + " HAVING SUM(delta) <> 0")
@@ -500,9 +504,7 @@ def verify(limit: int = 20) -> list[Mismatch]:
     """
     d = _Dialect(connection.vendor)
     with transaction.atomic(), connection.cursor() as cursor:
-        _load_villages(cursor, d, None)
-        _rows_table(cursor, d, "tmp_new")
-        cursor.execute(derive_sql(d))
+        _derive(cursor, d, None)
         expected = " UNION ALL ".join(
             f"SELECT {code} AS region_code, measure, dim, item, day, -delta AS delta FROM tmp_new"
             for _level, code, _parent in LEVELS

@@ -45,19 +45,17 @@ def _code(slug: str) -> str:
     return "" if slug == COUNTRY_SLUG else slug
 
 
-def _day(request) -> tuple[dt.date, bool]:
-    """The date asked for (``?tanggal=``, 31/12/2024 or 2024-12-31), else today."""
+def _day(request) -> tuple[dt.date, str]:
+    """The date asked for (``?tanggal=``, 31/12/2024 or 2024-12-31), else today; and what
+    to tell the user when the date asked for could not be read (empty when it could)."""
     raw = request.GET.get("tanggal", "").strip()
     if not raw:
-        return clock.today(), True
+        return clock.today(), ""
     day = parse_date(raw[:10])
     if day is None or not 2000 <= day.year <= 2100:
-        messages.warning(
-            request,
-            _("Tanggal '%(raw)s' tidak dikenali: ditampilkan hari ini.") % {"raw": raw[:20]},
-        )
-        return clock.today(), True
-    return day, False
+        problem = _("Tanggal '%(raw)s' tidak dikenali: ditampilkan hari ini.") % {"raw": raw[:20]}
+        return clock.today(), problem
+    return day, ""
 
 
 @login_required
@@ -68,7 +66,9 @@ def dashboard_home(request):
 
 
 def _board(request, slug: str, *, villages: bool = True):
-    day, _today = _day(request)
+    day, problem = _day(request)
+    if problem:
+        messages.warning(request, problem)
     board = selectors.dashboard(request.user, _code(slug), day, villages=villages)
     return board, dashboard_tables(board)
 
@@ -120,10 +120,10 @@ def dashboard(request, slug: str):
 @require_GET
 def dashboard_villages(request, slug: str):
     """The ranked village table of a regency's (or district's) dashboard, as a fragment."""
-    day, _today = _day(request)
+    day, problem = _day(request)  # said in the fragment: a message would wait for the next page
     region, villages = selectors.villages_of(request.user, _code(slug), day)
     table = villages_table(villages, day, with_district=region.level == 2)
-    context = {"table": table, "slug": slug, "date_iso": day.isoformat()}
+    context = {"table": table, "slug": slug, "date_iso": day.isoformat(), "problem": problem}
     return render(request, "targets/_villages.html", context)
 
 
