@@ -3,9 +3,9 @@ import gzip
 import pytest
 from django.utils import translation
 
+from lindung.formatting import number, rupiah, tanggal
 from lindung.people.models import Person
 from lindung.people.services import register_worker
-from lindung.web.formatting import number, rupiah, tanggal
 from tests.factories import PASSWORD, nik_for, worker_data
 
 pytestmark = pytest.mark.django_db

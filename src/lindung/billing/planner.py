@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from lindung.billing.run import payer_of
 from lindung.contributions.models import Payer, Segment
 from lindung.contributions.premiums import Premium, RateBook
+from lindung.formatting import number, rupiah
 from lindung.programs.models import Program, VillageQuota, add_months
 from lindung.regions.models import Region
-from lindung.web.formatting import number, rupiah
 
 
 @dataclass

@@ -21,8 +21,8 @@ from lindung.billing.selectors import (
     village_totals,
 )
 from lindung.billing.terbilang import rupiah_words
+from lindung.formatting import number, rupiah, tanggal
 from lindung.people.nik import mask_nik
-from lindung.web.formatting import number, rupiah, tanggal
 
 TITLE_BILL = "TAGIHAN IURAN JAMINAN SOSIAL KETENAGAKERJAAN"
 TITLE_REALISATION = "LAPORAN REALISASI ANGGARAN IURAN JAMINAN SOSIAL KETENAGAKERJAAN"

@@ -44,6 +44,7 @@ from lindung.billing.models import (
 )
 from lindung.contributions.models import Payer, Segment
 from lindung.contributions.premiums import NoRateInForce, RateBook
+from lindung.formatting import rupiah
 from lindung.programs.lifecycle import State
 from lindung.programs.models import Enrollment, Funder, Program, ProgramVillage, add_months
 from lindung.refusals import Refusal
@@ -145,12 +146,6 @@ def bill_number(program: Program, month: dt.date, village_code: str, sequence: i
 
 def _month_text(month: dt.date) -> str:
     return f"{month:%m/%Y}"
-
-
-def _rupiah(amount: int) -> str:
-    from lindung.web.formatting import rupiah
-
-    return rupiah(amount)
 
 
 class _Sql:
@@ -519,8 +514,8 @@ class _Run:
             raise BillingRefused(
                 "budget_exceeded",
                 month=_month_text(self.month),
-                billed=_rupiah(billed),
-                budget=_rupiah(program.budget),
+                billed=rupiah(billed),
+                budget=rupiah(program.budget),
             )
         if not self.per_village:
             return
@@ -543,8 +538,8 @@ class _Run:
                     "village_budget_exceeded",
                     month=_month_text(self.month),
                     village=village.display_name if village else row["village_code"],
-                    billed=_rupiah(row["s"]),
-                    budget=_rupiah(budgets[row["village_code"]]),
+                    billed=rupiah(row["s"]),
+                    budget=rupiah(budgets[row["village_code"]]),
                 )
 
 

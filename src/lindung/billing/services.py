@@ -23,13 +23,13 @@ from lindung.accounts.scope import in_scope
 from lindung.billing import run as billing_run
 from lindung.billing.models import Bill, Payment, PaymentImport
 from lindung.billing.run import BillingRefused, RunResult
+from lindung.formatting import rupiah, tanggal
 from lindung.people.validation import parse_date
 from lindung.programs import permissions
 from lindung.programs.models import Program
 from lindung.programs.services import parse_rupiah
 from lindung.refusals import Refusal
 from lindung.targets.services import schedule_refresh as schedule_summary_refresh
-from lindung.web.formatting import rupiah, tanggal
 
 MAX_PROOF_BYTES = 5 * 1024 * 1024
 PROOF_TYPES = (".pdf", ".jpg", ".jpeg", ".png")

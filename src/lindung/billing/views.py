@@ -29,12 +29,12 @@ from lindung.contributions.premiums import (
     UnknownProgram,
     premium,
 )
+from lindung.formatting import number, rupiah
 from lindung.people.validation import parse_date
 from lindung.programs import clock
 from lindung.programs import selectors as program_selectors
 from lindung.programs.services import parse_month, parse_rupiah
 from lindung.regions.models import Region
-from lindung.web.formatting import number
 
 LINES_PER_PAGE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -156,8 +156,6 @@ def pay(request, pk: int):
     except services.PaymentRefused as refusal:
         messages.error(request, refusal.message)
     else:
-        from lindung.web.formatting import rupiah
-
         messages.success(
             request,
             _("Pembayaran %(amount)s (%(reference)s) dicatat untuk tagihan %(number)s.")
@@ -252,8 +250,6 @@ def run(request, pk: int):
     except BillingRefused as refusal:
         messages.error(request, refusal.message)
         return redirect("billing:program", pk=pk)
-    from lindung.web.formatting import rupiah
-
     if result.run.lines:
         messages.success(
             request,

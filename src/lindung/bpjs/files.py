@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import xlsxwriter
 from django.utils.translation import gettext_lazy as _
 
+from lindung.formatting import rupiah, tanggal
 from lindung.people import nik as nik_rules
 from lindung.refusals import Refusal
-from lindung.web.formatting import rupiah, tanggal
 
 REGISTRATION_COLUMNS = [
     ("NO", 6),

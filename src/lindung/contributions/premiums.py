@@ -39,7 +39,7 @@ from lindung.contributions.models import (
     Segment,
     WageCap,
 )
-from lindung.web.formatting import rupiah
+from lindung.formatting import rupiah
 
 JKK, JKM, JHT, JP, JKP = "JKK", "JKM", "JHT", "JP", "JKP"
 BPU_PROGRAMS = (JKK, JKM, JHT)

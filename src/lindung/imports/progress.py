@@ -3,8 +3,8 @@
 import sys
 import time
 
+from lindung.formatting import number
 from lindung.imports.models import ImportJob
-from lindung.web.formatting import number
 
 PHASES = {
     ImportJob.Phase.READING: "membaca",

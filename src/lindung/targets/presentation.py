@@ -2,11 +2,11 @@
 
 from django.utils.translation import gettext as _
 
+from lindung.formatting import number
 from lindung.targets import charts
 from lindung.targets.indicators import RegionFigures
 from lindung.targets.models import Metric
 from lindung.targets.tables import Table, pct
-from lindung.web.formatting import number
 
 
 def target_chart(figures: RegionFigures):

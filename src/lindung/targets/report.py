@@ -14,9 +14,9 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from lindung.formatting import number, tanggal
 from lindung.targets.charts import STATUS_COLOURS
 from lindung.targets.tables import STATUS, Table, write
-from lindung.web.formatting import number, tanggal
 
 REPLACE = {"—": "-", "–": "-", "…": "...", "▼": "v", "’": "'", "“": '"', "”": '"', "≥": ">="}
 BRAND = (11, 110, 79)

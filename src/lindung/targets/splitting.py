@@ -16,13 +16,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from lindung.formatting import number
 from lindung.programs import permissions
 from lindung.programs.models import VillageQuota
 from lindung.refusals import Refusal
 from lindung.regions.models import Region
 from lindung.targets.indicators import workforce_for
 from lindung.targets.models import Metric, Segment, Target
-from lindung.web.formatting import number
 
 METHODS = {
     "equal": _("rata"),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from lindung.formatting import number, rupiah, tanggal
 from lindung.people.categories import Category
 from lindung.people.models import Occupation, Person
 from lindung.programs.lifecycle import State
@@ -16,7 +17,6 @@ from lindung.targets import indicators
 from lindung.targets import summary as s
 from lindung.targets.indicators import STATUS_LABELS, RegionFigures, rate_bp
 from lindung.targets.models import Segment
-from lindung.web.formatting import number, rupiah, tanggal
 
 TEXT, COUNT, RATE, MONEY, DATE, STATUS = "text", "count", "rate", "money", "date", "status"
 NUMERIC = frozenset((COUNT, RATE, MONEY))

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lindung.formatting import tanggal
 from lindung.people.validation import parse_date
 from lindung.programs import clock, permissions
 from lindung.targets import importing, presentation, report, selectors, services, splitting
@@ -35,7 +36,6 @@ from lindung.targets.tables import (
     villages_table,
 )
 from lindung.targets.xlsx import workbook
-from lindung.web.formatting import tanggal
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COUNTRY_SLUG = "indonesia"

@@ -2,8 +2,8 @@
 
 from django import template
 
+from lindung import formatting
 from lindung.people.nik import mask_nik
-from lindung.web import formatting
 
 register = template.Library()
 

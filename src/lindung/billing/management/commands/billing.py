@@ -12,11 +12,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lindung.billing import planner, services
 from lindung.billing.run import BillingRefused
+from lindung.formatting import number, rupiah
 from lindung.people.validation import parse_date
 from lindung.programs import clock
 from lindung.programs.models import Program
 from lindung.programs.services import parse_month
-from lindung.web.formatting import number, rupiah
 
 
 def _dumps(data) -> str:

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from lindung.accounts.models import User
 from lindung.exports.services import write_workers_file
 from lindung.exports.workers import clean_filters
-from lindung.web.formatting import number
+from lindung.formatting import number
 
 
 class Command(BaseCommand):

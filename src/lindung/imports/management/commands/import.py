@@ -14,11 +14,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from lindung.accounts.models import User
+from lindung.formatting import number
 from lindung.imports import report, services
 from lindung.imports.messages import file_message
 from lindung.imports.models import ImportJob
 from lindung.imports.progress import Bar
-from lindung.web.formatting import number
 
 
 class Command(BaseCommand):

@@ -1,4 +1,8 @@
-"""How the program writes money and dates, whatever the interface language."""
+"""How the program writes money and dates, whatever the interface language.
+
+Every app may use it (services, reports, files for the insurer, pages): it knows nothing
+of requests or users.
+"""
 
 import datetime as dt
 
