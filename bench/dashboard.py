@@ -51,11 +51,11 @@ from django.test import Client  # noqa: E402
 
 from lindung.accounts.models import Role  # noqa: E402
 from lindung.accounts.services import create_user  # noqa: E402
+from lindung.coverage import summary, triggers  # noqa: E402
 from lindung.imports import services as imports  # noqa: E402
 from lindung.people.nik import check_nik  # noqa: E402
 from lindung.regions.models import Region  # noqa: E402
 from lindung.regions.services import load_official_regions  # noqa: E402
-from lindung.targets import summary, triggers  # noqa: E402
 
 DAY = dt.date(2024, 12, 31)
 BULK_TABLES = ["people_person", "programs_enrollment", "programs_transition"]

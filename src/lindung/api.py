@@ -13,9 +13,9 @@ from ninja.security import django_auth
 
 from lindung import __version__
 from lindung.accounts.api_auth import BearerToken
+from lindung.coverage.api import router as indicators_router
 from lindung.people.api import router as workers_router
 from lindung.programs.api import enrollments_router, programs_router
-from lindung.targets.api import router as indicators_router
 
 api = NinjaAPI(
     title="Lindung API",

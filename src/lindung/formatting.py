@@ -30,3 +30,10 @@ def tanggal(value) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     return value.strftime("%d/%m/%Y")
+
+
+def percent(bp: int | None) -> str:
+    """``34,00%``: a rate kept in basis points (3400), written with a decimal comma."""
+    if bp is None:
+        return "–"
+    return f"{bp // 100},{bp % 100:02d}%"

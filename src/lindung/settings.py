@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "lindung.imports",
     "lindung.exports",
     "lindung.targets",
+    "lindung.coverage",
+    "lindung.dashboards",
     "lindung.demo",
 ]
 

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from lindung.accounts.picker import region_picker
 from lindung.api import api
-from lindung.regions.views import region_picker
 from lindung.web import views as web
 
 urlpatterns = [
@@ -18,7 +18,8 @@ urlpatterns = [
     path("program/", include("lindung.programs.urls")),
     path("bpjs/", include("lindung.bpjs.urls")),
     path("tagihan/", include("lindung.billing.urls")),
-    path("", include("lindung.targets.urls")),
+    path("dasbor/", include("lindung.dashboards.urls")),
+    path("target/", include("lindung.targets.urls")),
     path("wilayah/pilih/", region_picker, name="region-picker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

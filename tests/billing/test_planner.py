@@ -68,7 +68,7 @@ def test_this_year_and_next_tell_a_self_payer_the_relief_ends():
 def test_gianyar_2024_from_the_demo_programs_definition():
     """The demo's own Gianyar 2024 program (``lindung demo load``), without its 12,800
     synthetic workers, which take too long to load for a unit test."""
-    from lindung.programs import demo
+    from lindung.demo import programs as demo
 
     spec = next(s for s in demo.FINISHED if s.name.endswith("Gianyar 2024"))
     villages = demo._villages(spec.area, spec.include_kelurahan)

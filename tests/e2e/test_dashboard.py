@@ -7,9 +7,9 @@ import fastexcel
 from playwright.sync_api import expect
 
 from lindung.accounts.models import Role
-from lindung.targets import summary
+from lindung.coverage import summary
 from lindung.targets.models import Target, WorkforceFigure
-from tests.targets.builders import (
+from tests.coverage.builders import (
     BATUBULAN,
     KETEWEL,
     enroll,

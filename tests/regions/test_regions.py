@@ -1,9 +1,9 @@
 import pytest
 from django.core.management import call_command
 
+from lindung.accounts.picker import picked_code, picker_levels
 from lindung.regions import codes
 from lindung.regions.models import Region
-from lindung.regions.picker import picked_code, picker_levels
 from lindung.regions.selectors import children_of, path_to, villages_under
 from lindung.regions.services import load_official_regions
 

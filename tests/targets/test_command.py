@@ -1,12 +1,12 @@
-"""``lindung targets``: refresh, rebuild, verify, import."""
+"""``lindung targets import``: figures from a file, all rows or none."""
 
 import io
 import json
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
-from lindung.targets.models import Tally, WorkforceFigure
+from lindung.targets.models import WorkforceFigure
 
 pytestmark = pytest.mark.django_db
 
@@ -15,16 +15,6 @@ def run(*args) -> str:
     out = io.StringIO()
     call_command("targets", *args, stdout=out)
     return out.getvalue()
-
-
-def test_refresh_rebuild_verify(gianyar):
-    assert "0 desa" in run("refresh")
-    rows = Tally.objects.count()
-    assert f"{rows} baris" in run("rebuild")
-    assert "sama dengan" in run("verify")
-    Tally.objects.filter(region_code="51.04").delete()
-    with pytest.raises(CommandError):
-        run("verify")
 
 
 def test_import_a_file(tmp_path, regency_admin):

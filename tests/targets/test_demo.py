@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from lindung.targets import indicators
-from lindung.targets.demo import load_demo_targets
+from lindung.coverage import indicators
+from lindung.demo.targets import load_demo_targets
 from lindung.targets.models import ReportedCoverage, Target, WorkforceFigure
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.test import Client
 from lindung.accounts.models import Role
 from lindung.targets import importing, services, splitting
 from lindung.targets.models import ReportedCoverage, Target, WorkforceFigure
-from tests.targets.builders import make_program
+from tests.coverage.builders import make_program
 
 pytestmark = pytest.mark.django_db
 

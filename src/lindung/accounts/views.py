@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from lindung.accounts import selectors, services
 from lindung.accounts.forms import UserForm
-from lindung.regions.views import picker_context
+from lindung.accounts.picker import picker_context
 
 
 @login_required

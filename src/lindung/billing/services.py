@@ -29,7 +29,7 @@ from lindung.programs import permissions
 from lindung.programs.models import Program
 from lindung.programs.services import parse_rupiah
 from lindung.refusals import Refusal
-from lindung.targets.services import schedule_refresh as schedule_summary_refresh
+from lindung.signals import records_changed
 
 MAX_PROOF_BYTES = 5 * 1024 * 1024
 PROOF_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
@@ -138,7 +138,7 @@ def run_billing(
     result = billing_run.execute(
         program=program, month=month, today=today, by=_actor(user), via=via
     )
-    schedule_summary_refresh()  # premiums billed per worker, in the background
+    records_changed.send(sender=__name__)  # premiums billed per worker
     return result
 
 
@@ -153,18 +153,6 @@ def runs_in_background(program: Program) -> bool:
 
     limit = getattr(settings, "LINDUNG_BILLING_BACKGROUND_ABOVE", BACKGROUND_ABOVE)
     return program.enrollments.filter(state__in=BILLABLE).count() > limit
-
-
-def enqueue_billing(*, user, program: Program, month: dt.date, today: dt.date) -> str:
-    """Hand a run to the background worker once the current transaction commits."""
-    if not can_run(user, program):
-        raise PermissionDenied
-    from lindung.billing.tasks import run_billing_task
-
-    result = run_billing_task.enqueue(
-        program.pk, month.isoformat(), today.isoformat(), user.pk if user else None
-    )
-    return str(result.id)
 
 
 # --- payments ------------------------------------------------------------------------------

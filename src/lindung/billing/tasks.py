@@ -6,6 +6,7 @@ worker instead of holding the request. Small programs run at once (see ``views.r
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django_tasks import task
 
 from lindung.billing import services
@@ -30,3 +31,13 @@ def run_billing_task(program_id: int, month: str, today: str, user_id: int | Non
     except BillingRefused as refusal:
         return {"status": "refused", **refusal.as_dict()}
     return {"status": "done", **result.as_dict()}
+
+
+def enqueue_billing(*, user, program, month: dt.date, today: dt.date) -> str:
+    """Hand a run to the background worker once the current transaction commits."""
+    if not services.can_run(user, program):
+        raise PermissionDenied
+    result = run_billing_task.enqueue(
+        program.pk, month.isoformat(), today.isoformat(), user.pk if user else None
+    )
+    return str(result.id)

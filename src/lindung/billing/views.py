@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lindung.billing import planner, reports, selectors, services
+from lindung.billing import planner, reports, selectors, services, tasks
 from lindung.billing.forms import (
     AsOfForm,
     ImportForm,
@@ -235,7 +235,7 @@ def run(request, pk: int):
         messages.error(request, _("Bulan tagihan tidak dikenali: tulis seperti 01/2024."))
         return redirect("billing:program", pk=pk)
     if services.runs_in_background(program):
-        services.enqueue_billing(user=request.user, program=program, month=month,
+        tasks.enqueue_billing(user=request.user, program=program, month=month,
                                  today=clock.today())  # fmt: skip
         messages.info(
             request,

@@ -5,7 +5,6 @@ run changes nothing. Names and NIKs are generated from a fixed seed; nobody here
 """
 
 import datetime as dt
-import random
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -13,11 +12,11 @@ from django.utils import timezone
 
 from lindung.accounts.models import Role
 from lindung.accounts.services import create_user
-from lindung.people.categories import Category
-from lindung.people.models import Occupation, Person
-from lindung.regions.codes import compact
+from lindung.demo.programs import load_demo_programs as load
+from lindung.demo.targets import load_demo_targets
+from lindung.demo.workers import demo_workers
+from lindung.people.models import Person
 from lindung.regions.models import Region
-from lindung.targets.demo import load_demo_targets
 
 DEMO_PASSWORD = "lindung-demo-2026"
 
@@ -33,102 +32,12 @@ DEMO_USERS = [
     ("provinsi.bali", Role.VIEWER, "51", "Pemprov Bali"),
 ]
 
-MALE_NAMES = ["I Made", "I Wayan", "I Nyoman", "I Ketut", "I Putu", "I Gede", "I Komang"]
-FEMALE_NAMES = ["Ni Made", "Ni Luh", "Ni Wayan", "Ni Nyoman", "Ni Ketut", "Ni Putu", "Ni Komang"]
-GIVEN = [
-    "Sudarsana",
-    "Artini",
-    "Suarta",
-    "Budiasih",
-    "Wirawan",
-    "Sariani",
-    "Mertayasa",
-    "Suweca",
-    "Astuti",
-    "Darmawan",
-    "Puspayanti",
-    "Adnyana",
-    "Yuliani",
-    "Sukadana",
-    "Widiastuti",
-    "Arsana",
-    "Rusmini",
-    "Suardana",
-    "Kartini",
-    "Sutama",
-]
-OCCUPATIONS = [
-    "petani",
-    "pedagang",
-    "buruh_harian_lepas",
-    "petugas_parkir",
-    "nelayan",
-    "pengrajin",
-    "peternak",
-    "kader_posyandu",
-    "perangkat_desa",
-    "tukang_ojek",
-]
-CATEGORY_OF = {
-    "petugas_parkir": Category.PETUGAS_PARKIR,
-    "kader_posyandu": Category.PEKERJA_SOSIAL,
-    "perangkat_desa": Category.PERANGKAT_DESA,
-}
-
 
 @dataclass(frozen=True)
 class DemoResult:
     users: list[tuple[str, str, str]]
     workers_created: int
     workers_total: int
-
-
-def demo_nik(village_code: str, sex: str, born: dt.date, serial: int) -> str:
-    day = born.day + (40 if sex == "P" else 0)
-    return f"{compact(village_code)[:6]}{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
-
-
-def demo_workers(
-    villages: list[Region],
-    per_village: int,
-    seed: int = 2024,
-    *,
-    first_serial: int = 1,
-    born: tuple[int, int] = (1962, 2004),
-) -> list[Person]:
-    """Synthetic workers, the same every run: ``per_village`` in each village.
-
-    ``first_serial`` and ``born`` (years) let other demo data make further, distinct people.
-    """
-    rng = random.Random(seed)
-    occupations = {o.code: o for o in Occupation.objects.all()}
-    people = []
-    for village in villages:
-        for serial in range(first_serial, first_serial + per_village):
-            sex = rng.choice("LP")
-            birth = dt.date(rng.randint(*born), rng.randint(1, 12), rng.randint(1, 28))
-            occupation = occupations.get(rng.choice(OCCUPATIONS))
-            first = rng.choice(MALE_NAMES if sex == "L" else FEMALE_NAMES)
-            person = Person(
-                nik=demo_nik(village.code, sex, birth, serial),
-                full_name=f"{first} {rng.choice(GIVEN)}",
-                sex=sex,
-                birth_date=birth,
-                birth_place=village.name.title(),
-                village=village,
-                address=f"Banjar {rng.choice(['Kaja', 'Kelod', 'Kangin', 'Kauh', 'Tengah'])}",
-                phone=f"08{rng.randint(1000000000, 9999999999)}",
-                occupation=occupation,
-                category=CATEGORY_OF.get(
-                    occupation.code if occupation else "", Category.PEKERJA_RENTAN
-                ),
-                declared_income=rng.choice([1_000_000, 1_000_000, 1_500_000, 2_000_000]),
-                data_source="Musyawarah desa (demo)",
-                welfare_decile=rng.randint(1, 5),
-            )
-            person.set_region_codes()
-            people.append(person)
-    return people
 
 
 @transaction.atomic
@@ -163,7 +72,6 @@ def load_demo(*, per_village: int = 5, today: dt.date | None = None) -> DemoResu
 def load_demo_programs(*, today: dt.date) -> list:
     """The article's programs (Gianyar 2023 and 2024, Jembrana 2022) and an open one."""
     from lindung.accounts.models import User
-    from lindung.programs.demo import load_demo_programs as load
 
     proposers = {
         user.region_id: user

@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from lindung.accounts.picker import picker_context
 from lindung.exports import services
 from lindung.exports.workers import FILTERS, clean_filters, export_filename
-from lindung.regions.views import picker_context
 
 
 @login_required

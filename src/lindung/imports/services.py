@@ -34,7 +34,7 @@ from lindung.imports.reading import RAGGED, ROW, FileRefused, read_table
 from lindung.people.models import Person
 from lindung.refusals import Refusal
 from lindung.regions.models import Region
-from lindung.targets.services import schedule_refresh as schedule_summary_refresh
+from lindung.signals import records_changed
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[ImportJob], None]
@@ -354,7 +354,7 @@ def _run(job: ImportJob, notify: Progress, threads: int) -> ImportJob:
     if not _pipeline(pending, check, load, cancelled, finished, threads):
         return _finish(job, ImportJob.Status.CANCELLED)
     _finish(job, ImportJob.Status.DONE)
-    schedule_summary_refresh()  # the coverage dashboards, in the background
+    records_changed.send(sender=__name__)
     notify(job)
     return job
 
@@ -548,17 +548,3 @@ def cancel_job(*, user, job: ImportJob) -> ImportJob:
     if job.status == ImportJob.Status.QUEUED or can_resume(job):
         _finish(job, ImportJob.Status.CANCELLED)
     return job
-
-
-def enqueue_job(job: ImportJob) -> None:
-    """Hand the job to the background worker once the current transaction commits."""
-    from lindung.imports.tasks import run_import
-
-    def send() -> None:
-        result = run_import.enqueue(job.pk)
-        ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
-
-    if job.status != ImportJob.Status.QUEUED:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
-        job.status = ImportJob.Status.QUEUED
-    transaction.on_commit(send)

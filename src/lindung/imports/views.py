@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lindung.imports import report, selectors, services
+from lindung.accounts.picker import picker_context
+from lindung.imports import report, selectors, services, tasks
 from lindung.imports.messages import file_message, row_message
 from lindung.imports.models import ImportJob
 from lindung.imports.template import template_workbook
-from lindung.regions.views import picker_context
 
 
 def _max_bytes() -> int:
@@ -73,7 +73,7 @@ def index(request):
             if job.size <= _inline_bytes():
                 services.run_job(job.pk)
             else:
-                services.enqueue_job(job)
+                tasks.enqueue_job(job)
             return redirect("imports:job", pk=job.pk)
     context = {
         "form": form,
@@ -147,7 +147,7 @@ def job_cancel(request, pk: int):
 def job_resume(request, pk: int):
     job = selectors.get_job(request.user, pk)
     if services.can_resume(job):
-        services.enqueue_job(job)
+        tasks.enqueue_job(job)
         messages.success(request, _("Impor dilanjutkan dari batch terakhir yang tersimpan."))
     return redirect("imports:job", pk=job.pk)
 

@@ -8,10 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lindung.accounts.picker import picker_context
 from lindung.people import selectors, services
 from lindung.people.categories import Category
 from lindung.people.forms import WorkerForm
-from lindung.regions.views import picker_context
 
 
 @login_required

@@ -43,6 +43,7 @@ from lindung.programs.models import (
 from lindung.programs.premiums import enrollment_cost
 from lindung.refusals import Invalid, Refusal
 from lindung.regions.models import Region
+from lindung.signals import records_changed
 
 MAX_BUDGET = 10**15  # Rp 1 quadrillion: far above any regional budget, below bigint
 MAX_PDF_BYTES = 10 * 1024 * 1024
@@ -817,7 +818,7 @@ def activate_many(*, user, answers: dict[int, tuple[str, dt.date]], via="bpjs") 
                 reason=str(_("Dibiayai lagi oleh program berikutnya.")),
                 via=Transition.Via.SYSTEM,
             )
-    _schedule_summary_refresh()
+    _records_changed()
     return result
 
 
@@ -835,12 +836,10 @@ def end_finished(*, user=None, today: dt.date, program: Program | None = None) -
         reason=str(_("Masa sponsor selesai.")),
         via=Transition.Via.SYSTEM if user is None else Transition.Via.WEB,
     )
-    _schedule_summary_refresh()
+    _records_changed()
     return len(result.moved)
 
 
-def _schedule_summary_refresh() -> None:
-    """The coverage dashboards, refreshed by the background worker after a bulk move."""
-    from lindung.targets.services import schedule_refresh
-
-    schedule_refresh()
+def _records_changed() -> None:
+    """Said after a bulk move, for the figures kept from enrollments (the dashboards)."""
+    records_changed.send(sender=__name__)

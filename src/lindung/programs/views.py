@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lindung.accounts.picker import picker_context
 from lindung.accounts.scope import in_scope
 from lindung.people.selectors import workers_for
 from lindung.programs import clock, permissions, selectors, services
@@ -18,7 +19,6 @@ from lindung.programs.forms import LegalDocumentForm, ProgramForm, QuotaForm
 from lindung.programs.lifecycle import ALLOWED, State
 from lindung.programs.models import Funder
 from lindung.programs.niklist import ListUnreadable, read_nik_list
-from lindung.regions.views import picker_context
 
 PAGE_SIZE = 100
 MAX_ID = 2**63 - 1

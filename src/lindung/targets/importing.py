@@ -12,6 +12,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+import xlsxwriter
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -340,3 +341,20 @@ def _save_all(kind: str, rows: list[dict], user, report: ImportReport) -> None:
 
 def template_rows(kind: str) -> tuple[list[str], list[list[str]]]:
     return TEMPLATES[kind]
+
+
+def template_xlsx(kind: str) -> bytes:
+    """The example file of a kind as a workbook: its header and example rows, all text."""
+    headers, rows = template_rows(kind)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet(str(KINDS[kind])[:31])
+    bold = book.add_format({"bold": True})
+    for col, header in enumerate(headers):
+        sheet.write_string(0, col, header, bold)
+        sheet.set_column(col, col, max(12, len(header) + 2))
+    for row, values in enumerate(rows, start=1):
+        for col, value in enumerate(values):
+            sheet.write_string(row, col, str(value))
+    book.close()
+    return buffer.getvalue()

@@ -1,31 +1,120 @@
-"""Reads for the dashboards, the exports and the API, always within the user's region.
+"""Reads of the figures people entered: workforce denominators, targets, reported counts.
 
-A region outside the user's scope does not exist for them (404), as everywhere else
-(``accounts.scope``). Every read first brings the summary up to date
-(:func:`lindung.targets.summary.ensure_fresh`): one indexed probe when nothing changed.
+The coverage indicators (:mod:`lindung.coverage.indicators`) pick their denominators here;
+the management pages read a region's figures here, within the user's region (404 outside
+it, as everywhere: ``accounts.scope``).
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import Http404
 
 from lindung.accounts.scope import in_scope, scope_code
-from lindung.programs.models import add_months
-from lindung.regions.codes import ancestors, level_of
 from lindung.regions.models import Region
-from lindung.targets import indicators, splitting, summary
-from lindung.targets.budget import BudgetSummary, budget_summary
-from lindung.targets.models import ReportedCoverage, Target, WorkforceFigure
+from lindung.targets.models import (
+    DEFINITION_PRIORITY,
+    Definition,
+    ReportedCoverage,
+    Segment,
+    Target,
+    WorkforceFigure,
+)
 
-SERIES_MONTHS = 12
+SEGMENTS = (Segment.INFORMAL.value, Segment.FORMAL.value)
 
 
-def default_region(user) -> str:
-    scope = scope_code(user)
-    if scope == "-":
-        raise Http404
-    return scope or indicators.COUNTRY
+@dataclass(frozen=True)
+class Workforce:
+    count: int
+    year: int
+    definition: str
+    source: str
+    derived: bool = False  # the sum of the formal and informal figures
+
+    @property
+    def definition_label(self) -> str:
+        return str(Definition(self.definition).label)
+
+
+@dataclass(frozen=True)
+class Reported:
+    count: int
+    as_of: dt.date
+    source: str
+
+
+def pick_workforce(figures: list[WorkforceFigure], year: int) -> dict:
+    """Per segment: the figure of the preferred definition (BPS's employed persons first),
+    of the latest year up to ``year``; the other definitions are alternatives, shown next
+    to it and never mixed into it."""
+    latest: dict[str, dict[str, WorkforceFigure]] = defaultdict(dict)
+    for figure in figures:
+        if figure.year > year:
+            continue
+        known = latest[figure.segment].get(figure.definition)
+        if known is None or figure.year > known.year:
+            latest[figure.segment][figure.definition] = figure
+    chosen: dict[str, tuple[Workforce | None, list[Workforce]]] = {}
+    for segment in (Segment.TOTAL, *SEGMENTS):
+        ranked = [
+            Workforce(f.count, f.year, f.definition, f.source)
+            for d in DEFINITION_PRIORITY
+            if (f := latest[segment].get(d))
+        ]
+        chosen[segment] = (ranked[0], ranked[1:]) if ranked else (None, [])
+    if chosen[Segment.TOTAL][0] is None:
+        formal, informal = chosen[Segment.FORMAL][0], chosen[Segment.INFORMAL][0]
+        if (
+            formal
+            and informal
+            and formal.year == informal.year
+            and formal.definition == informal.definition
+        ):
+            source = (
+                formal.source
+                if formal.source == informal.source
+                else f"{informal.source}; {formal.source}"
+            )
+            total = Workforce(
+                formal.count + informal.count, formal.year, formal.definition, source, True
+            )
+            chosen[Segment.TOTAL] = (total, [])
+    return chosen
+
+
+def of_regions(codes: list[str], within: str | None, extra: tuple[str, ...] = ()) -> Q:
+    """Rows of the regions ``codes``. When they are all inside ``within`` (a region's whole
+    subtree: a regency's 852 villages), a range of codes instead of a list of hundreds."""
+    if within:
+        inside = Q(region_id__gt=f"{within}.", region_id__lt=f"{within}/")
+        return inside | Q(region_id__in=[within, *extra])
+    return Q(region_id__in=[*codes, *extra])
+
+
+def workforce_for(codes: list[str], year: int, within: str | None = None) -> dict[str, dict]:
+    figures = defaultdict(list)
+    for figure in WorkforceFigure.objects.filter(of_regions(codes, within), year__lte=year):
+        figures[figure.region_id].append(figure)
+    nothing = pick_workforce([], year)  # shared by the regions without a figure (most)
+    return {
+        code: pick_workforce(found, year) if (found := figures.get(code)) else nothing
+        for code in codes
+    }
+
+
+def reported_for(
+    codes: list[str], day: dt.date, within: str | None = None
+) -> dict[str, dict[str, Reported]]:
+    latest: dict[str, dict[str, Reported]] = defaultdict(dict)
+    rows = ReportedCoverage.objects.filter(of_regions(codes, within), as_of__lte=day).order_by(
+        "as_of"
+    )
+    for row in rows:
+        latest[row.region_id][row.segment] = Reported(row.count, row.as_of, row.source)
+    return latest
 
 
 def check_region(user, code: str) -> Region | None:
@@ -41,119 +130,6 @@ def check_region(user, code: str) -> Region | None:
     if region is None:
         raise Http404
     return region
-
-
-def breadcrumbs(user, code: str) -> list[tuple[str, str]]:
-    """(code, name) from the broadest region the user may see down to ``code``."""
-    items = []
-    if scope_code(user) is None:
-        items.append((indicators.COUNTRY, "Indonesia"))
-    if code:
-        names = indicators.region_names(ancestors(code))
-        for ancestor in ancestors(code):
-            if in_scope(user, ancestor) and ancestor in names:
-                items.append((ancestor, names[ancestor].display_name))
-    return items
-
-
-@dataclass
-class Dashboard:
-    region: Region | None
-    code: str
-    date: dt.date
-    figures: indicators.RegionFigures
-    breakdowns: indicators.Breakdowns
-    series: list[indicators.MonthPoint]
-    children: list[indicators.RegionFigures]
-    villages: list[indicators.RegionFigures]
-    budget: BudgetSummary
-    warnings: list[splitting.SplitWarning] = field(default_factory=list)
-
-    @property
-    def level(self) -> int:
-        return level_of(self.code) if self.code else 0
-
-    @property
-    def children_level(self) -> int:
-        return self.level + 1
-
-    @property
-    def ranked_villages(self) -> list[indicators.RegionFigures]:
-        return ranked(self.villages)
-
-
-def ranked(villages: list[indicators.RegionFigures]) -> list[indicators.RegionFigures]:
-    """Villages furthest from their target first; those without a target last."""
-
-    def key(item: indicators.RegionFigures):
-        progress = item.primary_target
-        achievement = progress.achievement if progress else None
-        return (achievement is None, achievement if achievement is not None else 0, item.code)
-
-    return sorted(villages, key=key)
-
-
-def dashboard(
-    user, code: str, day: dt.date, *, months: int = SERIES_MONTHS, villages: bool = True
-) -> Dashboard:
-    """Everything a region's dashboard shows. ``villages=False``: a regency's page without
-    its villages (hundreds of them, read by :func:`villages_of` in a second request)."""
-    region = check_region(user, code)
-    summary.ensure_fresh()
-    code = region.code if region else indicators.COUNTRY
-    first = add_months(day.replace(day=1), 1 - months)
-    level = level_of(code) if code else 0
-    # A regency's page lists its villages too (ranked by distance to their target); a
-    # district's children are villages already.
-    with_villages = level == 2 and villages
-    levels = indicators.tree(code, day, depth=2 if with_villages else 1)
-    figures = levels[0][0]
-    children = levels[1] if len(levels) > 1 else []
-    villages = levels[2] if with_villages else (children if level == 3 else [])
-    return Dashboard(
-        region=region,
-        code=code,
-        date=day,
-        figures=figures,
-        breakdowns=indicators.breakdowns(code, day),
-        series=indicators.series(code, first, day, until=day),
-        children=children,
-        villages=villages,
-        budget=budget_summary(code, day),
-        warnings=splitting.warnings_for(code, day.year) if code else [],
-    )
-
-
-def villages_of(user, code: str, day: dt.date) -> tuple[Region, list[indicators.RegionFigures]]:
-    """The villages of a regency or a district, ranked as on its dashboard."""
-    region = check_region(user, code)
-    if region is None or region.level not in (2, 3):
-        raise Http404
-    summary.ensure_fresh()
-    levels = indicators.tree(region.code, day, depth=4 - region.level)
-    return region, ranked(levels[-1])
-
-
-def region_indicators(user, code: str, day: dt.date):
-    """The API's view of one region: figures, breakdowns and budget, no children."""
-    region = check_region(user, code)
-    summary.ensure_fresh()
-    code = region.code if region else indicators.COUNTRY
-    return (
-        indicators.figures_for([code], day)[0],
-        indicators.breakdowns(code, day),
-        budget_summary(code, day),
-    )
-
-
-def region_series(user, code: str, first: dt.date, last: dt.date, until: dt.date):
-    region = check_region(user, code)
-    summary.ensure_fresh()
-    code = region.code if region else indicators.COUNTRY
-    return indicators.series(code, first, last, until=until)
-
-
-# ---- the figures people entered, for the management pages ----------------------------------
 
 
 def figures_of(user, code: str):

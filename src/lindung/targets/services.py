@@ -5,11 +5,9 @@ checks the values, says what is wrong with a stable code and an Indonesian messa
 saves one row keyed by its natural key (saving the same figure twice updates it).
 """
 
-import logging
 import re
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +16,6 @@ from lindung.people.validation import parse_date
 from lindung.programs import permissions
 from lindung.refusals import Invalid
 from lindung.regions.models import Region
-from lindung.targets import summary
 from lindung.targets.models import (
     Definition,
     Metric,
@@ -28,7 +25,6 @@ from lindung.targets.models import (
     WorkforceFigure,
 )
 
-logger = logging.getLogger(__name__)
 MAX_COUNT = 10**10  # more than the population of the country, far below bigint
 
 MESSAGES = {
@@ -385,44 +381,3 @@ def delete_reported(*, user, row: ReportedCoverage) -> None:
     if not permissions.can_manage(user, row.region_id):
         raise PermissionDenied
     row.delete()
-
-
-# ---- keeping the summary current in the background -----------------------------------------
-
-
-def schedule_refresh() -> bool:
-    """Hand the summary's refresh to the background worker, once the current transaction
-    commits, when a write left villages to recompute: called at the end of large writes
-    (an import job, a billing run, the insurer's activations, the end of sponsorships), so
-    that no reader of a dashboard waits for them (a reader refreshes by itself only what
-    is left). Nothing is queued when no village waits, nor when a refresh is queued and
-    not yet started (it takes every village marked by the time it runs). Never raises: the
-    write it follows is done, and the next reader refreshes anyway."""
-    try:
-        if not summary.pending():
-            return False
-        transaction.on_commit(_enqueue_refresh)
-    except Exception:  # noqa: BLE001 — the write is done; a reader refreshes later
-        logger.exception("summary refresh not scheduled")
-        return False
-    return True
-
-
-def _enqueue_refresh() -> None:
-    from lindung.targets.tasks import refresh_summary
-
-    try:
-        if not _refresh_waiting(refresh_summary.module_path):
-            refresh_summary.enqueue()
-    except Exception:  # noqa: BLE001 — as above
-        logger.exception("summary refresh not queued")
-
-
-def _refresh_waiting(task_path: str) -> bool:
-    if not apps.is_installed("django_tasks_db"):
-        return False
-    from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, task_path=task_path)
-    return waiting.exists()

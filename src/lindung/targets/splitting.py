@@ -21,8 +21,8 @@ from lindung.programs import permissions
 from lindung.programs.models import VillageQuota
 from lindung.refusals import Refusal
 from lindung.regions.models import Region
-from lindung.targets.indicators import workforce_for
 from lindung.targets.models import Metric, Segment, Target
+from lindung.targets.selectors import workforce_for
 
 METHODS = {
     "equal": _("rata"),

@@ -1,17 +1,17 @@
-"""Triggers that note the villages a write made stale (see ``lindung.targets.triggers``)."""
+"""Triggers that note the villages a write made stale (see ``lindung.coverage.triggers``)."""
 
 from django.db import migrations
 
 
 def create_triggers(apps, schema_editor):
-    from lindung.targets.triggers import create_statements
+    from lindung.coverage.triggers import create_statements
 
     for statement in create_statements(schema_editor.connection.vendor):
         schema_editor.execute(statement)
 
 
 def drop_triggers(apps, schema_editor):
-    from lindung.targets.triggers import drop_statements
+    from lindung.coverage.triggers import drop_statements
 
     for statement in drop_statements(schema_editor.connection.vendor):
         schema_editor.execute(statement)

@@ -1,5 +1,5 @@
 """PostgreSQL: the update triggers find changed rows by set difference (see
-``lindung.targets.triggers._pg_changed``) instead of joining the transition tables."""
+``lindung.coverage.triggers._pg_changed``) instead of joining the transition tables."""
 
 from django.db import migrations
 
@@ -7,7 +7,7 @@ from django.db import migrations
 def recreate(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from lindung.targets.triggers import create_statements, drop_statements
+    from lindung.coverage.triggers import create_statements, drop_statements
 
     for statement in drop_statements("postgresql") + create_statements("postgresql"):
         schema_editor.execute(statement)

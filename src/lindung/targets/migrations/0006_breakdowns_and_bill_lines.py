@@ -10,14 +10,14 @@ from django.db import migrations, models
 
 
 def create_triggers(apps, schema_editor):
-    from lindung.targets.triggers import billing_create_statements
+    from lindung.coverage.triggers import billing_create_statements
 
     for statement in billing_create_statements(schema_editor.connection.vendor):
         schema_editor.execute(statement)
 
 
 def drop_triggers(apps, schema_editor):
-    from lindung.targets.triggers import billing_drop_statements
+    from lindung.coverage.triggers import billing_drop_statements
 
     for statement in billing_drop_statements(schema_editor.connection.vendor):
         schema_editor.execute(statement)

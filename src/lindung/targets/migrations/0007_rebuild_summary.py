@@ -7,7 +7,7 @@ from django.db import migrations
 
 
 def rebuild(apps, schema_editor):
-    from lindung.targets import summary
+    from lindung.coverage import summary
 
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM targets_tally LIMIT 1")

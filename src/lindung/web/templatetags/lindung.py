@@ -13,6 +13,12 @@ register.filter("tanggal", formatting.tanggal)
 
 
 @register.filter
+def persen(bp) -> str:
+    """A rate kept in basis points: ``3400`` → ``34,00%``."""
+    return formatting.percent(bp if bp is None else int(bp))
+
+
+@register.filter
 def nik_for(nik: str, user) -> str:
     """The whole NIK for roles that need it, the masked one for everybody else."""
     return nik if getattr(user, "can_see_full_nik", False) else mask_nik(nik)

@@ -1,31 +1,23 @@
-"""``lindung targets``: keep the coverage summary current, check it, import figures.
+"""``lindung targets``: import workforce figures, targets and reported members.
 
-- ``refresh``: recompute the villages marked since the last refresh (what every dashboard
-  read does first; run it from cron after large imports so no reader waits for it).
-- ``rebuild``: recompute the whole summary from the registry (after a bulk load).
-- ``verify``: compare the summary with a full recomputation; exit 1 on any difference.
 - ``import FILE [--kind workforce|targets|reported] [--user NAME]``: workforce figures,
   targets or reported members from a CSV/XLSX file (all rows or none).
 """
 
 import json
-import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from lindung.accounts.models import User
-from lindung.targets import importing, summary
+from lindung.targets import importing
 
 
 class Command(BaseCommand):
-    help = "Ringkasan cakupan (refresh, rebuild, verify) dan impor angka angkatan kerja/target."
+    help = "Impor angka angkatan kerja, target atau laporan peserta BPJS."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("refresh", help="hitung ulang desa yang berubah sejak refresh terakhir")
-        sub.add_parser("rebuild", help="hitung ulang seluruh ringkasan dari registri")
-        sub.add_parser("verify", help="bandingkan ringkasan dengan hitung ulang penuh")
         load = sub.add_parser("import", help="impor angkatan kerja, target atau laporan BPJS")
         load.add_argument("file")
         load.add_argument("--kind", choices=sorted(importing.KINDS), default="")
@@ -33,22 +25,7 @@ class Command(BaseCommand):
         load.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, **options):
-        started = time.perf_counter()
-        if action == "refresh":
-            villages = summary.refresh()
-            self.stdout.write(f"{villages} desa dihitung ulang ({_since(started)}).")
-        elif action == "rebuild":
-            rows = summary.rebuild()
-            self.stdout.write(f"Ringkasan dibangun ulang: {rows} baris ({_since(started)}).")
-        elif action == "verify":
-            found = summary.verify()
-            if found:
-                for row in found:
-                    self.stdout.write(f"  {row}")
-                raise CommandError("Ringkasan berbeda dari hitung ulang penuh.")
-            self.stdout.write(f"Ringkasan sama dengan hitung ulang penuh ({_since(started)}).")
-        else:
-            self._import(options)
+        self._import(options)
 
     def _import(self, options):
         user = None
@@ -89,7 +66,3 @@ class Command(BaseCommand):
                 self.stdout.write(f"  baris {p.row}, kolom {p.column} ({p.code}): {p.message}")
         if not report.ok:
             raise SystemExit(1)
-
-
-def _since(started: float) -> str:
-    return f"{time.perf_counter() - started:.1f} detik"

@@ -1,0 +1,66 @@
+"""The coverage summary's tables: the dated deltas the dashboards read, and the villages
+whose deltas wait to be recomputed.
+
+Both tables were created by the ``targets`` app and keep their names (``targets_tally``,
+``targets_dirtyvillage``): the database triggers and the summary's rebuild name them, and a
+rename would rewrite a table of tens of millions of rows for nothing.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Tally(models.Model):
+    """The summary: dated changes of a count, per region at every level.
+
+    A count at date D is the sum of ``delta`` over the rows with ``day <= D``: a worker
+    covered from 1 January to 30 June is +1 on 1 January and -1 on 1 July. Rows exist for
+    villages (level 4) and for every region above them (district 3, regency 2, province 1,
+    the whole country 0 with ``region_code = ""``), so a regency's figures are read from
+    its own rows, never summed from its villages at request time.
+
+    ``measure`` is what is counted, ``dim`` the breakdown (``""`` for the total) and
+    ``item`` the value of the breakdown (a category code, a sex, an occupation id…); a
+    breakdown of a breakdown joins both with ``/`` (``fund/cat``, ``apbd/kader_desa``).
+    """
+
+    region_code = models.CharField(max_length=13)
+    level = models.PositiveSmallIntegerField()
+    parent_code = models.CharField(max_length=13)
+    measure = models.CharField(max_length=6)
+    dim = models.CharField(max_length=12)
+    item = models.CharField(max_length=40)
+    day = models.DateField()
+    delta = models.BigIntegerField()
+
+    class Meta:
+        db_table = "targets_tally"  # created by the targets app, before the split
+        verbose_name = _("ringkasan")
+        verbose_name_plural = _("ringkasan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "measure", "dim", "item", "day"], name="tally_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["parent_code", "measure", "dim", "day"], name="tally_children"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.measure}/{self.dim}/{self.item} {self.day}: {self.delta}"
+
+
+class DirtyVillage(models.Model):
+    """A village whose summary rows may be stale. Written by database triggers in the same
+    transaction as the change (see the migration), consumed by ``summary.refresh``."""
+
+    id = models.BigAutoField(primary_key=True)
+    village_code = models.CharField(max_length=13)
+
+    class Meta:
+        db_table = "targets_dirtyvillage"  # as above; the triggers write into it by name
+        verbose_name = _("desa menunggu ringkasan")
+        verbose_name_plural = _("desa menunggu ringkasan")
+
+    def __str__(self) -> str:
+        return self.village_code

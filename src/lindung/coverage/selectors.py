@@ -1,0 +1,139 @@
+"""Reads for the dashboards, the exports and the API, always within the user's region.
+
+A region outside the user's scope does not exist for them (404), as everywhere else
+(``accounts.scope``). Every read first brings the summary up to date
+(:func:`lindung.coverage.summary.ensure_fresh`): one indexed probe when nothing changed.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from lindung.accounts.scope import in_scope, scope_code
+from lindung.coverage import indicators, summary
+from lindung.coverage.budget import BudgetSummary, budget_summary
+from lindung.programs.models import add_months
+from lindung.regions.codes import ancestors, level_of
+from lindung.regions.models import Region
+from lindung.targets import splitting
+from lindung.targets.selectors import check_region
+
+SERIES_MONTHS = 12
+
+
+def default_region(user) -> str:
+    scope = scope_code(user)
+    if scope == "-":
+        raise Http404
+    return scope or indicators.COUNTRY
+
+
+def breadcrumbs(user, code: str) -> list[tuple[str, str]]:
+    """(code, name) from the broadest region the user may see down to ``code``."""
+    items = []
+    if scope_code(user) is None:
+        items.append((indicators.COUNTRY, "Indonesia"))
+    if code:
+        names = indicators.region_names(ancestors(code))
+        for ancestor in ancestors(code):
+            if in_scope(user, ancestor) and ancestor in names:
+                items.append((ancestor, names[ancestor].display_name))
+    return items
+
+
+@dataclass
+class Dashboard:
+    region: Region | None
+    code: str
+    date: dt.date
+    figures: indicators.RegionFigures
+    breakdowns: indicators.Breakdowns
+    series: list[indicators.MonthPoint]
+    children: list[indicators.RegionFigures]
+    villages: list[indicators.RegionFigures]
+    budget: BudgetSummary
+    warnings: list[splitting.SplitWarning] = field(default_factory=list)
+
+    @property
+    def level(self) -> int:
+        return level_of(self.code) if self.code else 0
+
+    @property
+    def children_level(self) -> int:
+        return self.level + 1
+
+    @property
+    def ranked_villages(self) -> list[indicators.RegionFigures]:
+        return ranked(self.villages)
+
+
+def ranked(villages: list[indicators.RegionFigures]) -> list[indicators.RegionFigures]:
+    """Villages furthest from their target first; those without a target last."""
+
+    def key(item: indicators.RegionFigures):
+        progress = item.primary_target
+        achievement = progress.achievement if progress else None
+        return (achievement is None, achievement if achievement is not None else 0, item.code)
+
+    return sorted(villages, key=key)
+
+
+def dashboard(
+    user, code: str, day: dt.date, *, months: int = SERIES_MONTHS, villages: bool = True
+) -> Dashboard:
+    """Everything a region's dashboard shows. ``villages=False``: a regency's page without
+    its villages (hundreds of them, read by :func:`villages_of` in a second request)."""
+    region = check_region(user, code)
+    summary.ensure_fresh()
+    code = region.code if region else indicators.COUNTRY
+    first = add_months(day.replace(day=1), 1 - months)
+    level = level_of(code) if code else 0
+    # A regency's page lists its villages too (ranked by distance to their target); a
+    # district's children are villages already.
+    with_villages = level == 2 and villages
+    levels = indicators.tree(code, day, depth=2 if with_villages else 1)
+    figures = levels[0][0]
+    children = levels[1] if len(levels) > 1 else []
+    villages = levels[2] if with_villages else (children if level == 3 else [])
+    return Dashboard(
+        region=region,
+        code=code,
+        date=day,
+        figures=figures,
+        breakdowns=indicators.breakdowns(code, day),
+        series=indicators.series(code, first, day, until=day),
+        children=children,
+        villages=villages,
+        budget=budget_summary(code, day),
+        warnings=splitting.warnings_for(code, day.year) if code else [],
+    )
+
+
+def villages_of(user, code: str, day: dt.date) -> tuple[Region, list[indicators.RegionFigures]]:
+    """The villages of a regency or a district, ranked as on its dashboard."""
+    region = check_region(user, code)
+    if region is None or region.level not in (2, 3):
+        raise Http404
+    summary.ensure_fresh()
+    levels = indicators.tree(region.code, day, depth=4 - region.level)
+    return region, ranked(levels[-1])
+
+
+def region_indicators(user, code: str, day: dt.date):
+    """The API's view of one region: figures, breakdowns and budget, no children."""
+    region = check_region(user, code)
+    summary.ensure_fresh()
+    code = region.code if region else indicators.COUNTRY
+    return (
+        indicators.figures_for([code], day)[0],
+        indicators.breakdowns(code, day),
+        budget_summary(code, day),
+    )
+
+
+def region_series(user, code: str, first: dt.date, last: dt.date, until: dt.date):
+    region = check_region(user, code)
+    summary.ensure_fresh()
+    code = region.code if region else indicators.COUNTRY
+    return indicators.series(code, first, last, until=until)
