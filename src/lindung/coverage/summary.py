@@ -44,11 +44,13 @@ every region above it (district, regency, province, country) with upserts, so th
 of a refresh follows the villages touched, not the size of the registry. Readers call
 :func:`ensure_fresh` first, which costs one indexed probe when nothing is pending; after a
 large write (an import, a billing run) the background worker runs the refresh
-(:func:`lindung.targets.services.schedule_refresh`), so that no reader has to.
+(:func:`lindung.coverage.tasks.schedule_refresh`), so that no reader has to. Each measure
+is declared once in :data:`MEASURES`.
 """
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -129,39 +131,166 @@ class _Dialect:
         return "date" if self.pg else "text"
 
 
-def derive_sql(d: _Dialect, into: str = "tmp_new", billing: bool | None = None) -> str:
-    """Recompute the village-level rows of the villages listed in ``tmp_villages``.
+def _no_ctes(d: _Dialect) -> str:
+    return ""
 
-    ``billing``: also the premiums billed (by default when the billing module, whose
-    tables it reads, is installed)."""
-    if billing is None:
-        billing = apps.is_installed("lindung.billing")
-    post_active = ", ".join(f"'{s}'" for s in POST_ACTIVE)
-    at_day = d.local_day("t.at")
-    after_end = d.next_day("cend")
+
+@dataclass(frozen=True)
+class Measure:
+    """One figure the summary counts per village and day (one or more ``Tally.measure``
+    codes), declared once: the rows it adds to the village's summary, and the common
+    tables expressions (CTEs) it needs on top of the shared ones.
+
+    Both are SQL written for a dialect. The shared CTEs every measure may read are:
+    ``enr`` (the enrollments of the villages' people, with the worker's segment, category,
+    sex and occupation, the program's funder and year, ``mine`` = 1 for the villages being
+    recomputed), ``moves`` (per enrollment: went to continued, left it when), ``spell``
+    (covered spells: sponsored ``sp`` and self-paid ``self``, from ``s`` to ``x``
+    exclusive) and ``by_`` (the breakdowns, ``b``; ``BREAKDOWN`` is the value of ``b`` in a
+    row that carries ``cat``, ``sex`` and ``occ``). ``rows`` is one or more ``SELECT``
+    joined by ``UNION ALL``, each giving ``v, measure, dim, item, day, delta``. A measure
+    that reads the tables of a higher app names it in ``app``: it is computed only when
+    that app is installed. See ``docs/architecture.md`` for the recipe of a new figure."""
+
+    codes: tuple[str, ...]
+    rows: Callable[[_Dialect], str]
+    ctes: Callable[[_Dialect], str] = _no_ctes
+    app: str | None = None
+
+
+# The value of the breakdown ``b`` of a row that carries the worker's cat, sex and occ.
+BREAKDOWN = "CASE b WHEN 'cat' THEN cat WHEN 'sex' THEN sex ELSE occ END"
+
+
+def _coverage_ctes(d: _Dialect) -> str:
     dims = ", ".join(f"('{dim}')" for dim in COVERAGE_DIMS)
-    by = ", ".join(f"('{b}')" for b in BY)
-    outcome = "CASE WHEN kept = 1 THEN 'kept' ELSE 'lost' END"
-    # The value of the breakdown ``b`` of a row that carries the worker's cat, sex and occ.
-    value = "CASE b WHEN 'cat' THEN cat WHEN 'sex' THEN sex ELSE occ END"
+    return f"""
+ev AS (
+  SELECT v, kind AS measure, seg, cat, sex, occ, fund, s AS day, 1 AS delta
+  FROM spell WHERE mine = 1
+  UNION ALL
+  SELECT v, kind, seg, cat, sex, occ, fund, x, -1 FROM spell WHERE mine = 1 AND x IS NOT NULL
+  UNION ALL
+  SELECT v, '{STARTED}', seg, cat, sex, occ, fund, s, 1 FROM spell WHERE mine = 1 AND kind = 'sp'
+),
+dims(dim) AS (VALUES {dims})"""
+
+
+def _coverage_rows(d: _Dialect) -> str:
+    return f"""
+  SELECT v, measure, dims.dim AS dim,
+         CASE dims.dim WHEN '' THEN '' WHEN 'seg' THEN seg WHEN 'cat' THEN cat
+                       WHEN 'sex' THEN sex WHEN 'occ' THEN occ WHEN 'fund' THEN fund
+                       WHEN 'fund{SEP}cat' THEN fund || '{SEP}' || cat
+                       WHEN 'fund{SEP}sex' THEN fund || '{SEP}' || sex
+                       ELSE fund || '{SEP}' || occ END AS item,
+         day, delta
+  FROM ev CROSS JOIN dims
+  WHERE NOT (measure = '{SELF_PAID}' AND dims.dim LIKE 'fund%')
+    AND NOT (measure = '{STARTED}' AND dims.dim LIKE 'fund{SEP}%')
+    AND NOT (measure = '{SPONSORED}' AND dims.dim IN ('cat', 'sex', 'occ'))"""
+
+
+def _expiring_rows(d: _Dialect) -> str:
+    return f"""
+  SELECT v, '{EXPIRING}', '', {d.iso("eff")}, cend, 1 FROM spell WHERE mine = 1 AND kind = 'sp'
+  UNION ALL
+  SELECT v, '{EXPIRING}', b, {d.iso("eff")} || '{SEP}' || {BREAKDOWN}, cend, 1
+  FROM spell CROSS JOIN by_ WHERE mine = 1 AND kind = 'sp'"""
+
+
+def _retention_ctes(d: _Dialect) -> str:
     ends = " UNION ALL ".join(
         f"SELECT v, id, person_id, cat, sex, occ, '{k}' AS k, "
         f"{d.month_end_after('cend', k)} AS obs "
         f"FROM spell WHERE mine = 1 AND kind = 'sp'"
         for k in RETENTION_MONTHS
     )
-    bill_cte = bill_rows = ""
-    if billing:
-        bill_cte = f""",
+    return f"""
+ends AS ({ends}),
+ret AS (
+  SELECT en.v, en.k, en.obs, en.cat, en.sex, en.occ,
+         MAX(CASE WHEN s2.s <= en.obs AND (s2.x IS NULL OR s2.x > en.obs) THEN 1 ELSE 0 END)
+           AS kept
+  FROM ends en JOIN spell s2 ON s2.person_id = en.person_id
+  GROUP BY en.v, en.id, en.k, en.obs, en.cat, en.sex, en.occ
+)"""
+
+
+def _retention_rows(d: _Dialect) -> str:
+    outcome = "CASE WHEN kept = 1 THEN 'kept' ELSE 'lost' END"
+    return f"""
+  SELECT v, '{RETAINED}', k, {outcome}, obs, 1 FROM ret
+  UNION ALL
+  SELECT v, '{RETAINED}', k || '{SEP}' || b, {outcome} || '{SEP}' || {BREAKDOWN}, obs, 1
+  FROM ret CROSS JOIN by_"""
+
+
+def _state_ctes(d: _Dialect) -> str:
+    return f"""
+moved AS (
+  SELECT enr.v, enr.yr, enr.cat, enr.sex, enr.occ,
+         t.from_state || '{MOVE}' || t.to_state AS move, {d.local_day("t.at")} AS day
+  FROM programs_transition t JOIN enr ON enr.id = t.enrollment_id WHERE enr.mine = 1
+)"""
+
+
+def _state_rows(d: _Dialect) -> str:
+    return f"""
+  SELECT v, '{STATE}', yr, move, day, 1 FROM moved
+  UNION ALL
+  SELECT v, '{STATE}', yr || '{SEP}' || b, move || '{SEP}' || {BREAKDOWN}, day, 1
+  FROM moved CROSS JOIN by_"""
+
+
+def _places_rows(d: _Dialect) -> str:
+    return f"""
+  SELECT q.village_id, '{PLACES}', CAST(g.year AS TEXT), '', {d.year_start("g.year")}, q.quota
+  FROM programs_villagequota q JOIN programs_program g ON g.id = q.program_id
+  WHERE q.village_id IN (SELECT code FROM tmp_villages)"""
+
+
+def _billed_ctes(d: _Dialect) -> str:
+    return f"""
 bill AS (
   SELECT enr.v, enr.yr, enr.cat, enr.sex, enr.occ, {d.local_day("l.created_at")} AS day,
          l.amount AS delta
   FROM billing_billline l JOIN enr ON enr.id = l.enrollment_id
   WHERE enr.mine = 1
 )"""
-        bill_rows = f"""
-  UNION ALL
-  SELECT v, '{BILLED}', yr || '{SEP}' || b, {value}, day, delta FROM bill CROSS JOIN by_"""
+
+
+def _billed_rows(d: _Dialect) -> str:
+    return f"""
+  SELECT v, '{BILLED}', yr || '{SEP}' || b, {BREAKDOWN}, day, delta FROM bill CROSS JOIN by_"""
+
+
+# What the summary counts (described in the module's docstring), in the order written.
+MEASURES: tuple[Measure, ...] = (
+    Measure((SPONSORED, SELF_PAID, STARTED), _coverage_rows, _coverage_ctes),
+    Measure((EXPIRING,), _expiring_rows),
+    Measure((RETAINED,), _retention_rows, _retention_ctes),
+    Measure((STATE,), _state_rows, _state_ctes),
+    Measure((PLACES,), _places_rows),
+    Measure((BILLED,), _billed_rows, _billed_ctes, app="lindung.billing"),
+)
+
+
+def measures_in_use() -> list[Measure]:
+    """The declared measures whose tables are installed."""
+    return [m for m in MEASURES if m.app is None or apps.is_installed(m.app)]
+
+
+def derive_sql(d: _Dialect, into: str = "tmp_new") -> str:
+    """Recompute the village-level rows of the villages listed in ``tmp_villages``: the
+    shared CTEs, then every measure in use (:data:`MEASURES`)."""
+    measures = measures_in_use()
+    post_active = ", ".join(f"'{s}'" for s in POST_ACTIVE)
+    at_day = d.local_day("t.at")
+    after_end = d.next_day("cend")
+    by = ", ".join(f"('{b}')" for b in BY)
+    ctes = "".join(f",{cte}" for m in measures if (cte := m.ctes(d)))
+    rows = "\n  UNION ALL".join(m.rows(d) for m in measures)
     return f"""
 WITH
 people_ AS (
@@ -201,60 +330,8 @@ spell AS (
   WHERE m.cont = 1 AND eff IS NOT NULL AND cend IS NOT NULL AND cend >= eff
     AND (m.cont_left IS NULL OR m.cont_left > {after_end})
 ),
-ev AS (
-  SELECT v, kind AS measure, seg, cat, sex, occ, fund, s AS day, 1 AS delta
-  FROM spell WHERE mine = 1
-  UNION ALL
-  SELECT v, kind, seg, cat, sex, occ, fund, x, -1 FROM spell WHERE mine = 1 AND x IS NOT NULL
-  UNION ALL
-  SELECT v, '{STARTED}', seg, cat, sex, occ, fund, s, 1 FROM spell WHERE mine = 1 AND kind = 'sp'
-),
-dims(dim) AS (VALUES {dims}),
-by_(b) AS (VALUES {by}),
-ends AS ({ends}),
-ret AS (
-  SELECT en.v, en.k, en.obs, en.cat, en.sex, en.occ,
-         MAX(CASE WHEN s2.s <= en.obs AND (s2.x IS NULL OR s2.x > en.obs) THEN 1 ELSE 0 END)
-           AS kept
-  FROM ends en JOIN spell s2 ON s2.person_id = en.person_id
-  GROUP BY en.v, en.id, en.k, en.obs, en.cat, en.sex, en.occ
-),
-moved AS (
-  SELECT enr.v, enr.yr, enr.cat, enr.sex, enr.occ,
-         t.from_state || '{MOVE}' || t.to_state AS move, {at_day} AS day
-  FROM programs_transition t JOIN enr ON enr.id = t.enrollment_id WHERE enr.mine = 1
-){bill_cte},
-flat AS (
-  SELECT v, measure, dims.dim AS dim,
-         CASE dims.dim WHEN '' THEN '' WHEN 'seg' THEN seg WHEN 'cat' THEN cat
-                       WHEN 'sex' THEN sex WHEN 'occ' THEN occ WHEN 'fund' THEN fund
-                       WHEN 'fund{SEP}cat' THEN fund || '{SEP}' || cat
-                       WHEN 'fund{SEP}sex' THEN fund || '{SEP}' || sex
-                       ELSE fund || '{SEP}' || occ END AS item,
-         day, delta
-  FROM ev CROSS JOIN dims
-  WHERE NOT (measure = '{SELF_PAID}' AND dims.dim LIKE 'fund%')
-    AND NOT (measure = '{STARTED}' AND dims.dim LIKE 'fund{SEP}%')
-    AND NOT (measure = '{SPONSORED}' AND dims.dim IN ('cat', 'sex', 'occ'))
-  UNION ALL
-  SELECT v, '{EXPIRING}', '', {d.iso("eff")}, cend, 1 FROM spell WHERE mine = 1 AND kind = 'sp'
-  UNION ALL
-  SELECT v, '{EXPIRING}', b, {d.iso("eff")} || '{SEP}' || {value}, cend, 1
-  FROM spell CROSS JOIN by_ WHERE mine = 1 AND kind = 'sp'
-  UNION ALL
-  SELECT v, '{RETAINED}', k, {outcome}, obs, 1 FROM ret
-  UNION ALL
-  SELECT v, '{RETAINED}', k || '{SEP}' || b, {outcome} || '{SEP}' || {value}, obs, 1
-  FROM ret CROSS JOIN by_
-  UNION ALL
-  SELECT v, '{STATE}', yr, move, day, 1 FROM moved
-  UNION ALL
-  SELECT v, '{STATE}', yr || '{SEP}' || b, move || '{SEP}' || {value}, day, 1
-  FROM moved CROSS JOIN by_
-  UNION ALL
-  SELECT q.village_id, '{PLACES}', CAST(g.year AS TEXT), '', {d.year_start("g.year")}, q.quota
-  FROM programs_villagequota q JOIN programs_program g ON g.id = q.program_id
-  WHERE q.village_id IN (SELECT code FROM tmp_villages){bill_rows}
+by_(b) AS (VALUES {by}){ctes},
+flat AS ({rows}
 )
 INSERT INTO {into} ({COLUMNS})
 SELECT v, measure, dim, item, day, SUM(delta) FROM flat
