@@ -23,6 +23,14 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.live)
 
 
+@pytest.fixture(autouse=True)
+def figures_not_kept(settings):
+    """Figures are computed afresh in every test: a test's rows are rolled back, and a
+    figure kept by one test under the same version would be wrong in the next. The cache
+    has its own tests (``tests/coverage/test_cache.py``)."""
+    settings.LINDUNG_FIGURES_CACHE_SECONDS = 0
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the whole official region list."""

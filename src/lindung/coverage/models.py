@@ -64,3 +64,20 @@ class DirtyVillage(models.Model):
 
     def __str__(self) -> str:
         return self.village_code
+
+
+class FiguresVersion(models.Model):
+    """One row: a number that grows whenever the figures a dashboard shows may have
+    changed — a refresh or rebuild of the summary, a workforce figure, target or reported
+    count saved, a program, bill or payment written. Computed figures are kept under the
+    number they were computed at (:mod:`lindung.coverage.cache`), so every web process
+    knows from one indexed read whether what it kept is still true."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("versi angka dasbor")
+        verbose_name_plural = _("versi angka dasbor")
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 
 from lindung.accounts.scope import in_scope, scope_code
-from lindung.coverage import indicators, summary
+from lindung.coverage import cache, indicators, summary
 from lindung.coverage.budget import BudgetSummary, budget_summary
 from lindung.programs.models import add_months
 from lindung.regions.codes import ancestors, level_of
@@ -87,6 +87,14 @@ def dashboard(
     region = check_region(user, code)
     summary.ensure_fresh()
     code = region.code if region else indicators.COUNTRY
+    return cache.remember(
+        "dashboard",
+        (code, day, months, villages),
+        lambda: _dashboard(region, code, day, months, villages),
+    )
+
+
+def _dashboard(region, code: str, day: dt.date, months: int, villages: bool) -> Dashboard:
     first = add_months(day.replace(day=1), 1 - months)
     level = level_of(code) if code else 0
     # A regency's page lists its villages too (ranked by distance to their target); a
@@ -116,7 +124,10 @@ def villages_of(user, code: str, day: dt.date) -> tuple[Region, list[indicators.
     if region is None or region.level not in (2, 3):
         raise Http404
     summary.ensure_fresh()
-    levels = indicators.tree(region.code, day, depth=4 - region.level)
+    depth = 4 - region.level
+    levels = cache.remember(
+        "tree", (region.code, day, depth), lambda: indicators.tree(region.code, day, depth=depth)
+    )
     return region, ranked(levels[-1])
 
 
@@ -125,10 +136,14 @@ def region_indicators(user, code: str, day: dt.date):
     region = check_region(user, code)
     summary.ensure_fresh()
     code = region.code if region else indicators.COUNTRY
-    return (
-        indicators.figures_for([code], day)[0],
-        indicators.breakdowns(code, day),
-        budget_summary(code, day),
+    return cache.remember(
+        "indicators",
+        (code, day),
+        lambda: (
+            indicators.figures_for([code], day)[0],
+            indicators.breakdowns(code, day),
+            budget_summary(code, day),
+        ),
     )
 
 
@@ -136,4 +151,8 @@ def region_series(user, code: str, first: dt.date, last: dt.date, until: dt.date
     region = check_region(user, code)
     summary.ensure_fresh()
     code = region.code if region else indicators.COUNTRY
-    return indicators.series(code, first, last, until=until)
+    return cache.remember(
+        "series",
+        (code, first, last, until),
+        lambda: indicators.series(code, first, last, until=until),
+    )

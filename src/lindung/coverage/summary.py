@@ -58,6 +58,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 
+from lindung.coverage import cache
 from lindung.coverage.models import DirtyVillage, Tally
 
 SPONSORED, SELF_PAID, STARTED, EXPIRING, RETAINED, STATE, PLACES, BILLED = (
@@ -483,6 +484,7 @@ def refresh(*, wait: bool = True) -> int:
         codes = {row[0] for row in cursor.fetchall()}
         if codes:
             _apply(cursor, d, codes)
+            cache.bump_now()
     return len(codes)
 
 
@@ -506,6 +508,7 @@ def rebuild() -> int:
         else:
             cursor.execute(f"DELETE FROM {TALLY}")
             _apply(cursor, d, None)
+        cache.bump_now()
         cursor.execute(f"SELECT COUNT(*) FROM {TALLY}")
         return cursor.fetchone()[0]
 

@@ -22,6 +22,7 @@ from lindung.accounts.scope import in_scope
 from lindung.programs import permissions
 from lindung.refusals import Refusal
 from lindung.regions.models import Region
+from lindung.signals import records_changed
 from lindung.targets import services
 from lindung.targets.models import ReportedCoverage, Target, WorkforceFigure
 
@@ -337,6 +338,7 @@ def _save_all(kind: str, rows: list[dict], user, report: ImportReport) -> None:
             update, [*FIELDS[kind], "updated_by", "updated_at"], batch_size=2000
         )
     report.created, report.updated = len(create), len(update)
+    records_changed.send(sender=__name__)  # written in bulk: no save signal
 
 
 def template_rows(kind: str) -> tuple[list[str], list[list[str]]]:
