@@ -13,6 +13,7 @@ from ninja.security import django_auth
 
 from lindung import __version__
 from lindung.accounts.api_auth import BearerToken
+from lindung.coverage.api import retention_router
 from lindung.coverage.api import router as indicators_router
 from lindung.people.api import router as workers_router
 from lindung.programs.api import enrollments_router, programs_router
@@ -31,6 +32,7 @@ api.add_router("/enrollments", enrollments_router, tags=["kepesertaan"])
 api.add_router("/billing", "lindung.billing.api.router", tags=["tagihan"])
 api.add_router("/rates", "lindung.billing.api.rates_router", tags=["tarif"])
 api.add_router("/indicators", indicators_router, tags=["indikator"])
+api.add_router("/retention", retention_router, tags=["indikator"])
 
 
 def _field_of(loc) -> str:

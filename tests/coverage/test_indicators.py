@@ -2,10 +2,13 @@
 
 import datetime as dt
 
+import pytest
+
 from lindung.coverage import indicators, summary
 
 D = dt.date
 MID = D(2024, 7, 25)
+END = D(2024, 12, 31)
 
 
 def figures(code, day):
@@ -184,3 +187,21 @@ def test_the_summary_equals_a_full_recomputation(gianyar):
     assert summary.verify() == []
     summary.rebuild()
     assert summary.verify() == []
+
+
+def test_retention_per_program(gianyar):
+    """The regency's round kept p1 (continued) and lost p2 after one and three months, both
+    after six; the province's program lost p6. Per program, the totals add up."""
+    regency, province = str(gianyar.regency.pk), str(gianyar.province.pk)
+    per_program = indicators.retention_by("51.04", END, "prog")
+    assert per_program == {
+        regency: {1: (2, 1), 3: (2, 1), 6: (2, 0)},
+        province: {1: (1, 0), 3: (1, 0), 6: (0, 0)},
+    }
+    total = indicators.breakdowns("51.04", END).retention
+    for k, (ended, kept) in total.items():
+        assert ended == sum(months[k][0] for months in per_program.values())
+        assert kept == sum(months[k][1] for months in per_program.values())
+    assert indicators.retention_by("51.04.01.2002", END, "prog") == {}  # Ketewel: p3 in 2025
+    with pytest.raises(ValueError):
+        indicators.retention_by("51.04", END, "nothing")

@@ -376,3 +376,67 @@ def region_series(request, region: str = "", from_: str = Query("", alias="from"
     return Status(
         200, {"region": code, "region_name": name, "months": [month_payload(p) for p in points]}
     )
+
+
+# ---- /api/v1/retention -----------------------------------------------------------------------
+
+retention_router = Router()
+RETENTION_BY = ("region", "category", "sex", "occupation", "program")
+
+
+class RetentionGroupOut(Schema):
+    key: str  # a region code, a category, a sex, an occupation id, a program id
+    name: str
+    retention: dict[str, RetentionOut]  # "1", "3", "6" months after the sponsored months
+
+
+class RetentionReportOut(Schema):
+    region: str
+    region_name: str
+    date: dt.date
+    by: str
+    retention: dict[str, RetentionOut]  # the region as a whole (or the one program asked)
+    groups: list[RetentionGroupOut]
+
+
+@retention_router.get(
+    "",
+    response={200: RetentionReportOut, 422: Problems},
+    summary="Retensi: pekerja yang tetap terlindungi 1, 3 dan 6 bulan sesudah masa sponsor",
+)
+def retention(request, region: str = "", date: str = "", by: str = "region", program: int = 0):
+    """``by``: ``region`` (the region's children), ``category``, ``sex``, ``occupation`` or
+    ``program``; ``program``: only that program's workers (its id; ``by`` is then
+    ``program``). ``date``: ``YYYY-MM-DD`` (empty: today)."""
+    day = clock.today()
+    if date:
+        try:
+            day = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            return _invalid(
+                "date",
+                "date_invalid",
+                _("Tanggal tidak dikenali: tulis YYYY-MM-DD, mis. 2024-12-31."),
+            )
+    if by not in RETENTION_BY:
+        return _invalid(
+            "by",
+            "by_invalid",
+            _("Rincian tidak dikenali: pilih region, category, sex, occupation atau program."),
+        )
+    code = region.strip() or selectors.default_region(request.user)
+    report = selectors.region_retention(request.user, code, day, by, program or None)
+    return Status(
+        200,
+        {
+            "region": report.code,
+            "region_name": report.name,
+            "date": day,
+            "by": report.by,
+            "retention": _retention(report.total),
+            "groups": [
+                {"key": key, "name": name, "retention": _retention(months)}
+                for key, name, months in report.groups
+            ],
+        },
+    )

@@ -511,6 +511,54 @@ def _split(text: str) -> tuple[str, str]:
     return own, value
 
 
+def retention_by(code: str, day: dt.date, by: str) -> dict[str, dict[int, tuple[int, int]]]:
+    """Retention of a region's sponsored workers per program (``by="prog"``) or per Perisai
+    agent (``"agent"``): for each, k months → (ended by ``day``, still covered k months
+    after their sponsored months). Keys are the program's or agent's id, as text."""
+    if by not in s.RETENTION_BY:
+        raise ValueError(by)
+    rows = (
+        Tally.objects.filter(
+            region_code=code,
+            measure=s.RETAINED,
+            dim__in=[f"{k}{s.SEP}{by}" for k in s.RETENTION_MONTHS],
+            day__lte=day,
+        )
+        .values_list("dim", "item")
+        .annotate(n=Sum("delta"))
+    )
+    found: dict[str, dict[int, list[int]]] = defaultdict(
+        lambda: {k: [0, 0] for k in s.RETENTION_MONTHS}
+    )
+    for dim, item, n in rows:
+        outcome, key = _split(item)
+        _retained(found[key][int(_split(dim)[0])], outcome, n)
+    return {
+        key: {k: (v[0], v[1]) for k, v in months.items()} for key, months in sorted(found.items())
+    }
+
+
+def children_retention(code: str, day: dt.date) -> dict[str, dict[int, tuple[int, int]]]:
+    """Retention of each child of a region (its districts, villages…) at ``day``: one query
+    over the children's own rows."""
+    rows = (
+        Tally.objects.filter(
+            parent_code=code,
+            measure=s.RETAINED,
+            dim__in=[str(k) for k in s.RETENTION_MONTHS],
+            day__lte=day,
+        )
+        .values_list("region_code", "dim", "item")
+        .annotate(n=Sum("delta"))
+    )
+    found: dict[str, dict[int, list[int]]] = defaultdict(
+        lambda: {k: [0, 0] for k in s.RETENTION_MONTHS}
+    )
+    for child, dim, item, n in rows:
+        _retained(found[child][int(dim)], item, n)
+    return {child: {k: (v[0], v[1]) for k, v in months.items()} for child, months in found.items()}
+
+
 def breakdowns(code: str, day: dt.date) -> Breakdowns:
     """Every breakdown of a region at ``day``: two queries over the region's own rows."""
     started_from = _year_start(day)
@@ -538,6 +586,8 @@ def breakdowns(code: str, day: dt.date) -> Breakdowns:
     for measure, dim, item, n, in_year in rows:
         if s.SEP in dim:
             own, b = _split(dim)
+            if b not in slices:
+                continue  # retention per program or agent: read by ``retention_by``
             # Premiums billed have no item of their own (``dim`` is the program's year).
             own_item, value = ("", item) if measure == s.BILLED else _split(item)
             part = slices[b][value]

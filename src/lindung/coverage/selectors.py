@@ -9,11 +9,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from lindung.accounts.scope import in_scope, scope_code
 from lindung.coverage import cache, indicators, summary
 from lindung.coverage.budget import BudgetSummary, budget_summary
-from lindung.programs.models import add_months
+from lindung.people.categories import Category
+from lindung.people.models import Occupation, Person
+from lindung.programs.models import Program, add_months
 from lindung.regions.codes import ancestors, level_of
 from lindung.regions.models import Region
 from lindung.targets import splitting
@@ -54,6 +57,8 @@ class Dashboard:
     villages: list[indicators.RegionFigures]
     budget: BudgetSummary
     warnings: list[splitting.SplitWarning] = field(default_factory=list)
+    # program id → (its name, k months → (ended, still covered))
+    retention_by_program: dict[str, tuple[str, dict]] = field(default_factory=dict)
 
     @property
     def level(self) -> int:
@@ -115,7 +120,16 @@ def _dashboard(region, code: str, day: dt.date, months: int, villages: bool) -> 
         villages=villages,
         budget=budget_summary(code, day),
         warnings=splitting.warnings_for(code, day.year) if code else [],
+        retention_by_program=retention_by_program(code, day),
     )
+
+
+def retention_by_program(code: str, day: dt.date) -> dict[str, tuple[str, dict]]:
+    """The region's retention per program, with the programs' names, newest first."""
+    found = indicators.retention_by(code, day, "prog")
+    names = dict(Program.objects.filter(pk__in=[int(k) for k in found]).values_list("pk", "name"))
+    ordered = sorted(found, key=lambda k: -int(k))
+    return {k: (names.get(int(k), k), found[k]) for k in ordered}
 
 
 def villages_of(user, code: str, day: dt.date) -> tuple[Region, list[indicators.RegionFigures]]:
@@ -156,3 +170,79 @@ def region_series(user, code: str, first: dt.date, last: dt.date, until: dt.date
         (code, first, last, until),
         lambda: indicators.series(code, first, last, until=until),
     )
+
+
+@dataclass
+class RetentionReport:
+    code: str
+    name: str
+    by: str
+    total: dict[int, tuple[int, int]]
+    groups: list[tuple[str, str, dict[int, tuple[int, int]]]]
+
+
+# The API's names of the breakdowns by the worker, and the summary's.
+WORKER_BREAKDOWNS = {"category": "cat", "sex": "sex", "occupation": "occ"}
+
+
+def region_retention(
+    user, code: str, day: dt.date, by: str, program: int | None = None
+) -> RetentionReport:
+    """Retention of a region at a date, as a whole and per group (``by``: ``region`` for
+    its children, a breakdown by the worker, or ``program``); ``program``: that program's
+    workers only."""
+    region = check_region(user, code)
+    summary.ensure_fresh()
+    code = region.code if region else indicators.COUNTRY
+    return cache.remember(
+        "retention", (code, day, by, program), lambda: _retention(code, day, by, program)
+    )
+
+
+def _retention(code: str, day: dt.date, by: str, program: int | None) -> RetentionReport:
+    name = indicators.region_name(code) if code else "Indonesia"
+    parts = indicators.breakdowns(code, day)
+    total = parts.retention
+    if program is not None or by == "program":
+        found = retention_by_program(code, day)
+        if program is not None:
+            found = {k: v for k, v in found.items() if k == str(program)}
+            nothing = {k: (0, 0) for k in summary.RETENTION_MONTHS}
+            total = found[str(program)][1] if found else nothing
+        groups = [(k, label, months) for k, (label, months) in found.items()]
+        return RetentionReport(code, name, "program", total, groups)
+    if by == "region":
+        children = indicators.children_retention(code, day)
+        names = indicators.region_names(list(children))
+        groups = [
+            (child, names[child].display_name if child in names else child, months)
+            for child, months in sorted(children.items())
+        ]
+        return RetentionReport(code, name, by, total, groups)
+    dim = WORKER_BREAKDOWNS[by]
+    labels = breakdown_names(parts)[dim]
+    groups = [
+        (value, labels.get(value, value), part.retention)
+        for value, part in parts.by.get(dim, {}).items()
+        if any(n for n, _kept in part.retention.values())
+    ]
+    return RetentionReport(code, name, by, total, groups)
+
+
+def breakdown_names(parts: indicators.Breakdowns) -> dict[str, dict[str, str]]:
+    """The name of every value of every breakdown by the worker, as pages and API write it."""
+    occupations = dict(
+        Occupation.objects.filter(pk__in=[k for k in parts.by["occ"] if k.isdecimal()])
+        .order_by()
+        .values_list("pk", "name")
+    )
+    sexes = dict(Person.Sex.choices)
+    categories = dict(Category.choices)
+    return {
+        "cat": {k: str(categories.get(k, k)) for k in parts.by["cat"]},
+        "occ": {
+            k: str(occupations.get(int(k), k)) if k else _("lainnya (ditulis tangan)")
+            for k in parts.by["occ"]
+        },
+        "sex": {k: str(sexes.get(k, k)) for k in parts.by["sex"]},
+    }

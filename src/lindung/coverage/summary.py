@@ -77,6 +77,9 @@ SEP = "/"  # between a measure's own dim (item) and the breakdown (its value)
 MOVE = ">"  # between the two states of a move (``state`` items)
 COVERAGE_DIMS = ("", "seg", *BY, "fund", *(f"fund{SEP}{b}" for b in BY))
 RETENTION_MONTHS = (1, 3, 6)
+# Retention is also kept per program and per Perisai agent (``dim`` ``3/prog``, ``item``
+# ``kept/<program id>``): who keeps a round's workers covered after its sponsored months.
+RETENTION_BY = ("prog",)
 # States an enrollment reaches only through ``active``: it had sponsored coverage.
 POST_ACTIVE = ("active", "ended", "continued", "renewed", "lapsed")
 
@@ -202,7 +205,7 @@ def _expiring_rows(d: _Dialect) -> str:
 
 def _retention_ctes(d: _Dialect) -> str:
     ends = " UNION ALL ".join(
-        f"SELECT v, id, person_id, cat, sex, occ, '{k}' AS k, "
+        f"SELECT v, id, person_id, cat, sex, occ, prog, '{k}' AS k, "
         f"{d.month_end_after('cend', k)} AS obs "
         f"FROM spell WHERE mine = 1 AND kind = 'sp'"
         for k in RETENTION_MONTHS
@@ -210,11 +213,11 @@ def _retention_ctes(d: _Dialect) -> str:
     return f"""
 ends AS ({ends}),
 ret AS (
-  SELECT en.v, en.k, en.obs, en.cat, en.sex, en.occ,
+  SELECT en.v, en.k, en.obs, en.cat, en.sex, en.occ, en.prog,
          MAX(CASE WHEN s2.s <= en.obs AND (s2.x IS NULL OR s2.x > en.obs) THEN 1 ELSE 0 END)
            AS kept
   FROM ends en JOIN spell s2 ON s2.person_id = en.person_id
-  GROUP BY en.v, en.id, en.k, en.obs, en.cat, en.sex, en.occ
+  GROUP BY en.v, en.id, en.k, en.obs, en.cat, en.sex, en.occ, en.prog
 )"""
 
 
@@ -224,7 +227,13 @@ def _retention_rows(d: _Dialect) -> str:
   SELECT v, '{RETAINED}', k, {outcome}, obs, 1 FROM ret
   UNION ALL
   SELECT v, '{RETAINED}', k || '{SEP}' || b, {outcome} || '{SEP}' || {BREAKDOWN}, obs, 1
-  FROM ret CROSS JOIN by_"""
+  FROM ret CROSS JOIN by_""" + "".join(
+        f"""
+  UNION ALL
+  SELECT v, '{RETAINED}', k || '{SEP}{column}', {outcome} || '{SEP}' || {column}, obs, 1
+  FROM ret WHERE {column} <> ''"""
+        for column in RETENTION_BY
+    )
 
 
 def _state_ctes(d: _Dialect) -> str:
@@ -305,7 +314,7 @@ enr AS (
          CASE WHEN p.segment = 'PU' THEN 'formal' ELSE 'informal' END AS seg,
          p.category AS cat, p.sex AS sex,
          COALESCE(CAST(p.occupation_id AS TEXT), '') AS occ,
-         g.funder AS fund, CAST(g.year AS TEXT) AS yr
+         g.funder AS fund, CAST(g.year AS TEXT) AS yr, CAST(e.program_id AS TEXT) AS prog
   FROM programs_enrollment e
   JOIN people_person p ON p.id = e.person_id
   JOIN programs_program g ON g.id = e.program_id
@@ -320,13 +329,13 @@ moves AS (
   GROUP BY t.enrollment_id
 ),
 spell AS (
-  SELECT id, person_id, v, mine, seg, cat, sex, occ, fund, 'sp' AS kind, eff, cend,
+  SELECT id, person_id, v, mine, seg, cat, sex, occ, fund, prog, 'sp' AS kind, eff, cend,
          eff AS s, {after_end} AS x
   FROM enr
   WHERE state IN ({post_active}) AND eff IS NOT NULL AND cend IS NOT NULL AND cend >= eff
   UNION ALL
-  SELECT enr.id, person_id, v, mine, seg, cat, sex, occ, fund, 'self' AS kind, eff, cend,
-         {after_end} AS s, m.cont_left AS x
+  SELECT enr.id, person_id, v, mine, seg, cat, sex, occ, fund, prog, 'self' AS kind, eff,
+         cend, {after_end} AS s, m.cont_left AS x
   FROM enr JOIN moves m ON m.eid = enr.id
   WHERE m.cont = 1 AND eff IS NOT NULL AND cend IS NOT NULL AND cend >= eff
     AND (m.cont_left IS NULL OR m.cont_left > {after_end})

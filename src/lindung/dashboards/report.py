@@ -282,6 +282,13 @@ def render(board, tables: dict[str, Table], *, generated: dt.datetime | None = N
     for key in ("pendanaan", "retensi", "anggaran"):
         pdf.heading(tables[key].title)
         pdf.table_of(tables[key])
+    if tables["retensi_program"].rows:
+        # Ten columns: the one-month and three-month figures, then the six-month ones.
+        table = tables["retensi_program"]
+        pdf.heading(table.title)
+        pdf.table_of(_columns(table, (0, 1, 2, 3, 4, 5, 6)))
+        pdf.table_of(_columns(table, (0, 7, 8, 9)))
+        pdf.note(table.note)
 
     for key in ("wilayah", "kecamatan", "desa"):
         if key in tables:

@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from lindung.coverage import indicators
 from lindung.coverage import summary as s
 from lindung.coverage.indicators import STATUS_LABELS, RegionFigures, rate_bp
+from lindung.coverage.selectors import breakdown_names
 from lindung.formatting import number, percent, rupiah, tanggal
-from lindung.people.categories import Category
-from lindung.people.models import Occupation, Person
 from lindung.programs.lifecycle import State
 from lindung.programs.models import Funder
 from lindung.targets.models import Segment
@@ -255,28 +254,10 @@ DIMENSIONS = (
 )
 
 
-def _dimension_names(parts: indicators.Breakdowns) -> dict[str, dict[str, str]]:
-    """The name of every value of every dimension, as the pages write it."""
-    occupations = dict(
-        Occupation.objects.filter(pk__in=[k for k in parts.by["occ"] if k.isdecimal()])
-        .order_by()
-        .values_list("pk", "name")
-    )
-    sexes = dict(Person.Sex.choices)
-    return {
-        "cat": {k: _label(Category, k) for k in parts.by["cat"]},
-        "occ": {
-            k: str(occupations.get(int(k), k)) if k else _("lainnya (ditulis tangan)")
-            for k in parts.by["occ"]
-        },
-        "sex": {k: str(sexes.get(k, k)) for k in parts.by["sex"]},
-    }
-
-
 def dimension_tables(parts: indicators.Breakdowns, day) -> list[Table]:
     """Per category, occupation and sex: every indicator in one table (with the chart of
     the covered), then the states, the funders and the retention, one table each."""
-    names = _dimension_names(parts)
+    names = breakdown_names(parts)
     titles = {
         "cat": (_("Kategori peserta"), _("kategori peserta"), _("Kategori")),
         "occ": (_("Pekerjaan"), _("pekerjaan"), _("Pekerjaan")),
@@ -361,32 +342,62 @@ def dimension_tables(parts: indicators.Breakdowns, day) -> list[Table]:
                 )
         tables.append(by_funder)
 
-        retention = Table(
+        retention = retention_table(
             f"{key}_retensi",
             _("Retensi menurut %(dimension)s") % {"dimension": lower},
-            [Column(label)],
-            note=_(
-                "Masa sponsor yang berakhir dan sudah dapat diamati pada tanggal ini; masih "
-                "terlindungi pada akhir bulan ke-k sesudahnya."
-            ),
+            label,
+            [(names[dim].get(value, value), part.retention) for value, part in slices.items()],
             sheet=_("%(dimension)s - retensi") % {"dimension": sheet},
         )
-        for k in s.RETENTION_MONTHS:
-            retention.columns += [
-                Column(_("Selesai dibiayai, %(k)s bln") % {"k": k}, COUNT),
-                Column(_("Masih terlindungi, %(k)s bln") % {"k": k}, COUNT),
-                Column(_("Retensi %(k)s bln") % {"k": k}, RATE),
-            ]
-        for value, part in slices.items():
-            if not any(n for n, _kept in part.retention.values()):
-                continue
-            row = [names[dim].get(value, value)]
-            for k in s.RETENTION_MONTHS:
-                ended, kept = part.retention[k]
-                row += [ended, kept, rate_bp(kept, ended)]
-            retention.rows.append(row)
         tables.append(retention)
     return tables
+
+
+def retention_table(
+    key: str,
+    title: str,
+    label: str,
+    rows: list[tuple[str, dict[int, tuple[int, int]]]],
+    sheet: str = "",
+) -> Table:
+    """Retention 1, 3 and 6 months after the sponsored months, one row per group (a
+    category, a program, an agent…) with spells ended by then; groups without any left out."""
+    table = Table(
+        key,
+        title,
+        [Column(label)],
+        note=_(
+            "Masa sponsor yang berakhir dan sudah dapat diamati pada tanggal ini; masih "
+            "terlindungi pada akhir bulan ke-k sesudahnya."
+        ),
+        sheet=sheet,
+    )
+    for k in s.RETENTION_MONTHS:
+        table.columns += [
+            Column(_("Selesai dibiayai, %(k)s bln") % {"k": k}, COUNT),
+            Column(_("Masih terlindungi, %(k)s bln") % {"k": k}, COUNT),
+            Column(_("Retensi %(k)s bln") % {"k": k}, RATE),
+        ]
+    for name, months in rows:
+        if not any(n for n, _kept in months.values()):
+            continue
+        row = [name]
+        for k in s.RETENTION_MONTHS:
+            ended, kept = months[k]
+            row += [ended, kept, rate_bp(kept, ended)]
+        table.rows.append(row)
+    return table
+
+
+def program_retention_table(retention: dict[str, tuple[str, dict]]) -> Table:
+    """Retention per program of the region: which round's workers stayed covered."""
+    return retention_table(
+        "retensi_program",
+        _("Retensi menurut program"),
+        _("Program"),
+        list(retention.values()),
+        sheet=_("Program - retensi"),
+    )
 
 
 def _label(choices, code: str) -> str:
@@ -502,6 +513,7 @@ def dashboard_tables(board) -> dict[str, Table]:
     ]
     tables += dimension_tables(board.breakdowns, board.date)
     tables += breakdown_tables(board.breakdowns, board.date)
+    tables.append(program_retention_table(board.retention_by_program))
     tables.append(budget_table(board.budget))
     level = board.level
     if level in (0, 1):
