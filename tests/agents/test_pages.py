@@ -135,3 +135,15 @@ def test_worker_page_shows_the_agent(client, gianyar):
     person = Person.objects.get()
     assert response.status_code == 302 and person.agent == agent
     assert "Agen Batubulan" in client.get(f"/pekerja/{person.pk}/").content.decode()
+
+
+def test_worker_export_names_the_agent(client, gianyar, regency_admin):
+    agent = gianyar[1]["batubulan"]
+    person = make_person(BATUBULAN)
+    Person.objects.filter(pk=person.pk).update(agent=agent)
+    client.force_login(regency_admin)
+    response = client.get("/ekspor/pekerja/", {"format": "csv"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, row = text.splitlines()[:2]
+    assert header.split(",")[-1] == "agen_perisai"
+    assert row.split(",")[-1] == "Agen Batubulan"

@@ -212,18 +212,22 @@ def window(enrollment: Enrollment, as_of: dt.date) -> Window:
     return Window(False, max(left, 0), continue_by)
 
 
+# Enrollments still to continue: covered by the sponsor, or ended and not continued. Which
+# section is read from the dates, so an active one past its end counts as ended even
+# before the daily job has moved it.
+OPEN_TO_CONTINUE = [State.ACTIVE, State.ENDED]
+
+
 def _ending(as_of: dt.date) -> Q:
     return Q(
-        state=State.ACTIVE,
+        state__in=OPEN_TO_CONTINUE,
         coverage_end__gte=as_of,
         coverage_end__lte=as_of + dt.timedelta(days=ENDING_DAYS),
     )
 
 
 def _ended(as_of: dt.date) -> Q:
-    # An active enrollment past its end is ended on the as-of date even before the daily
-    # job has moved it.
-    return Q(state=State.ENDED) | Q(state=State.ACTIVE, coverage_end__lt=as_of)
+    return Q(state__in=OPEN_TO_CONTINUE, coverage_end__lt=as_of)
 
 
 def in_portfolio(user, enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:

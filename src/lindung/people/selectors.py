@@ -16,7 +16,7 @@ def workers_for(
     segment: str = "",
 ) -> QuerySet[Person]:
     """Workers the user may see, filtered. ``village`` may be a region code of any level."""
-    people = scoped(user, Person.objects.select_related("village", "occupation"))
+    people = scoped(user, Person.objects.select_related("village", "occupation", "agent"))
     if nik := "".join(nik.split()):
         people = people.filter(nik_prefix(nik))
     if village and village.count(".") <= 3:
