@@ -124,7 +124,9 @@ def create_agent(request, payload: AgentIn):
     username = data.pop("username")
     data["user"] = None
     if username:
-        data["user"] = users_for(request.user).filter(username=username[:150]).first()
+        data["user"] = (
+            users_for(request.user).filter(username=username[:150].replace("\x00", "")).first()
+        )
         if data["user"] is None:
             return Status(404, {"code": "user_not_found", "message": "Pengguna tidak ditemukan."})
     try:

@@ -126,7 +126,7 @@ def agents_for(
         agents = agents.filter(organisation=organisation)
     if status:
         agents = agents.filter(status=status)
-    if q := " ".join(q.split()):
+    if q := " ".join(q.replace("\x00", "").split()):
         agents = agents.filter(Q(full_name__icontains=q) | Q(code=q))
     return agents.order_by("regency_id", "full_name", "id")
 
@@ -256,6 +256,7 @@ def work_list(
     )
     if agent is not None:
         enrollments = enrollments.filter(Q(agent=agent) | Q(village_id__in=villages_of(agent)))
+    village = village.replace("\x00", "").strip()
     if village and village.count(".") <= 3:
         enrollments = enrollments.filter(within(village))
     if program is not None:
