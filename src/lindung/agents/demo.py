@@ -9,8 +9,6 @@ would see. Loaded once: nothing is done when the holding exists.
 
 import datetime as dt
 
-from django.utils.translation import gettext as _
-
 from lindung.accounts.models import User
 from lindung.agents import services
 from lindung.agents.models import Contact, Organisation
@@ -130,7 +128,7 @@ def _sponsored_rounds(villages, agents, today: dt.date) -> None:
     program = programs.create_program(
         user=None,
         data={
-            "name": _("Perlindungan Pekerja Rentan Sukawati %(year)s") % {"year": first.year},
+            "name": f"Perlindungan Pekerja Rentan Sukawati {first.year}",
             "year": first.year,
             "area_code": SUKAWATI,
             "funder": "apbd",
