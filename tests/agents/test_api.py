@@ -8,9 +8,10 @@ from lindung.accounts.services import issue_token
 from lindung.agents.models import Contact
 from lindung.programs import clock
 from lindung.programs.lifecycle import State
+from lindung.programs.services import create_program
 from tests.agents.conftest import CELUK, make_enrollment
 from tests.factories import worker_data
-from tests.programs.conftest import BATUBULAN, make_person
+from tests.programs.conftest import BATUBULAN, make_person, program_data
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2026, 12, 15)
@@ -169,3 +170,14 @@ def test_the_openapi_document_names_the_endpoints(client):
         "/api/v1/continuation/{enrollment_id}/contacts",
     ):
         assert path in paths
+
+
+def test_a_proposal_through_the_api_remembers_the_agent(api, gianyar):
+    agent = gianyar[1]["batubulan"]
+    program = create_program(user=None, data=program_data(rounds="01/2027"))
+    person = make_person(BATUBULAN)
+    response = api(
+        agent.user, "post", f"/programs/{program.pk}/enrollments", data={"nik": person.nik}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["agent_id"] == agent.pk
