@@ -147,3 +147,19 @@ def test_worker_export_names_the_agent(client, gianyar, regency_admin):
     header, row = text.splitlines()[:2]
     assert header.split(",")[-1] == "agen_perisai"
     assert row.split(",")[-1] == "Agen Batubulan"
+
+
+def test_lists_follow_the_scope(client, gianyar, viewer, make_user):
+    orgs, agents = gianyar
+    client.force_login(viewer)
+    page = client.get("/agen/").content.decode()
+    assert "PT Mitra Gianyar Aman" in page and "BumDes Celuk" in page
+    assert client.get(f"/agen/wadah/{orgs['holding'].pk}/").status_code == 200
+    assert client.get(f"/agen/{agents['celuk'].pk}/").status_code == 200
+    client.force_login(agents["ketewel"].user)
+    page = client.get("/agen/").content.decode()
+    assert "BumDes Ketewel" in page and "BumDes Celuk" not in page
+    assert "PT Mitra Gianyar Aman</a>" not in page
+    client.force_login(make_user("disnaker.jembrana", "regency_admin", "51.01"))
+    assert "BumDes" not in client.get("/agen/").content.decode()
+    assert client.get(f"/agen/wadah/{orgs['holding'].pk}/").status_code == 404
