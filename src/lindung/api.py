@@ -33,6 +33,8 @@ api.add_router("/billing", "lindung.billing.api.router", tags=["tagihan"])
 api.add_router("/rates", "lindung.billing.api.rates_router", tags=["tarif"])
 api.add_router("/indicators", indicators_router, tags=["indikator"])
 api.add_router("/retention", retention_router, tags=["indikator"])
+api.add_router("/agents", "lindung.agents.api.agents_router", tags=["agen"])
+api.add_router("/continuation", "lindung.agents.api.continuation_router", tags=["agen"])
 
 
 def _field_of(loc) -> str:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tagihan/", include("lindung.billing.urls")),
     path("dasbor/", include("lindung.dashboards.urls")),
     path("target/", include("lindung.targets.urls")),
+    path("agen/", include("lindung.agents.urls")),
     path("wilayah/pilih/", region_picker, name="region-picker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
