@@ -71,3 +71,22 @@ def test_the_dashboard_lists_retention_per_program(gianyar, api):
     xlsx = api.get(f"/dasbor/51.04/xlsx/?tanggal={END}&tabel=retensi_program")
     assert xlsx.status_code == 200
     assert api.get(f"/dasbor/51.04/laporan.pdf?tanggal={END}").status_code == 200
+
+
+def test_retention_per_agent(gianyar, api):
+    """p1 and p2 came through a BumDes agent; p6 through nobody. The agent kept one of two
+    after one and three months, none after six."""
+    from lindung.agents.models import Agent
+    from lindung.coverage import summary
+    from lindung.programs.models import Enrollment
+
+    agent = Agent.objects.create(regency_id="51.04", full_name="Agen BumDes Batubulan")
+    Enrollment.objects.filter(person__in=[gianyar.p1, gianyar.p2]).update(agent=agent)
+    # The enrollments' trigger marked Batubulan: the API's read refreshes it first.
+    data = api.get(f"/api/v1/retention?region=51.04&date={END}&by=agent").json()
+    assert data["groups"] == [
+        {"key": str(agent.pk), "name": agent.full_name, "retention": months((2, 1), (2, 1), (2, 0))}
+    ]
+    html = api.get(f"/dasbor/51.04/?tanggal={END}").content.decode()
+    assert agent.full_name in html.split('id="panel-retensi-agen"')[1]
+    assert summary.verify() == []

@@ -381,11 +381,11 @@ def region_series(request, region: str = "", from_: str = Query("", alias="from"
 # ---- /api/v1/retention -----------------------------------------------------------------------
 
 retention_router = Router()
-RETENTION_BY = ("region", "category", "sex", "occupation", "program")
+RETENTION_BY = ("region", "category", "sex", "occupation", "program", "agent")
 
 
 class RetentionGroupOut(Schema):
-    key: str  # a region code, a category, a sex, an occupation id, a program id
+    key: str  # a region code, a category, a sex, an occupation id, a program or agent id
     name: str
     retention: dict[str, RetentionOut]  # "1", "3", "6" months after the sponsored months
 
@@ -405,9 +405,10 @@ class RetentionReportOut(Schema):
     summary="Retensi: pekerja yang tetap terlindungi 1, 3 dan 6 bulan sesudah masa sponsor",
 )
 def retention(request, region: str = "", date: str = "", by: str = "region", program: int = 0):
-    """``by``: ``region`` (the region's children), ``category``, ``sex``, ``occupation`` or
-    ``program``; ``program``: only that program's workers (its id; ``by`` is then
-    ``program``). ``date``: ``YYYY-MM-DD`` (empty: today)."""
+    """``by``: ``region`` (the region's children), ``category``, ``sex``, ``occupation``,
+    ``program`` or ``agent`` (the Perisai agent of the enrollment); ``program``: only that
+    program's workers (its id; ``by`` is then ``program``). ``date``: ``YYYY-MM-DD`` (empty:
+    today)."""
     day = clock.today()
     if date:
         try:
@@ -422,7 +423,10 @@ def retention(request, region: str = "", date: str = "", by: str = "region", pro
         return _invalid(
             "by",
             "by_invalid",
-            _("Rincian tidak dikenali: pilih region, category, sex, occupation atau program."),
+            _(
+                "Rincian tidak dikenali: pilih region, category, sex, occupation, program "
+                "atau agent."
+            ),
         )
     code = region.strip() or selectors.default_region(request.user)
     report = selectors.region_retention(request.user, code, day, by, program or None)

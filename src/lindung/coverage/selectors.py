@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from lindung.accounts.scope import in_scope, scope_code
+from lindung.agents.models import Agent
 from lindung.coverage import cache, indicators, summary
 from lindung.coverage.budget import BudgetSummary, budget_summary
 from lindung.people.categories import Category
@@ -57,8 +58,9 @@ class Dashboard:
     villages: list[indicators.RegionFigures]
     budget: BudgetSummary
     warnings: list[splitting.SplitWarning] = field(default_factory=list)
-    # program id → (its name, k months → (ended, still covered))
+    # program (agent) id → (its name, k months → (ended, still covered))
     retention_by_program: dict[str, tuple[str, dict]] = field(default_factory=dict)
+    retention_by_agent: dict[str, tuple[str, dict]] = field(default_factory=dict)
 
     @property
     def level(self) -> int:
@@ -121,13 +123,23 @@ def _dashboard(region, code: str, day: dt.date, months: int, villages: bool) -> 
         budget=budget_summary(code, day),
         warnings=splitting.warnings_for(code, day.year) if code else [],
         retention_by_program=retention_by_program(code, day),
+        retention_by_agent=retention_by_agent(code, day),
     )
 
 
 def retention_by_program(code: str, day: dt.date) -> dict[str, tuple[str, dict]]:
     """The region's retention per program, with the programs' names, newest first."""
-    found = indicators.retention_by(code, day, "prog")
-    names = dict(Program.objects.filter(pk__in=[int(k) for k in found]).values_list("pk", "name"))
+    return _named_retention(code, day, "prog", Program)
+
+
+def retention_by_agent(code: str, day: dt.date) -> dict[str, tuple[str, dict]]:
+    """The region's retention per Perisai agent who enrolled or took over the workers."""
+    return _named_retention(code, day, "agent", Agent)
+
+
+def _named_retention(code: str, day: dt.date, by: str, model) -> dict[str, tuple[str, dict]]:
+    found = indicators.retention_by(code, day, by)
+    names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=[int(k) for k in found])}
     ordered = sorted(found, key=lambda k: -int(k))
     return {k: (names.get(int(k), k), found[k]) for k in ordered}
 
@@ -203,6 +215,10 @@ def _retention(code: str, day: dt.date, by: str, program: int | None) -> Retenti
     name = indicators.region_name(code) if code else "Indonesia"
     parts = indicators.breakdowns(code, day)
     total = parts.retention
+    if by == "agent":
+        found = retention_by_agent(code, day)
+        groups = [(k, label, months) for k, (label, months) in found.items()]
+        return RetentionReport(code, name, by, total, groups)
     if program is not None or by == "program":
         found = retention_by_program(code, day)
         if program is not None:

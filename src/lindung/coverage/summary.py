@@ -17,7 +17,7 @@ What is counted (``Tally.measure``), for the enrollments of a village:
 - ``ret`` retention: for every sponsored spell and k in 1, 3, 6, on the last day of the
   k-th month after the sponsored months: +1 to ``item`` ``kept`` when the person is
   covered that day by any of their spells (self-paid, or sponsored again), else to
-  ``lost``.
+  ``lost``. Also per program and per Perisai agent of the spell (:data:`RETENTION_BY`).
 - ``state`` enrollments by state, from the transitions: +1 per move on its day, ``item``
   the move ``from>to`` (``>proposed`` for the first), which adds one to the new state and
   takes one from the old (one row per move rather than two, as most days of a village
@@ -77,9 +77,10 @@ SEP = "/"  # between a measure's own dim (item) and the breakdown (its value)
 MOVE = ">"  # between the two states of a move (``state`` items)
 COVERAGE_DIMS = ("", "seg", *BY, "fund", *(f"fund{SEP}{b}" for b in BY))
 RETENTION_MONTHS = (1, 3, 6)
-# Retention is also kept per program and per Perisai agent (``dim`` ``3/prog``, ``item``
-# ``kept/<program id>``): who keeps a round's workers covered after its sponsored months.
-RETENTION_BY = ("prog",)
+# Retention is also kept per program and per Perisai agent of the enrollment (``dim``
+# ``3/prog``, ``item`` ``kept/<program id>``; ``3/agent``, ``kept/<agent id>``): who keeps
+# a round's workers covered after its sponsored months.
+RETENTION_BY = ("prog", "agent")
 # States an enrollment reaches only through ``active``: it had sponsored coverage.
 POST_ACTIVE = ("active", "ended", "continued", "renewed", "lapsed")
 
@@ -205,7 +206,7 @@ def _expiring_rows(d: _Dialect) -> str:
 
 def _retention_ctes(d: _Dialect) -> str:
     ends = " UNION ALL ".join(
-        f"SELECT v, id, person_id, cat, sex, occ, prog, '{k}' AS k, "
+        f"SELECT v, id, person_id, cat, sex, occ, prog, agent, '{k}' AS k, "
         f"{d.month_end_after('cend', k)} AS obs "
         f"FROM spell WHERE mine = 1 AND kind = 'sp'"
         for k in RETENTION_MONTHS
@@ -213,11 +214,11 @@ def _retention_ctes(d: _Dialect) -> str:
     return f"""
 ends AS ({ends}),
 ret AS (
-  SELECT en.v, en.k, en.obs, en.cat, en.sex, en.occ, en.prog,
+  SELECT en.v, en.k, en.obs, en.cat, en.sex, en.occ, en.prog, en.agent,
          MAX(CASE WHEN s2.s <= en.obs AND (s2.x IS NULL OR s2.x > en.obs) THEN 1 ELSE 0 END)
            AS kept
   FROM ends en JOIN spell s2 ON s2.person_id = en.person_id
-  GROUP BY en.v, en.id, en.k, en.obs, en.cat, en.sex, en.occ, en.prog
+  GROUP BY en.v, en.id, en.k, en.obs, en.cat, en.sex, en.occ, en.prog, en.agent
 )"""
 
 
@@ -314,7 +315,8 @@ enr AS (
          CASE WHEN p.segment = 'PU' THEN 'formal' ELSE 'informal' END AS seg,
          p.category AS cat, p.sex AS sex,
          COALESCE(CAST(p.occupation_id AS TEXT), '') AS occ,
-         g.funder AS fund, CAST(g.year AS TEXT) AS yr, CAST(e.program_id AS TEXT) AS prog
+         g.funder AS fund, CAST(g.year AS TEXT) AS yr, CAST(e.program_id AS TEXT) AS prog,
+         COALESCE(CAST(e.agent_id AS TEXT), '') AS agent
   FROM programs_enrollment e
   JOIN people_person p ON p.id = e.person_id
   JOIN programs_program g ON g.id = e.program_id
@@ -329,13 +331,13 @@ moves AS (
   GROUP BY t.enrollment_id
 ),
 spell AS (
-  SELECT id, person_id, v, mine, seg, cat, sex, occ, fund, prog, 'sp' AS kind, eff, cend,
-         eff AS s, {after_end} AS x
+  SELECT id, person_id, v, mine, seg, cat, sex, occ, fund, prog, agent, 'sp' AS kind, eff,
+         cend, eff AS s, {after_end} AS x
   FROM enr
   WHERE state IN ({post_active}) AND eff IS NOT NULL AND cend IS NOT NULL AND cend >= eff
   UNION ALL
-  SELECT enr.id, person_id, v, mine, seg, cat, sex, occ, fund, prog, 'self' AS kind, eff,
-         cend, {after_end} AS s, m.cont_left AS x
+  SELECT enr.id, person_id, v, mine, seg, cat, sex, occ, fund, prog, agent, 'self' AS kind,
+         eff, cend, {after_end} AS s, m.cont_left AS x
   FROM enr JOIN moves m ON m.eid = enr.id
   WHERE m.cont = 1 AND eff IS NOT NULL AND cend IS NOT NULL AND cend >= eff
     AND (m.cont_left IS NULL OR m.cont_left > {after_end})

@@ -282,9 +282,11 @@ def render(board, tables: dict[str, Table], *, generated: dt.datetime | None = N
     for key in ("pendanaan", "retensi", "anggaran"):
         pdf.heading(tables[key].title)
         pdf.table_of(tables[key])
-    if tables["retensi_program"].rows:
+    for key in ("retensi_program", "retensi_agen"):
+        table = tables[key]
+        if not table.rows:
+            continue
         # Ten columns: the one-month and three-month figures, then the six-month ones.
-        table = tables["retensi_program"]
         pdf.heading(table.title)
         pdf.table_of(_columns(table, (0, 1, 2, 3, 4, 5, 6)))
         pdf.table_of(_columns(table, (0, 7, 8, 9)))

@@ -400,6 +400,17 @@ def program_retention_table(retention: dict[str, tuple[str, dict]]) -> Table:
     )
 
 
+def agent_retention_table(retention: dict[str, tuple[str, dict]]) -> Table:
+    """Retention per Perisai agent: whose workers kept paying after the sponsored months."""
+    return retention_table(
+        "retensi_agen",
+        _("Retensi menurut agen Perisai"),
+        _("Agen"),
+        list(retention.values()),
+        sheet=_("Agen - retensi"),
+    )
+
+
 def _label(choices, code: str) -> str:
     try:
         return str(choices(code).label)
@@ -514,6 +525,7 @@ def dashboard_tables(board) -> dict[str, Table]:
     tables += dimension_tables(board.breakdowns, board.date)
     tables += breakdown_tables(board.breakdowns, board.date)
     tables.append(program_retention_table(board.retention_by_program))
+    tables.append(agent_retention_table(board.retention_by_agent))
     tables.append(budget_table(board.budget))
     level = board.level
     if level in (0, 1):
