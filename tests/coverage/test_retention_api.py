@@ -90,3 +90,26 @@ def test_retention_per_agent(gianyar, api):
     html = api.get(f"/dasbor/51.04/?tanggal={END}").content.decode()
     assert agent.full_name in html.split('id="panel-retensi-agen"')[1]
     assert summary.verify() == []
+
+
+def test_an_agents_page_shows_its_retention(gianyar, api, make_user):
+    from lindung.agents.models import Agent
+    from lindung.programs.models import Enrollment
+
+    agent = Agent.objects.create(regency_id="51.04", full_name="Agen BumDes Batubulan")
+    Enrollment.objects.filter(person__in=[gianyar.p1, gianyar.p2]).update(agent=agent)
+    admin = Client()
+    admin.force_login(make_user("disnaker.gianyar", Role.REGENCY_ADMIN, "51.04"))
+    url = f"/dasbor/agen/{agent.pk}/retensi/?tanggal={END}"
+    fragment = admin.get(url, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200
+    html = fragment.content.decode()
+    assert html.startswith('<section class="panel" id="panel-retensi-agen">')
+    cells = [c.strip() for c in html.split('<td class="num">')[1:]]
+    assert [c.split("<")[0] for c in cells[:3]] == ["2", "1", "50,00%"]  # after one month
+    page = admin.get(url)  # without JavaScript: a page of its own
+    assert page.status_code == 200 and "<html" in page.content.decode()
+    assert "panel-retensi-agen" in admin.get(f"/agen/{agent.pk}/").content.decode()
+    jembrana = Client()
+    jembrana.force_login(make_user("disnaker.jembrana", Role.REGENCY_ADMIN, "51.01"))
+    assert jembrana.get(url).status_code == 404

@@ -137,6 +137,18 @@ def retention_by_agent(code: str, day: dt.date) -> dict[str, tuple[str, dict]]:
     return _named_retention(code, day, "agent", Agent)
 
 
+def agent_retention(agent: Agent, day: dt.date) -> dict[int, tuple[int, int]]:
+    """Retention of the workers one agent enrolled or took over, in its regency (the caller
+    has checked that the user may see the agent: ``agents.selectors.get_agent``)."""
+    summary.ensure_fresh()
+    found = cache.remember(
+        "agent-retention",
+        (agent.regency_id, day),
+        lambda: indicators.retention_by(agent.regency_id, day, "agent"),
+    )
+    return found.get(str(agent.pk), {k: (0, 0) for k in summary.RETENTION_MONTHS})
+
+
 def _named_retention(code: str, day: dt.date, by: str, model) -> dict[str, tuple[str, dict]]:
     found = indicators.retention_by(code, day, by)
     names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=[int(k) for k in found])}

@@ -226,9 +226,20 @@ def breakdown_tables(parts: indicators.Breakdowns, day) -> list[Table]:
             [(_label(State, k), n) for k, n in parts.by_state.items()],
         ),
     ]
-    retention = Table(
-        "retensi",
-        _("Tetap terlindungi setelah masa sponsor"),
+    tables.append(
+        months_retention_table(
+            "retensi", _("Tetap terlindungi setelah masa sponsor"), parts.retention
+        )
+    )
+    return tables
+
+
+def months_retention_table(key: str, title: str, retention: dict[int, tuple[int, int]]) -> Table:
+    """Retention of one group (a region, an agent) 1, 3 and 6 months after the sponsored
+    months, a row each."""
+    table = Table(
+        key,
+        title,
         [
             Column(_("Sesudah masa sponsor")),
             Column(_("Selesai dibiayai"), COUNT),
@@ -240,10 +251,9 @@ def breakdown_tables(parts: indicators.Breakdowns, day) -> list[Table]:
             "terlindungi bila membayar sendiri atau dibiayai program lain pada akhir bulan ke-k."
         ),
     )
-    for k, (ended, kept) in parts.retention.items():
-        retention.rows.append([_("%(k)s bulan") % {"k": k}, ended, kept, rate_bp(kept, ended)])
-    tables.append(retention)
-    return tables
+    for k, (ended, kept) in retention.items():
+        table.rows.append([_("%(k)s bulan") % {"k": k}, ended, kept, rate_bp(kept, ended)])
+    return table
 
 
 # The breakdowns by the worker: key of their tables, the dimension, its column's label.

@@ -14,12 +14,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from lindung.agents import selectors as agent_selectors
 from lindung.coverage import selectors
 from lindung.dashboards import presentation, report
 from lindung.dashboards.tables import (
     DIMENSIONS,
     dashboard_tables,
     dashboard_url,
+    months_retention_table,
     villages_table,
 )
 from lindung.dashboards.xlsx import workbook
@@ -168,3 +170,22 @@ def dashboard_pdf(request, slug: str):
     name = f"laporan-cakupan-{board.code or COUNTRY_SLUG}-{board.date:%Y%m%d}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
+
+
+@login_required
+@require_GET
+def agent_retention(request, pk: int):
+    """An agent's retention, as a fragment of the agent's page (fetched by htmx; a page of
+    its own without JavaScript). The agent must be one the user may see (404 otherwise)."""
+    agent = agent_selectors.get_agent(request.user, pk)
+    day, problem = _day(request)
+    table = months_retention_table(
+        "retensi_agen",
+        _("Retensi pekerja agen ini"),
+        selectors.agent_retention(agent, day),
+    )
+    context = {"table": table, "agent": agent, "date_iso": day.isoformat(), "problem": problem}
+    template = "dashboards/_agent_retention.html"
+    if not request.htmx:
+        template = "dashboards/agent_retention.html"
+    return render(request, template, context)
