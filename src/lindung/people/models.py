@@ -5,6 +5,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from lindung.people.categories import Category
+from lindung.privacy.history import tracked_history
 
 
 class Occupation(models.Model):
@@ -134,6 +135,11 @@ class Person(models.Model):
         # and no database check, which would run once per row at an import's commit.
         db_index=False,
         db_constraint=False,
+    )
+
+    history = tracked_history(
+        # An import writes a historical row per person: only the indexes a read needs.
+        no_db_index=["village", "occupation", "created_by"]
     )
 
     class Meta:

@@ -2,15 +2,16 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from lindung.accounts.models import User
 from lindung.exports.services import write_workers_file
 from lindung.exports.workers import clean_filters
 from lindung.formatting import number
+from lindung.privacy.history import TrackedCommand
 
 
-class Command(BaseCommand):
+class Command(TrackedCommand):
     help = "Ekspor (export workers OUT): registri pekerja ke .xlsx atau .csv."
 
     def add_arguments(self, parser):
