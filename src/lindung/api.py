@@ -31,6 +31,7 @@ api.add_router("/enrollments", enrollments_router, tags=["kepesertaan"])
 api.add_router("/billing", "lindung.billing.api.router", tags=["tagihan"])
 api.add_router("/rates", "lindung.billing.api.rates_router", tags=["tarif"])
 api.add_router("/indicators", indicators_router, tags=["indikator"])
+api.add_router("", "lindung.privacy.api.router", tags=["privasi"])
 
 
 def _field_of(loc) -> str:

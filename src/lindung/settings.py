@@ -181,6 +181,9 @@ LOGGING = {
 }
 
 LINDUNG_PAGE_SIZE = 25
+# How long the personal-data access log keeps its entries before `lindung privacy archive`
+# moves them to the archive table (UU PDP: as long as needed to answer for the access).
+LINDUNG_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("LINDUNG_ACCESS_LOG_RETENTION_DAYS", "730"))
 # Dashboard marks: green from this share of a target reached, amber from the second, red below.
 LINDUNG_TARGET_GREEN_FROM = 100
 LINDUNG_TARGET_AMBER_FROM = int(os.environ.get("LINDUNG_TARGET_AMBER_FROM", "80"))
