@@ -181,6 +181,9 @@ LOGGING = {
 }
 
 LINDUNG_PAGE_SIZE = 25
+# Change history (django-simple-history, and the import's bulk history). Always on in use;
+# LINDUNG_HISTORY=0 exists for measuring what it costs (bench/import_workers.py --history).
+SIMPLE_HISTORY_ENABLED = os.environ.get("LINDUNG_HISTORY", "1") == "1"
 # How long the personal-data access log keeps its entries before `lindung privacy archive`
 # moves them to the archive table (UU PDP: as long as needed to answer for the access).
 LINDUNG_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("LINDUNG_ACCESS_LOG_RETENTION_DAYS", "730"))

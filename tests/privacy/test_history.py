@@ -12,7 +12,7 @@ from lindung.accounts.services import issue_token
 from lindung.people.models import Person
 from lindung.people.services import register_worker
 from lindung.privacy.history import Via, changes_through
-from tests.factories import worker_data
+from tests.factories import PASSWORD, worker_data
 from tests.imports.files import row, to_csv
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +62,15 @@ def test_a_command_edit_records_the_command(monkeypatch):
     assert (record.history_type, record.history_via) == ("+", Via.COMMAND)
     assert record.history_via_detail == "lindung users create"
     assert not hasattr(record, "password")  # hashes stay out of the history
+
+
+def test_a_sign_in_is_not_a_change(client, operator):
+    before = operator.history.count()
+    signed_in = client.post(reverse("login"), {"username": operator.username, "password": PASSWORD})
+    assert signed_in.status_code == 302
+    operator.refresh_from_db()
+    assert operator.last_login is not None
+    assert operator.history.count() == before
 
 
 def test_changes_outside_any_source_are_the_system(worker):

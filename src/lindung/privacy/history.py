@@ -116,6 +116,17 @@ def _source_user(instance=None, request=None, **kwargs):
     return current_source().actor
 
 
+class TrackedRecords(HistoricalRecords):
+    """A save that writes only excluded fields (a user's ``last_login`` at each sign-in)
+    changes nothing the history keeps: no row for it."""
+
+    def post_save(self, instance, created, using=None, **kwargs):
+        fields = kwargs.get("update_fields")
+        if not created and fields and set(fields) <= set(self.excluded_fields):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
+
+
 def tracked_history(**kwargs) -> HistoricalRecords:
     """The history of a model: ``history = tracked_history()`` in its class body.
 
@@ -126,7 +137,7 @@ def tracked_history(**kwargs) -> HistoricalRecords:
     kwargs.setdefault("bases", [ChangeSourceFields])
     kwargs.setdefault("get_user", _source_user)
     kwargs.setdefault("user_db_constraint", False)
-    return HistoricalRecords(**kwargs)
+    return TrackedRecords(**kwargs)
 
 
 def history_enabled() -> bool:
