@@ -238,3 +238,17 @@ def test_the_access_log_is_in_the_openapi_document(client):
     parameters = {p["name"] for p in paths["/api/v1/access-log"]["get"]["parameters"]}
     assert {"worker", "user", "from", "to"} <= parameters
     assert "/api/v1/workers/{worker_id}/history" in paths
+
+
+def test_a_nik_search_among_proposal_candidates_is_logged(client, operator, worker):
+    from lindung.programs.services import create_program
+    from tests.programs.conftest import program_data
+
+    program = create_program(user=None, data=program_data())
+    client.force_login(operator)
+    page = client.get(f"/program/{program.pk}/usulan/", {"q": worker.nik[:8]})
+    assert page.status_code == 200
+    entry = AccessEntry.objects.get()
+    assert (entry.kind, entry.query, entry.ids) == ("search", {"nik": worker.nik[:8]}, [worker.pk])
+    client.get(f"/program/{program.pk}/usulan/", {"q": "Made"})
+    assert AccessEntry.objects.count() == 1
