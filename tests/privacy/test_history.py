@@ -132,3 +132,35 @@ def test_history_off_writes_none(write_file, operator, settings, capsys):
     settings.SIMPLE_HISTORY_ENABLED = False
     _import(write_file, operator, [row(1)])
     assert Person.history.count() == 0
+
+
+def test_bulk_writers_of_enrollments_and_bills_write_history(operator):
+    """Status moves (bulk_update), bills of a run (bulk_create) and a payment's counter
+    (a guarded update) leave their historical rows, with who and through what."""
+    import datetime as dt
+
+    from lindung.billing.models import Bill
+    from lindung.billing.services import record_payment, run_billing
+    from lindung.programs.models import Enrollment
+    from lindung.programs.services import create_program
+    from tests.billing.conftest import activate, make_person, program_data, sponsor
+
+    program = create_program(user=None, data=program_data(year=2024, rounds="01/2024"))
+    with changes_through(Via.COMMAND, "lindung billing run"):
+        enrollments = sponsor(program, [make_person()])
+        activate(enrollments, dt.date(2024, 1, 1))
+        run_billing(
+            user=None, program=program, month=dt.date(2024, 1, 1), today=dt.date(2024, 2, 1)
+        )
+    enrollment = Enrollment.objects.get()
+    states = list(enrollment.history.order_by("history_id").values_list("state", "history_via"))
+    assert [s for s, _ in states] == ["proposed", "verified", "submitted", "active"]
+    assert {v for _, v in states} == {"command"}
+    bill = Bill.objects.get()
+    # Created by the run's bulk insert, then its totals set.
+    made = bill.history.order_by("history_id")
+    assert [(h.history_type, h.history_via) for h in made] == [("+", "command"), ("~", "command")]
+    record_payment(user=None, bill=bill, paid_on="05/02/2024", amount=bill.amount,
+                   reference="TRF-1", today=dt.date(2024, 2, 5))  # fmt: skip
+    last = bill.history.order_by("-history_id").first()
+    assert (last.history_type, last.paid) == ("~", bill.amount)

@@ -25,7 +25,7 @@ from lindung.billing.models import Bill, Payment, PaymentImport
 from lindung.billing.run import BillingRefused, RunResult
 from lindung.formatting import rupiah, tanggal
 from lindung.people.validation import parse_date
-from lindung.privacy.history import Via, changes_through
+from lindung.privacy.history import Via, bulk_history, changes_through
 from lindung.programs import permissions
 from lindung.programs.models import Program
 from lindung.programs.services import parse_rupiah
@@ -235,6 +235,9 @@ def record_payment(
                 amount=rupiah(value),
                 outstanding=rupiah(bill.outstanding),
             )
+        # The counter moved without save(): its history row is written here.
+        bill.refresh_from_db(fields=["paid", "locked_at"])
+        bulk_history(Bill, [bill], update=True)
         payment = Payment(
             bill=bill,
             paid_on=day,

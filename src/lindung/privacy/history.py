@@ -140,6 +140,24 @@ def tracked_history(**kwargs) -> HistoricalRecords:
     return TrackedRecords(**kwargs)
 
 
+def bulk_history(model, objs, *, update: bool = False) -> None:
+    """The historical rows of records written without ``save()`` (``bulk_create``, a
+    guarded ``QuerySet.update``): give the objects as they now are. Who and through what
+    come from the current source, as for a save."""
+    if not history_enabled():
+        return
+    source = current_source()
+    model.history.bulk_history_create(
+        list(objs),
+        update=update,
+        default_user=source.actor,
+        custom_historical_attrs={
+            "history_via": str(source.via),
+            "history_via_detail": source.detail,
+        },
+    )
+
+
 def history_enabled() -> bool:
     """django-simple-history's own switch; the bulk writers honour it too."""
     return getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
