@@ -252,3 +252,29 @@ def test_a_nik_search_among_proposal_candidates_is_logged(client, operator, work
     assert (entry.kind, entry.query, entry.ids) == ("search", {"nik": worker.nik[:8]}, [worker.pk])
     client.get(f"/program/{program.pk}/usulan/", {"q": "Made"})
     assert AccessEntry.objects.count() == 1
+
+
+def test_riwayat_of_a_program_an_enrollment_and_a_bill(client, regency_admin, make_user, worker):
+    import datetime as dt
+
+    from lindung.billing.models import Bill
+    from lindung.billing.services import run_billing
+    from lindung.programs.services import create_program
+    from tests.billing.conftest import activate, program_data, sponsor
+
+    program = create_program(user=regency_admin, data=program_data(year=2024, rounds="01/2024"))
+    enrollment = sponsor(program, [worker])[0]
+    activate([enrollment], dt.date(2024, 1, 1))
+    run_billing(user=None, program=program, month=dt.date(2024, 1, 1), today=dt.date(2024, 2, 1))
+    bill = Bill.objects.get()
+    client.force_login(regency_admin)
+    for kind, pk, seen in (
+        ("program", program.pk, regency_admin.username),
+        ("kepesertaan", enrollment.pk, "Aktif"),
+        ("tagihan", bill.pk, "Jumlah tagihan"),
+    ):
+        page = client.get(reverse("privacy:history", args=[kind, pk]))
+        assert page.status_code == 200 and seen.lower() in page.content.decode().lower(), kind
+    jembrana = make_user("disnaker.jembrana", "regency_admin", "51.01")
+    client.force_login(jembrana)
+    assert client.get(reverse("privacy:history", args=["tagihan", bill.pk])).status_code == 404
