@@ -16,10 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lindung.accounts.scope import scope_code, scoped
+from lindung.billing.selectors import get_bill
+from lindung.people.models import Person
+from lindung.people.selectors import get_worker
 from lindung.people.services import WorkerInvalid
 from lindung.people.validation import parse_date
 from lindung.privacy import access, reports, selectors, subject
 from lindung.privacy.models import SubjectRequest
+from lindung.programs.selectors import get_enrollment, get_program
 
 
 @login_required
@@ -68,36 +72,12 @@ def access_log(request):
     return render(request, "privacy/access_log.html", {"page": page, "filters": typed})
 
 
-# The records with a Riwayat tab: how to find one in the user's scope, its title, its page.
-def _worker(user, pk):
-    from lindung.people.selectors import get_worker
-
-    return get_worker(user, pk)
-
-
-def _program(user, pk):
-    from lindung.programs.selectors import get_program
-
-    return get_program(user, pk)
-
-
-def _enrollment(user, pk):
-    from lindung.programs.selectors import get_enrollment
-
-    return get_enrollment(user, pk)
-
-
-def _bill(user, pk):
-    from lindung.billing.selectors import get_bill
-
-    return get_bill(user, pk)
-
-
+# The records with a Riwayat tab: how to find one in the user's scope, and its page.
 RECORDS = {
-    "pekerja": (_worker, "people:detail"),
-    "program": (_program, "programs:detail"),
-    "kepesertaan": (_enrollment, "programs:enrollment"),
-    "tagihan": (_bill, "billing:bill"),
+    "pekerja": (get_worker, "people:detail"),
+    "program": (get_program, "programs:detail"),
+    "kepesertaan": (get_enrollment, "programs:enrollment"),
+    "tagihan": (get_bill, "billing:bill"),
 }
 
 
@@ -124,8 +104,6 @@ def record_history(request, kind: str, pk: int):
 
 
 def _subject(request, pk: int):
-    from lindung.people.selectors import get_worker
-
     if not selectors.can_read_access_log(request.user):
         raise PermissionDenied
     return get_worker(request.user, pk)
@@ -139,8 +117,6 @@ def subject_search(request):
     nik = "".join(request.GET.get("nik", "").split())[:16]
     context = {"nik": nik, "person": None, "correctable": subject.CORRECTABLE}
     if nik:
-        from lindung.people.models import Person
-
         found = scoped(request.user, Person.objects.filter(nik=nik))
         access.searched_nik(request, nik, found)
         person = found.select_related("village", "occupation").first()
