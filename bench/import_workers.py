@@ -17,8 +17,16 @@ occupations and incomes) and measures, in one run on that same file:
 Prints rows/s for each, the ratios (a)/(b) and (c)/(a), and peak memory. (a) and (b) are
 medians over ``--rounds``.
 
+``--history both`` imports each round twice, with the change history off
+(``LINDUNG_HISTORY=0``) and on, in alternating order, and prints both medians and their
+ratio (``--history off`` runs (a) without it). ``--only-import`` skips (c) to (f).
+``--export`` adds, on the loaded registry, ``lindung export workers OUT.csv`` of all rows
+(median over the rounds) and what the access log adds to one export: the entry's
+``INSERT`` and, for the page's streamed CSV, the count of the rows.
+
     .venv/bin/python bench/import_workers.py [--rows 1000000] [--rounds 3]
         [--pg postgres://postgres@127.0.0.1:5432/lindung_bench_import] [--skip-sqlite]
+        [--history on|off|both] [--only-import] [--export]
 
 The PostgreSQL database named by ``--pg`` is dropped and made again: give it a name of
 its own.
@@ -68,8 +76,8 @@ def recreate_database(url: str) -> None:
 def empty_registry(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
-            "TRUNCATE people_person, imports_importjob, imports_importrow, imports_importbatch "
-            "CASCADE"
+            "TRUNCATE people_person, people_historicalperson, imports_importjob, "
+            "imports_importrow, imports_importbatch CASCADE"
         )
         conn.execute("VACUUM ANALYZE people_person")
         conn.execute("CHECKPOINT")
@@ -152,6 +160,26 @@ samples.to_xlsx(frame.head({xlsx_rows}), {str(directory / "pekerja.xlsx")!r})
     return directory / "pekerja.csv", directory / "pekerja.xlsx", ","
 
 
+def access_log_cost(env: dict, calls: int = 200) -> tuple[float, float]:
+    """Seconds per access-log entry written, and for the count of the whole registry (what
+    the page's streamed CSV export asks before its first byte)."""
+    code = f"""
+import time
+from lindung.exports.workers import workers_to_export
+from lindung.privacy.access import exported
+started = time.perf_counter()
+for _ in range({calls}):
+    exported(None, {{}}, 0, operation="bench")
+entry = (time.perf_counter() - started) / {calls}
+started = time.perf_counter()
+workers_to_export(None, {{}}).count()
+print(entry, time.perf_counter() - started)
+"""
+    _, _, out = run_command(["shell", "-c", code], env)
+    entry, count = out.strip().splitlines()[-1].split()
+    return float(entry), float(count)
+
+
 def rate(rows: int, seconds: float) -> str:
     return f"{rows / seconds:>12,.0f} rows/s".replace(",", ".")
 
@@ -164,6 +192,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/lindung_bench_import")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--history", choices=["on", "off", "both"], default="on")
+    parser.add_argument("--only-import", action="store_true")
+    parser.add_argument("--export", action="store_true")
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="lindung-bench-import-"))
     base_env = {
@@ -183,20 +214,56 @@ def main() -> None:
     run_command(["regions", "load"], pg_env)
 
     floors, imports, peaks, second = [], [], [], None
-    for round_ in range(1, options.rounds + 1):
-        floors.append(floor(options.pg, csv_path, separator))
+    without, exports = [], []
+    history_env = {**pg_env, "LINDUNG_HISTORY": "0" if options.history == "off" else "1"}
+    no_history_env = {**pg_env, "LINDUNG_HISTORY": "0"}
+
+    def load(env) -> tuple[float, int]:
         empty_registry(options.pg)
         seconds, peak, out = run_command(
-            ["import", "workers", str(csv_path), "--json", "--no-progress"], pg_env
+            ["import", "workers", str(csv_path), "--json", "--no-progress"], env
         )
         summary = json.loads(out)
         assert summary["created"] == options.rows, summary
+        return seconds, peak
+
+    for round_ in range(1, options.rounds + 1):
+        floors.append(floor(options.pg, csv_path, separator))
+        # With both, the order alternates so a neighbour's load does not favour one side.
+        if options.history == "both" and round_ % 2 == 0:
+            without.append(load(no_history_env)[0])
+        seconds, peak = load(history_env)
+        if options.history == "both" and round_ % 2 == 1:
+            without.append(load(no_history_env)[0])
         imports.append(seconds)
         peaks.append(peak)
         print(
-            f"  round {round_}: floor {floors[-1]:.1f} s, import {seconds:.1f} s, peak {peak} MiB",
+            f"  round {round_}: floor {floors[-1]:.1f} s, import {seconds:.1f} s, peak {peak} MiB"
+            + (f", without history {without[-1]:.1f} s" if without else ""),
             flush=True,
         )
+        if options.export:
+            exports.append(run_command(["export", "workers", str(work / "export.csv")], pg_env)[0])
+            print(f"    export of all rows (CSV) {exports[-1]:.1f} s", flush=True)
+    if options.export:
+        entry_seconds, count_seconds = access_log_cost(pg_env)
+    if options.only_import:
+        a, b = statistics.median(imports), statistics.median(floors)
+        print(f"(a) import, history {options.history:>4}: {a:.1f} s {rate(options.rows, a)}")
+        print(f"(b) floor: {b:.1f} s; ratio (a)/(b) = {a / b:.2f}")
+        if without:
+            c = statistics.median(without)
+            print(f"    without history: {c:.1f} s {rate(options.rows, c)}; with/without = "
+                  f"{a / c:.2f}; all: with {[round(x, 1) for x in imports]}, "
+                  f"without {[round(x, 1) for x in without]}")  # fmt: skip
+        if exports:
+            e = statistics.median(exports)
+            print(f"(g) export of {options.rows} rows to CSV: {e:.1f} s {rate(options.rows, e)}; "
+                  f"all {[round(x, 1) for x in exports]}")  # fmt: skip
+            print(f"    access log: {entry_seconds * 1000:.2f} ms per entry, count of the "
+                  f"registry {count_seconds * 1000:.0f} ms: "
+                  f"{(entry_seconds + count_seconds) / e:.2%} of one export")  # fmt: skip
+        return
     second, _, out = run_command(
         ["import", "workers", str(csv_path), "--json", "--no-progress"], pg_env
     )

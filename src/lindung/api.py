@@ -35,6 +35,7 @@ api.add_router("/indicators", indicators_router, tags=["indikator"])
 api.add_router("/retention", retention_router, tags=["indikator"])
 api.add_router("/agents", "lindung.agents.api.agents_router", tags=["agen"])
 api.add_router("/continuation", "lindung.agents.api.continuation_router", tags=["agen"])
+api.add_router("", "lindung.privacy.api.router", tags=["privasi"])
 
 
 def _field_of(loc) -> str:

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "simple_history",
+    "lindung.privacy",
     "lindung.web",
     "lindung.regions",
     "lindung.accounts",
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Through which page or API operation a change comes, for the change history.
+    "lindung.privacy.history.ChangeSourceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -180,6 +184,12 @@ LOGGING = {
 }
 
 LINDUNG_PAGE_SIZE = 25
+# Change history (django-simple-history, and the import's bulk history). Always on in use;
+# LINDUNG_HISTORY=0 exists for measuring what it costs (bench/import_workers.py --history).
+SIMPLE_HISTORY_ENABLED = os.environ.get("LINDUNG_HISTORY", "1") == "1"
+# How long the personal-data access log keeps its entries before `lindung privacy archive`
+# moves them to the archive table (UU PDP: as long as needed to answer for the access).
+LINDUNG_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("LINDUNG_ACCESS_LOG_RETENTION_DAYS", "730"))
 # Dashboard marks: green from this share of a target reached, amber from the second, red below.
 LINDUNG_TARGET_GREEN_FROM = 100
 LINDUNG_TARGET_AMBER_FROM = int(os.environ.get("LINDUNG_TARGET_AMBER_FROM", "80"))

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindung.privacy.history import tracked_history
+
 
 class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("Admin sistem")
@@ -31,6 +33,11 @@ class User(AbstractUser):
         blank=True,
         related_name="+",
         verbose_name=_("wilayah kerja"),
+    )
+
+    history = tracked_history(
+        # No password hashes in the history; sign-ins are not changes of the record.
+        excluded_fields=["password", "last_login"]
     )
 
     class Meta:

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from lindung.contributions.models import Payer
+from lindung.privacy.history import tracked_history
 
 # Contributions of a month are due by this day of the next month: the 15th is the day the
 # regulations set for employers; for sponsors it is assumed the same (see docs/billing.md).
@@ -121,6 +122,8 @@ class Bill(models.Model):
         blank=True,
         help_text=_("Sejak pembayaran pertama: tidak menerima baris baru lagi."),
     )
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = _("tagihan")
@@ -326,6 +329,8 @@ class Payment(models.Model):
     recorded_by = models.ForeignKey(
         "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history = tracked_history(no_db_index=["payment_import", "recorded_by"])
 
     class Meta:
         verbose_name = _("pembayaran")

@@ -45,6 +45,7 @@ from lindung.billing.models import (
 from lindung.contributions.models import Payer, Segment
 from lindung.contributions.premiums import NoRateInForce, RateBook
 from lindung.formatting import rupiah
+from lindung.privacy.history import bulk_history
 from lindung.programs.lifecycle import State
 from lindung.programs.models import Enrollment, Funder, Program, ProgramVillage, add_months
 from lindung.refusals import Refusal
@@ -308,6 +309,7 @@ class _Run:
             )
         for bill in Bill.objects.bulk_create(new, batch_size=1000):
             bills[bill.village_code] = bill
+        bulk_history(Bill, new)
         self.created = {b.pk for b in new}
         return bills
 

@@ -25,6 +25,7 @@ from lindung.billing.models import Bill, Payment, PaymentImport
 from lindung.billing.run import BillingRefused, RunResult
 from lindung.formatting import rupiah, tanggal
 from lindung.people.validation import parse_date
+from lindung.privacy.history import Via, bulk_history, changes_through
 from lindung.programs import permissions
 from lindung.programs.models import Program
 from lindung.programs.services import parse_rupiah
@@ -222,6 +223,9 @@ def record_payment(
                 amount=rupiah(value),
                 outstanding=rupiah(bill.outstanding),
             )
+        # The counter moved without save(): its history row is written here.
+        bill.refresh_from_db(fields=["paid", "locked_at"])
+        bulk_history(Bill, [bill], update=True)
         payment = Payment(
             bill=bill,
             paid_on=day,
@@ -325,6 +329,13 @@ def import_payments(
 ) -> PaymentImport:
     """Record the payments of the insurer's confirmation file; the same file twice changes
     nothing. ``bills`` is the queryset the user may pay (from ``selectors.bills_for``)."""
+    with changes_through(Via.INSURER_FILE, f"konfirmasi bayar {file_name}", user=user):
+        return _import_payments(
+            user=user, file_name=file_name, content=content, today=today, bills=bills
+        )
+
+
+def _import_payments(*, user, file_name: str, content: bytes, today: dt.date, bills):
     from lindung.billing.selectors import bills_for
 
     rows = _read_rows(file_name, content)

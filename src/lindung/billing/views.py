@@ -31,6 +31,8 @@ from lindung.contributions.premiums import (
 )
 from lindung.formatting import number, rupiah
 from lindung.people.validation import parse_date
+from lindung.privacy import access
+from lindung.privacy.models import AccessKind
 from lindung.programs import clock
 from lindung.programs import selectors as program_selectors
 from lindung.programs.services import parse_month, parse_rupiah
@@ -178,10 +180,21 @@ def proof(request, pk: int):
                         filename=payment.proof.name.rsplit("/", 1)[-1])  # fmt: skip
 
 
+def _bill_downloaded(request, bill, fmt: str) -> None:
+    """A bill's file names its workers: logged as an export of their data."""
+    access.record_access(
+        request,
+        AccessKind.EXPORT,
+        query={"bill": bill.number, "format": fmt},
+        count=selectors.bill_lines(request.user, bill).count(),
+    )
+
+
 @login_required
 def bill_xlsx(request, pk: int):
     bill = selectors.get_bill(request.user, pk)
     content = reports.bill_xlsx(request.user, bill, clock.today())
+    _bill_downloaded(request, bill, "xlsx")
     return _download(content, f"{reports.file_stem(bill.number)}.xlsx", XLSX)
 
 
@@ -189,6 +202,7 @@ def bill_xlsx(request, pk: int):
 def bill_pdf(request, pk: int):
     bill = selectors.get_bill(request.user, pk)
     content = reports.bill_pdf(request.user, bill, clock.today())
+    _bill_downloaded(request, bill, "pdf")
     return _download(content, f"{reports.file_stem(bill.number)}.pdf", "application/pdf")
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from lindung.accounts.scope import scope_code, scoped
 from lindung.bpjs.files import ROW_MESSAGES, AnswerRow, read_answer
 from lindung.bpjs.models import AnswerImport, BatchEntry, SubmissionBatch
+from lindung.privacy.history import Via, changes_through
 from lindung.programs import permissions
 from lindung.programs.lifecycle import State
 from lindung.programs.models import Enrollment, Program, Transition
@@ -122,7 +123,13 @@ def import_answer(*, user, program: Program, content: bytes, file_name: str) -> 
     Rows that cannot be used are reported with their row number, code and message; NIKs
     that match no submitted enrollment of this program (in the user's region) are reported
     as ``unknown_nik``. Raises ``files.AnswerFileInvalid`` for a file that cannot be read.
+    The changes it makes are recorded as coming through the insurer's file.
     """
+    with changes_through(Via.INSURER_FILE, f"jawaban BPJS {file_name}", user=user):
+        return _import_answer(user=user, program=program, content=content, file_name=file_name)
+
+
+def _import_answer(*, user, program: Program, content: bytes, file_name: str) -> AnswerImport:
     _require_manager(user, program)
     rows = read_answer(content, file_name)
     now = timezone.now()

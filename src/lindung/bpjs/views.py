@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lindung.accounts.scope import scoped
 from lindung.bpjs import files, selectors, services
+from lindung.privacy import access
+from lindung.privacy.models import AccessKind
 from lindung.programs import permissions
 from lindung.programs import selectors as programs
 from lindung.programs.lifecycle import State
@@ -79,6 +81,15 @@ def batch_detail(request, program_id: int, pk: int):
     return render(request, "bpjs/batch.html", context)
 
 
+def _downloaded(request, program, batch, entries) -> None:
+    access.record_access(
+        request,
+        AccessKind.EXPORT,
+        people=[e.enrollment.person_id for e in entries],
+        query={"program": program.pk, "batch": batch.label},
+    )
+
+
 def _xlsx(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -96,6 +107,7 @@ def batch_file(request, program_id: int, pk: int):
     content = files.registration_workbook(
         batch, entries, program=program, generated_at=timezone.localtime()
     )
+    _downloaded(request, program, batch, entries)
     return _xlsx(content, f"pendaftaran-bpu-{batch.label}.xlsx")
 
 
@@ -105,7 +117,9 @@ def answer_template(request, program_id: int, pk: int):
     _require_manager(request.user)
     program = programs.get_program(request.user, program_id)
     batch = selectors.get_batch(request.user, program, pk)
-    content = files.answer_template(list(selectors.batch_entries(request.user, batch)))
+    entries = list(selectors.batch_entries(request.user, batch))
+    content = files.answer_template(entries)
+    _downloaded(request, program, batch, entries)
     return _xlsx(content, f"templat-jawaban-{batch.label}.xlsx")
 
 

@@ -9,6 +9,8 @@ figures of a saved version). Sources of every figure: ``docs/rates.md``.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindung.privacy.history import tracked_history
+
 
 class BpuRateVersion(models.Model):
     """The BPU rates in force from ``effective_from`` until the next version starts.
@@ -33,6 +35,8 @@ class BpuRateVersion(models.Model):
     legal_basis = models.CharField(_("dasar hukum"), max_length=255)
     notes = models.TextField(_("catatan"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = _("versi tarif iuran BPU")
@@ -113,6 +117,8 @@ class PuRateVersion(models.Model):
     notes = models.TextField(_("catatan"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = _("versi tarif iuran PU")
         verbose_name_plural = _("versi tarif iuran PU")
@@ -138,6 +144,8 @@ class WageCap(models.Model):
     legal_basis = models.CharField(_("dasar hukum"), max_length=255)
     notes = models.TextField(_("catatan"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = _("batas upah iuran")
@@ -190,6 +198,8 @@ class ReliefRule(models.Model):
     excluded_payers = models.JSONField(_("pembayar yang dikecualikan"), default=list, blank=True)
     notes = models.TextField(_("catatan"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = _("aturan keringanan iuran")

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 
 from lindung.accounts.picker import picker_context
 from lindung.exports import services
-from lindung.exports.workers import FILTERS, clean_filters, export_filename
+from lindung.exports.workers import FILTERS, clean_filters, export_filename, workers_to_export
+from lindung.privacy import access
 
 
 @login_required
@@ -20,6 +21,8 @@ def workers_export(request):
     fmt = request.GET.get("format", "")
     today = timezone.localdate()
     if fmt == "csv":
+        # Logged before the first byte leaves, with the count of the rows to come.
+        access.exported(request, filters, workers_to_export(request.user, filters).count())
         response = StreamingHttpResponse(
             services.stream_workers_csv(request.user, filters),
             content_type="text/csv; charset=utf-8",
@@ -29,7 +32,8 @@ def workers_export(request):
         return response
     if fmt == "xlsx":
         buffer = io.BytesIO()
-        services.write_workers_xlsx(request.user, filters, buffer)
+        count = services.write_workers_xlsx(request.user, filters, buffer)
+        access.exported(request, filters, count)
         buffer.seek(0)
         return FileResponse(
             buffer, as_attachment=True, filename=export_filename(filters, ".xlsx", today)

@@ -9,12 +9,18 @@ people and, when asked, one ``UPDATE … FROM`` changes the existing ones whose 
 Either way the NIK's unique index is the arbiter: two imports of the same file, or an
 import racing a form, can never make a second person.
 
+Every person the batch adds or changes gets its historical row (the change history, see
+:mod:`lindung.privacy.history`) in the same transaction, written by one ``INSERT … SELECT``
+from the registry rows just written: the same values per-row saving would record, without
+a statement per row.
+
 Rows whose NIK is already registered outside the importing user's region are never
 touched; the scope test is the same region test as :func:`lindung.accounts.scope.scoped`, on
 the region codes every row carries.
 """
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -26,6 +32,7 @@ from lindung.accounts.scope import LEVEL_FIELDS, scope_code
 from lindung.imports.reading import ROW
 from lindung.people.models import Person
 from lindung.people.services import acting_agent_id
+from lindung.privacy.history import current_source, history_enabled
 from lindung.regions.codes import level_of
 
 STAGE = "lindung_import_stage"
@@ -184,6 +191,10 @@ def _stage(cursor, batch: pl.DataFrame) -> None:
         )
 
 
+def _returning_ids(sql: str, params: list) -> tuple[str, list]:
+    return f"{sql} RETURNING id", params
+
+
 def _insert_sql(stamps: dict, now, *, on_conflict: bool) -> tuple[str, list]:
     """``INSERT … SELECT`` naming every concrete column of Person, with its default.
 
@@ -212,6 +223,51 @@ def _insert_sql(stamps: dict, now, *, on_conflict: bool) -> tuple[str, list]:
     return sql, params
 
 
+def _history_sql(user_id, now, *, created: bool, members: str) -> tuple[str, list]:
+    """``INSERT … SELECT`` of the historical rows of the registry rows ``p`` chosen by the
+    condition ``members``, as django-simple-history would write them one by one."""
+    history = Person.history.model
+    source = current_source()
+    person_columns = {f.column for f in Person._meta.concrete_fields}
+    fixed = {
+        "history_date": now,
+        "history_type": "+" if created else "~",
+        "history_user_id": user_id,
+        "history_change_reason": None,
+        "history_via": str(source.via),
+        "history_via_detail": source.detail,
+    }
+    targets, sources, params = [], [], []
+    for f in history._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        targets.append(connection.ops.quote_name(f.column))
+        if f.column in person_columns:
+            sources.append(f"p.{connection.ops.quote_name(f.column)}")
+        else:
+            sources.append("%s")
+            params.append(f.get_db_prep_save(fixed[f.attname], connection))
+    sql = (
+        f"INSERT INTO {history._meta.db_table} ({', '.join(targets)}) "
+        f"SELECT {', '.join(sources)} FROM {Person._meta.db_table} p WHERE {members}"
+    )
+    return sql, params
+
+
+def _write_history(cursor, user_id, now, *, created: bool, ids=None, niks=None) -> None:
+    """The historical rows of the people with these ids (or NIKs, for the direct ``COPY``,
+    which returns no ids)."""
+    column, values = ("id", ids) if ids is not None else ("nik", niks)
+    if not values or not history_enabled():
+        return
+    if connection.vendor == "postgresql":
+        members, extra = f"p.{column} = ANY(%s)", [list(values)]
+    else:  # one JSON parameter instead of a variable per row
+        members, extra = f"p.{column} IN (SELECT value FROM json_each(%s))", [json.dumps(values)]
+    sql, params = _history_sql(user_id, now, created=created, members=members)
+    cursor.execute(sql, params + extra)
+
+
 def load_batch(
     batch: pl.DataFrame,
     *,
@@ -236,6 +292,7 @@ def load_batch(
     differs = " OR ".join(_distinct(f"p.{name}", f"s.{name}") for name in compared)
     inside, inside_params = _scope_sql(user, "p")
     stamps = stamps_for(user)
+    user_id = getattr(user, "pk", None)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # A batch is small next to the registry: look each NIK up in the unique index.
@@ -255,6 +312,7 @@ def load_batch(
             try:
                 with transaction.atomic():
                     _copy_into_registry(cursor, payload, stamps)
+                _write_history(cursor, user_id, now, created=True, niks=batch["nik"].to_list())
                 result.created = batch.height
                 return result
             except UniqueViolation:
@@ -274,19 +332,25 @@ def load_batch(
                 result.differing.append(row)
         try:
             with transaction.atomic():
-                cursor.execute(*_insert_sql(stamps, now, on_conflict=False))
+                cursor.execute(*_returning_ids(*_insert_sql(stamps, now, on_conflict=False)))
+                created = [row[0] for row in cursor.fetchall()]
         except IntegrityError:
-            cursor.execute(*_insert_sql(stamps, now, on_conflict=True))
-        result.created = max(cursor.rowcount, 0)
+            cursor.execute(*_returning_ids(*_insert_sql(stamps, now, on_conflict=True)))
+            created = [row[0] for row in cursor.fetchall()]
+        result.created = len(created)
+        _write_history(cursor, user_id, now, created=True, ids=created)
         if update:
             assignments = ", ".join(f"{name} = s.{name}" for name in compared)
             cursor.execute(
                 f"UPDATE {table} AS p SET {assignments}, updated_at = %s "
-                f"FROM {STAGE} s WHERE p.nik = s.nik AND {inside} AND ({differs})",
+                f"FROM {STAGE} s WHERE p.nik = s.nik AND {inside} AND ({differs}) "
+                "RETURNING id",
                 [Person._meta.get_field("updated_at").get_db_prep_value(now, connection)]
                 + inside_params,
             )
-            result.updated = max(cursor.rowcount, 0)
+            changed = [row[0] for row in cursor.fetchall()]
+            result.updated = len(changed)
+            _write_history(cursor, user_id, now, created=False, ids=changed)
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
     result.unchanged = batch.height - result.created - result.updated - len(result.out_of_scope)
     result.overlapped = result.created < batch.height

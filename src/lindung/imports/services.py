@@ -39,6 +39,7 @@ from lindung.imports.loading import (
 from lindung.imports.models import ImportBatch, ImportJob
 from lindung.imports.reading import RAGGED, ROW, FileRefused, read_table
 from lindung.people.models import Person
+from lindung.privacy.history import Via, changes_through
 from lindung.refusals import Refusal
 from lindung.regions.models import Region
 from lindung.signals import records_changed
@@ -346,7 +347,9 @@ def _run(job: ImportJob, notify: Progress, threads: int) -> ImportJob:
 
     def load(index: int, batch: _Batch, own: bool) -> None:
         try:
-            _load(job, index, batch, present, overlap)
+            # Set here, in the thread that loads: a thread does not inherit the context.
+            with changes_through(Via.IMPORT, f"impor #{job.pk} {job.source_name}", user=job.user):
+                _load(job, index, batch, present, overlap)
         finally:
             if own:
                 connection.close()

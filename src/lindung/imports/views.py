@@ -18,6 +18,8 @@ from lindung.imports import report, selectors, services, tasks
 from lindung.imports.messages import file_message, row_message
 from lindung.imports.models import ImportJob
 from lindung.imports.template import template_workbook
+from lindung.privacy import access
+from lindung.privacy.models import AccessKind
 
 
 def _max_bytes() -> int:
@@ -165,6 +167,12 @@ def job_report(request, pk: int, fmt: str):
     else:
         report.write_xlsx(job, buffer)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    access.record_access(
+        request,
+        AccessKind.EXPORT,
+        query={"import_job": job.pk, "format": fmt},
+        count=job.rows_total,
+    )
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="laporan-impor-{job.pk}.{fmt}"'
     return response

@@ -7,6 +7,7 @@ from ninja import Query, Router, Schema, Status
 
 from lindung.people import selectors, services
 from lindung.people.nik import mask_nik
+from lindung.privacy import access
 from lindung.schemas import Problems, Refusal
 
 router = Router()
@@ -101,6 +102,8 @@ def list_workers(
     workers = selectors.workers_for(
         request.user, nik=nik[:16], village=village[:13], q=q[:100], category=category[:20]
     )
+    if nik:
+        access.searched_nik(request, nik[:16], workers)
     paginator = Paginator(workers, page_size)
     current = paginator.get_page(page)
     return {
@@ -124,7 +127,9 @@ def create_worker(request, payload: WorkerIn):
 
 @router.get("/{worker_id}", response=WorkerOut)
 def get_worker(request, worker_id: int):
-    return _out(selectors.get_worker(request.user, worker_id), request.user)
+    person = selectors.get_worker(request.user, worker_id)
+    access.viewed(request, person)
+    return _out(person, request.user)
 
 
 @router.patch("/{worker_id}", response={200: WorkerOut, 422: Problems, 403: Refusal})

@@ -5,6 +5,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from lindung.people.categories import Category
+from lindung.privacy.history import tracked_history
 
 
 class Occupation(models.Model):
@@ -148,6 +149,10 @@ class Person(models.Model):
         # index first (an agent's portfolio is its villages), so neither index nor check.
         db_index=False,
         db_constraint=False,
+    )
+    history = tracked_history(
+        # An import writes a historical row per person: only the indexes a read needs.
+        no_db_index=["village", "occupation", "created_by", "agent"]
     )
 
     class Meta:

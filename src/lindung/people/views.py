@@ -12,6 +12,7 @@ from lindung.accounts.picker import picker_context
 from lindung.people import selectors, services
 from lindung.people.categories import Category
 from lindung.people.forms import WorkerForm
+from lindung.privacy import access
 
 
 @login_required
@@ -25,6 +26,8 @@ def worker_list(request):
     if filters["category"] not in Category.values:
         filters["category"] = ""
     workers = selectors.workers_for(request.user, **filters)
+    if filters["nik"]:
+        access.searched_nik(request, filters["nik"], workers)
     page = Paginator(workers, 25).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -38,6 +41,7 @@ def worker_list(request):
 @login_required
 def worker_detail(request, pk: int):
     worker = selectors.get_worker(request.user, pk)
+    access.viewed(request, worker)
     return render(request, "people/detail.html", {"worker": worker})
 
 
@@ -79,6 +83,8 @@ def worker_edit(request, pk: int):
         initial=services.worker_data(worker),
         can_see_nik=request.user.can_see_full_nik,
     )
+    if request.method == "GET":  # the form shows the whole record
+        access.viewed(request, worker)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_worker(user=request.user, person=worker, changes=form.cleaned_data)

@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from lindung.people.categories import Category
+from lindung.privacy.history import tracked_history
 from lindung.programs.lifecycle import OPEN, State
 
 
@@ -113,6 +114,8 @@ class Program(models.Model):
     created_by = models.ForeignKey(
         "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = _("program")
@@ -274,6 +277,8 @@ class Enrollment(RegionCodes):
         verbose_name=_("agen Perisai"),
         help_text=_("Agen yang mengusulkan atau melanjutkan kepesertaan ini."),
     )
+
+    history = tracked_history(no_db_index=["round", "proposed_by"])
 
     class Meta:
         verbose_name = _("kepesertaan")

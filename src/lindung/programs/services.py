@@ -25,6 +25,7 @@ from lindung.people import validation as people_validation
 from lindung.people.categories import Category, parse_category
 from lindung.people.models import Person
 from lindung.people.services import acting_agent_id
+from lindung.privacy.history import bulk_history
 from lindung.programs import eligibility, permissions
 from lindung.programs.eligibility import Ineligible
 from lindung.programs.lifecycle import ALLOWED, REASON_REQUIRED, RELEASING, State
@@ -747,6 +748,7 @@ def move_many(
             ["state", "state_changed_at", "reason", *sorted(extra_fields)],
             batch_size=1000,
         )
+        bulk_history(Enrollment, result.moved, update=True)
         Transition.objects.bulk_create(transitions, batch_size=2000)
         if to_state in RELEASING:
             _release(result.moved)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lindung.accounts.picker import picker_context
 from lindung.accounts.scope import in_scope
 from lindung.people.selectors import workers_for
+from lindung.privacy import access
 from lindung.programs import clock, permissions, selectors, services
 from lindung.programs.forms import LegalDocumentForm, ProgramForm, QuotaForm
 from lindung.programs.lifecycle import ALLOWED, State
@@ -236,6 +237,8 @@ def propose(request, pk: int):
     candidates = (
         selectors.proposal_candidates(request.user, program, village, q) if village else None
     )
+    if candidates is not None and "".join(q.split()).isdigit():  # a search by NIK
+        access.searched_nik(request, "".join(q.split()), candidates)
     page = Paginator(candidates, 200).get_page(request.GET.get("page")) if village else None
     proposed = (
         selectors.enrollments_for(request.user, program=program, village=village)

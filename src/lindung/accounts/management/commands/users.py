@@ -2,13 +2,14 @@ import getpass
 import sys
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from lindung.accounts.models import Role, User
 from lindung.accounts.services import UserInvalid, create_user, issue_token
+from lindung.privacy.history import TrackedCommand
 
 
-class Command(BaseCommand):
+class Command(TrackedCommand):
     help = "Kelola pengguna: users create, users token."
 
     def add_arguments(self, parser):

@@ -8,12 +8,13 @@ import json as jsonlib
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from lindung.billing import planner, services
 from lindung.billing.run import BillingRefused
 from lindung.formatting import number, rupiah
 from lindung.people.validation import parse_date
+from lindung.privacy.history import TrackedCommand
 from lindung.programs import clock
 from lindung.programs.models import Program
 from lindung.programs.services import parse_month
@@ -23,7 +24,7 @@ def _dumps(data) -> str:
     return jsonlib.dumps(data, ensure_ascii=False, indent=2, default=str)
 
 
-class Command(BaseCommand):
+class Command(TrackedCommand):
     help = "Tagihan iuran: jalankan tagihan bulanan, impor konfirmasi pembayaran, rencana anggaran."
 
     def add_arguments(self, parser):

@@ -4,16 +4,17 @@ import json
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.http import Http404
 from django.utils import timezone
 
 from lindung.bpjs import files, selectors, services
+from lindung.privacy.history import TrackedCommand
 from lindung.programs import selectors as programs
 from lindung.programs.management.commands.programs import _user
 
 
-class Command(BaseCommand):
+class Command(TrackedCommand):
     help = "Berkas BPJS Ketenagakerjaan: unduh berkas pendaftaran batch, impor jawaban."
 
     def add_arguments(self, parser):

@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from lindung.demo.services import DEMO_PASSWORD, load_demo
+from lindung.privacy.history import TrackedCommand
 from lindung.regions.models import Region
 
 
-class Command(BaseCommand):
+class Command(TrackedCommand):
     help = "Muat data demo (demo load): pengguna per peran dan pekerja contoh. Aman diulang."
 
     def add_arguments(self, parser):

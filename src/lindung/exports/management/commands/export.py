@@ -2,15 +2,17 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from lindung.accounts.models import User
 from lindung.exports.services import write_workers_file
 from lindung.exports.workers import clean_filters
 from lindung.formatting import number
+from lindung.privacy.access import exported
+from lindung.privacy.history import TrackedCommand
 
 
-class Command(BaseCommand):
+class Command(TrackedCommand):
     help = "Ekspor (export workers OUT): registri pekerja ke .xlsx atau .csv."
 
     def add_arguments(self, parser):
@@ -36,4 +38,5 @@ class Command(BaseCommand):
         if unknown := [k for k, v in raw.items() if v and k not in filters]:
             raise CommandError(f"Filter tidak dikenal: {', '.join(unknown)}")
         count = write_workers_file(account, filters, out)
+        exported(account, filters, count, operation=f"lindung export workers {Path(out).name}")
         self.stdout.write(f"{number(count)} pekerja diekspor ke {out}")

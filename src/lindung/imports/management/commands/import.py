@@ -11,7 +11,7 @@ import signal
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from lindung.accounts.models import User
 from lindung.formatting import number
@@ -19,9 +19,10 @@ from lindung.imports import report, services
 from lindung.imports.messages import file_message
 from lindung.imports.models import ImportJob
 from lindung.imports.progress import Bar
+from lindung.privacy.history import TrackedCommand
 
 
-class Command(BaseCommand):
+class Command(TrackedCommand):
     help = "Impor berkas (import workers FILE): daftar pekerja dari CSV atau XLSX."
 
     def add_arguments(self, parser):

@@ -7,9 +7,10 @@ changes nothing the second time.
 import datetime as dt
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from lindung.accounts.models import User
+from lindung.privacy.history import TrackedCommand
 from lindung.programs import clock, selectors, services
 
 
@@ -31,7 +32,7 @@ def _date(text: str | None) -> dt.date:
         raise CommandError("Tanggal harus YYYY-MM-DD, mis. 2026-11-25.") from exc
 
 
-class Command(BaseCommand):
+class Command(TrackedCommand):
     help = "Program perlindungan: daftar, dan akhiri kepesertaan yang masa sponsornya selesai."
 
     def add_arguments(self, parser):
