@@ -175,3 +175,27 @@ def test_an_agent_is_given_some_of_its_wadahs_villages(client, gianyar, regency_
     response = client.post(f"/agen/{agent.pk}/ubah/", {**form, "villages": [BATUBULAN]})
     assert response.status_code == 302
     assert list(agent.served.values_list("village_id", flat=True)) == [BATUBULAN]
+
+
+def test_the_work_list_is_in_the_access_log_and_contacts_in_the_history(client, gianyar, ended):
+    """The work list shows workers' names and phones: each page viewed is logged with the
+    workers on it (UU PDP). A contact recorded keeps its history, with who and through what."""
+    from lindung.privacy.models import AccessEntry
+
+    here, _there = ended
+    user = gianyar[1]["batubulan"].user
+    client.force_login(user)
+    client.get("/agen/daftar-kerja/")
+    entry = AccessEntry.objects.get(user=user)
+    assert entry.kind == "view" and entry.operation == "GET /agen/daftar-kerja/"
+    assert f",{here.person_id}," in entry.record_ids and entry.count >= 1
+    client.post(
+        f"/agen/daftar-kerja/{here.pk}/kontak/",
+        {"outcome": "visited", "contacted_on": "14/12/2026", "note": "Ditemui di banjar"},
+    )
+    (record,) = Contact.objects.get().history.all()
+    assert (record.history_type, record.history_user_id, record.history_via) == (
+        "+",
+        user.pk,
+        "page",
+    )

@@ -14,6 +14,7 @@ from lindung.accounts.selectors import users_for
 from lindung.agents import selectors, services
 from lindung.agents.models import Agent, Organisation
 from lindung.people.nik import mask_nik
+from lindung.privacy import access
 from lindung.programs import clock
 from lindung.programs.selectors import get_program
 from lindung.schemas import Refusal
@@ -213,6 +214,9 @@ def work_list(
         village=village[:13],
     )
     current = Paginator(rows, page_size).get_page(page)
+    filters = {"village": village, "agent": agent, "program": program, "as_of": as_of}
+    listed = [e.person_id for e in current.object_list]
+    access.listed(request, listed, filters, current.paginator.count)
     return {
         "as_of": as_of,
         "count": current.paginator.count,

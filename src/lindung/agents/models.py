@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lindung.privacy.history import tracked_history
 from lindung.programs.models import RegionCodes
 
 
@@ -73,6 +74,8 @@ class Organisation(BankAccount):
         "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = _("wadah agen")
         verbose_name_plural = _("wadah agen")
@@ -131,6 +134,8 @@ class Agreement(models.Model):
     created_by = models.ForeignKey(
         "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = _("perjanjian kerja sama")
@@ -238,6 +243,8 @@ class Agent(BankAccount):
         "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    history = tracked_history()
+
     class Meta:
         verbose_name = _("agen Perisai")
         verbose_name_plural = _("agen Perisai")
@@ -291,6 +298,8 @@ class Contact(RegionCodes):
     created_by = models.ForeignKey(
         "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    history = tracked_history()
 
     class Meta:
         verbose_name = _("kontak agen")

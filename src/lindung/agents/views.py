@@ -23,6 +23,7 @@ from lindung.agents.forms import (
     VillagesForm,
 )
 from lindung.agents.models import Agent, Contact, Organisation, Status
+from lindung.privacy import access
 from lindung.programs import clock
 from lindung.programs.selectors import get_program, programs_for
 from lindung.regions.codes import REGENCY, VILLAGE
@@ -405,6 +406,8 @@ def work_list(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for enrollment in page.object_list:
         enrollment.window = selectors.window(enrollment, as_of)
+    # Names and phone numbers of workers: who saw which, for the access log (UU PDP).
+    access.listed(request, [e.person_id for e in page.object_list], filters, page.paginator.count)
     return render(
         request,
         "agents/work_list.html",

@@ -96,6 +96,15 @@ def searched_nik(request, nik: str, people) -> None:
     )
 
 
+def listed(request, people: list[int], filters: dict, count: int) -> None:
+    """A page of a list that shows workers' contact details (the agents' work list): the
+    workers on the page, the filters and how many the whole list holds."""
+    query = {k: str(v) for k, v in filters.items() if v not in (None, "")}
+    record_access(
+        request, AccessKind.VIEW, people=people, query=query or {"all": True}, count=count
+    )
+
+
 def exported(who, filters: dict, count: int, *, operation: str = "") -> None:
     """A worker list left as a file: its filters (the region one decides whose log it is)
     and its count."""
