@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
+from lindung.people import visibility
 from lindung.people.models import Person
 from lindung.people.validation import Checked, Problem, check_worker
 from lindung.refusals import Invalid
@@ -72,8 +73,14 @@ def register_worker(*, user, data: dict, today: dt.date | None = None) -> Person
 
 
 def update_worker(*, user, person: Person, changes: dict, today: dt.date | None = None) -> Person:
-    """Change a worker's fields; the whole record is checked again, scope included."""
+    """Change a worker's fields; the whole record is checked again, scope included.
+
+    A role that sees the NIK masked may not change the NIK, the birth date or the sex
+    (``field_hidden``): the cross-check's answer would tell it the hidden digits.
+    """
     _require_editor(user)
+    if refused := visibility.refused_changes(user, changes):
+        raise WorkerInvalid([Problem(name, "field_hidden") for name in refused])
     checked = _checked_or_raise({**worker_data(person), **changes}, user=user, today=today)
     new_nik = checked.values["nik"]
     if new_nik != person.nik and Person.objects.filter(nik=new_nik).exists():

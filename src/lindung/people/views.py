@@ -77,7 +77,8 @@ def worker_edit(request, pk: int):
     form = WorkerForm(
         request.POST or None,
         initial=services.worker_data(worker),
-        can_see_nik=request.user.can_see_full_nik,
+        user=request.user,
+        editing=True,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from lindung.accounts.scope import scoped
 from lindung.people import nik as nik_rules
+from lindung.people import visibility
 from lindung.people.categories import Category
 from lindung.people.models import Person
 from lindung.programs import clock, selectors, services
@@ -203,7 +204,7 @@ def _enrollment_out(enrollment, user, *, with_transitions: bool = False) -> dict
         "id": enrollment.pk,
         "program_id": enrollment.program_id,
         "round": enrollment.round.number,
-        "nik": nik if user.can_see_full_nik else nik_rules.mask_nik(nik),
+        "nik": visibility.nik(user, nik),
         "full_name": enrollment.person.full_name,
         "village_code": enrollment.village_id,
         "state": enrollment.state,
