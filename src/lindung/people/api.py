@@ -139,8 +139,11 @@ def update_worker(request, worker_id: int, payload: WorkerIn):
     return Status(200, _out(person, request.user))
 
 
-@router.delete("/{worker_id}", response={204: None, 403: Refusal})
+@router.delete("/{worker_id}", response={204: None, 403: Refusal, 409: Refusal})
 def delete_worker(request, worker_id: int):
     person = selectors.get_worker(request.user, worker_id)
-    services.delete_worker(user=request.user, person=person)
+    try:
+        services.delete_worker(user=request.user, person=person)
+    except services.WorkerKept as refusal:
+        return Status(409, refusal.as_dict())
     return Status(204, None)
