@@ -16,7 +16,7 @@ from lindung.programs import clock, selectors, services
 from lindung.programs.eligibility import Ineligible
 from lindung.programs.lifecycle import State
 from lindung.programs.models import Transition
-from lindung.schemas import Problems, Refusal
+from lindung.schemas import Month, Problems, Refusal
 
 programs_router = Router()
 enrollments_router = Router()
@@ -24,8 +24,8 @@ enrollments_router = Router()
 
 class RoundOut(Schema):
     number: int
-    start_month: str
-    end_month: str
+    start_month: Month
+    end_month: Month
 
 
 class LegalOut(Schema):
@@ -93,7 +93,7 @@ class ProgramIn(Schema):
 
 class QuotaRoundOut(Schema):
     round: int
-    start_month: str
+    start_month: Month
     quota: int
     used: int
 
