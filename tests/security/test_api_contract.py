@@ -7,6 +7,8 @@ input must not be refused as invalid and invalid input must not be accepted; no 
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import CHECKS, load_all_checks
 
@@ -27,6 +29,18 @@ load_all_checks()
 # 422 and a code per field, which the document declares; the check would call that a bug.
 EXCLUDED = {"positive_data_acceptance"}
 CHECKS_RUN = [check for check in CHECKS.get_all() if check.__name__ not in EXCLUDED]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_connection():
+    """Requests go straight to the WSGI app, not through Django's test client, so the app
+    would close the database connection after each one (``CONN_MAX_AGE`` 0) and with it
+    the test's transaction; the test client keeps it open the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _call(case, world, role):
