@@ -126,4 +126,8 @@ def test_exports_and_pdfs_keep_the_text_inert(hostile, admin_bodies):
         seen += text_of(body)
     csv_text = bodies["/ekspor/pekerja/?format=csv"].decode("utf-8-sig")
     assert payload(0) in csv_text.replace('""', '"')  # the name as written, in a quoted cell
-    assert "alert(7)" in seen  # the payment reference reached the bill's workbook and PDF
+    bill = hostile.inside.objects["bill"]
+    bill_pdf = text_of(files[f"/tagihan/{bill.pk}/pdf/"])
+    # The program's name and the payment's reference, printed as text in the bill's PDF.
+    assert payload(5) in bill_pdf and payload(7) in bill_pdf
+    assert "alert(7)" in seen
