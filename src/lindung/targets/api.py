@@ -355,7 +355,7 @@ def region_indicators(request, region: str = "", date: DateQuery = ""):
 def region_series(
     request,
     region: str = "",
-    from_: Annotated[MonthQuery, Query(alias="from")] = "",
+    from_: Annotated[MonthQuery, Query("", alias="from")] = "",
     to: MonthQuery = "",
 ):
     """One point per month from ``from`` to ``to`` (``YYYY-MM``), read on the month's last
