@@ -17,8 +17,19 @@ from lindung.coverage.api import retention_router
 from lindung.coverage.api import router as indicators_router
 from lindung.people.api import router as workers_router
 from lindung.programs.api import enrollments_router, programs_router
+from lindung.schemas import document_errors
 
-api = NinjaAPI(
+
+class LindungApi(NinjaAPI):
+    """The API whose OpenAPI document also declares the error answers every operation shares
+    (:func:`lindung.schemas.document_errors`), so a generated client expects them."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return document_errors(schema)
+
+
+api = LindungApi(
     title="Lindung API",
     version="1",
     description="API Lindung: registri pekerja rentan dan kepesertaan jaminan sosial "
@@ -81,11 +92,17 @@ def forbidden(request, exc):
     )
 
 
+# django-ninja raises these itself, with English texts: the only one today is a body that
+# is not JSON (400). Our own code returns its refusals instead of raising.
+HTTP_ERRORS = {
+    400: ("body_unreadable", "Isi permintaan bukan JSON yang dapat dibaca."),
+}
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    return api.create_response(
-        request, {"code": "error", "message": str(exc)}, status=exc.status_code
-    )
+    code, message = HTTP_ERRORS.get(exc.status_code, ("error", "Permintaan tidak dapat diproses."))
+    return api.create_response(request, {"code": code, "message": message}, status=exc.status_code)
 
 
 __all__ = ["api", "__version__"]

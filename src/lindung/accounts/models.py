@@ -49,11 +49,6 @@ class User(AbstractUser):
         return self.role == Role.SYSTEM_ADMIN and self.region_id is None
 
     @property
-    def can_see_full_nik(self) -> bool:
-        """Who needs the whole NIK: those who register people or send them to the insurer."""
-        return self.role in (Role.SYSTEM_ADMIN, Role.REGENCY_ADMIN, Role.VILLAGE_OPERATOR)
-
-    @property
     def manageable_roles(self) -> list[str]:
         """The roles this user may give to others: a regency admin staffs its own region."""
         if self.role == Role.SYSTEM_ADMIN:

@@ -13,7 +13,7 @@ from lindung.accounts.models import User
 from lindung.accounts.selectors import users_for
 from lindung.agents import selectors, services
 from lindung.agents.models import Agent, Organisation
-from lindung.people.nik import mask_nik
+from lindung.people import visibility
 from lindung.privacy import access
 from lindung.programs import clock
 from lindung.programs.selectors import get_program
@@ -177,7 +177,7 @@ def _work_out(enrollment, as_of: dt.date, user: User) -> dict:
     return {
         "enrollment_id": enrollment.pk,
         "section": "ending" if window.ending else "ended",
-        "nik": person.nik if user.can_see_full_nik else mask_nik(person.nik),
+        "nik": visibility.nik(user, person.nik),
         "full_name": person.full_name,
         "phone": person.phone,
         "village_code": enrollment.village_id,

@@ -19,7 +19,7 @@ from lindung.people.validation import parse_date
 from lindung.programs import clock
 from lindung.programs import selectors as program_selectors
 from lindung.programs.services import parse_month
-from lindung.schemas import Problems, Refusal
+from lindung.schemas import DateText, DateTextQuery, Month, Problems, Refusal
 
 router = Router()
 rates_router = Router()
@@ -31,7 +31,7 @@ def _invalid(field: str, code: str, message) -> Status:
 
 
 class RunIn(Schema):
-    month: str
+    month: Month
 
 
 class RunBillOut(Schema):
@@ -46,7 +46,7 @@ class RunBillOut(Schema):
 
 class RunOut(Schema):
     program: int
-    month: str
+    month: Month
     lines: int
     amount: int
     added_lines: int
@@ -75,7 +75,7 @@ class BillOut(Schema):
     id: int
     number: str
     program: int
-    month: str
+    month: Month
     village_code: str
     sequence: int
     payer: str
@@ -93,7 +93,7 @@ class BillDetailOut(BillOut):
 
 
 class PaymentIn(Schema):
-    paid_on: str
+    paid_on: DateText
     amount: int | str
     reference: str
 
@@ -142,7 +142,7 @@ def run_billing(request, program_id: int, payload: RunIn):
 
 
 @router.get("/bills", response=list[BillOut], summary="Tagihan yang terlihat oleh pengguna")
-def list_bills(request, program: int | None = None, month: str = "", status: str = ""):
+def list_bills(request, program: int | None = None, month: Month | None = None, status: str = ""):
     today = clock.today()
     bills = selectors.bills_for(request.user)
     if program is not None:
@@ -198,11 +198,14 @@ def pay(request, bill_id: int, payload: PaymentIn):
 
 @router.get(
     "/programs/{program_id}/realisation",
+    response={200: dict, 422: Problems},
     summary="Realisasi anggaran: pagu, terikat, ditagih, dibayar, sisa (per tanggal)",
 )
-def realisation(request, program_id: int, date: str = ""):
+def realisation(request, program_id: int, date: DateTextQuery = ""):
     program = program_selectors.get_program(request.user, program_id)
-    as_of = (parse_date(date) if date else None) or clock.today()
+    as_of = parse_date(date) if date else clock.today()
+    if as_of is None:  # a date that says nothing is refused, not read as today
+        return _invalid("date", "date_invalid", "Tanggal tidak dikenali: tulis 2024-12-31.")
     return selectors.realisation(request.user, program, as_of).as_dict()
 
 
@@ -210,7 +213,7 @@ class PlanQuery(Schema):
     workers: int | None = None
     budget: int | None = None
     months: int = 6
-    start: str = "2024-01"
+    start: Month = "2024-01"
     income: int = 1_000_000
     includes_jht: bool = False
     payer: str = Payer.APBD
@@ -265,7 +268,7 @@ class QuoteQuery(Schema):
     segment: str = "BPU"
     programs: str = "JKK,JKM"
     income: int = 1_000_000
-    month: str
+    month: Month
     risk_class: int | None = None
     payer: str = Payer.SELF
     transport: bool = False

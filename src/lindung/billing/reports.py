@@ -22,7 +22,7 @@ from lindung.billing.selectors import (
 )
 from lindung.billing.terbilang import rupiah_words
 from lindung.formatting import number, rupiah, tanggal
-from lindung.people.nik import mask_nik
+from lindung.people import visibility
 
 TITLE_BILL = "TAGIHAN IURAN JAMINAN SOSIAL KETENAGAKERJAAN"
 TITLE_REALISATION = "LAPORAN REALISASI ANGGARAN IURAN JAMINAN SOSIAL KETENAGAKERJAAN"
@@ -161,9 +161,8 @@ def bill_xlsx(user, bill: Bill, today: dt.date) -> bytes:
 
     detail = _Sheet(book, "Rincian")
     detail.line(_("Rincian tagihan %(number)s") % {"number": bill.number}, fmt=detail.title)
-    full_nik = getattr(user, "can_see_full_nik", True) if user is not None else True
     lines = (
-        (i, nik if full_nik else mask_nik(nik), name, kpj, village, month, kind,
+        (i, visibility.nik(user, nik), name, kpj, village, month, kind,
          jkk, jkm, jht, amount)
         for i, (nik, name, kpj, village, month, kind, jkk, jkm, jht, amount) in enumerate(
             bill_lines(user, bill).values_list(

@@ -7,6 +7,7 @@ here comes from the summary; the region must lie in the caller's scope (else 404
 
 import datetime as dt
 import re
+from typing import Annotated
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -15,7 +16,7 @@ from lindung.coverage import indicators, selectors
 from lindung.people.models import Occupation
 from lindung.programs import clock
 from lindung.programs.models import add_months
-from lindung.schemas import Problems
+from lindung.schemas import DateQuery, Month, MonthQuery, Problems
 from lindung.targets.models import Segment
 
 router = Router()
@@ -123,7 +124,7 @@ class IndicatorsOut(Schema):
 
 
 class MonthOut(Schema):
-    month: str
+    month: Month
     date: dt.date
     covered: int
     sponsored: int
@@ -316,8 +317,8 @@ def _invalid(field: str, code: str, message: str) -> Status:
 
 def _parse_month(text: str) -> dt.date | None:
     match = re.fullmatch(r"(\d{4})-(\d{2})", (text or "").strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        return None
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
+        return None  # a month 13 or a year 0000 is no month
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -326,13 +327,15 @@ def _parse_month(text: str) -> dt.date | None:
     response={200: IndicatorsOut, 422: Problems},
     summary="Indikator cakupan satu wilayah pada satu tanggal",
 )
-def region_indicators(request, region: str = "", date: str = ""):
+def region_indicators(request, region: str = "", date: DateQuery = ""):
     """``region``: a Kemendagri code (empty: the caller's own region); ``date``:
     ``YYYY-MM-DD`` (empty: today)."""
     day = clock.today()
     if date:
-        try:
-            day = dt.date.fromisoformat(date.strip())
+        try:  # the documented form only (fromisoformat would also take 20241231)
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+                raise ValueError(date)
+            day = dt.date.fromisoformat(date)
         except ValueError:
             return _invalid(
                 "date",
@@ -349,7 +352,12 @@ def region_indicators(request, region: str = "", date: str = ""):
     response={200: SeriesOut, 422: Problems},
     summary="Deret bulanan indikator cakupan satu wilayah",
 )
-def region_series(request, region: str = "", from_: str = Query("", alias="from"), to: str = ""):
+def region_series(
+    request,
+    region: str = "",
+    from_: Annotated[MonthQuery, Query("", alias="from")] = "",
+    to: MonthQuery = "",
+):
     """One point per month from ``from`` to ``to`` (``YYYY-MM``), read on the month's last
     day (today for the current month). Default: the last 12 months."""
     today = clock.today()

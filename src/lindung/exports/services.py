@@ -5,7 +5,7 @@ import itertools
 from pathlib import Path
 
 from lindung.exports.sheets import CsvSheet, XlsxBook
-from lindung.exports.workers import HEADER, export_rows
+from lindung.exports.workers import HEADER, export_rows, header_for
 
 _MONEY = {HEADER.index("penghasilan")}
 _WIDTHS = [18, 28, 6, 12, 15, 24, 15, 22, 16, 14, 24, 20, 20, 8, 12]
@@ -13,7 +13,7 @@ _WIDTHS = [18, 28, 6, 12, 15, 24, 15, 22, 16, 14, 24, 20, 20, 8, 12]
 
 def write_workers_xlsx(user, filters: dict, target) -> int:
     book = XlsxBook(target)
-    sheet = book.sheet("Pekerja", HEADER, _WIDTHS)
+    sheet = book.sheet("Pekerja", header_for(user), _WIDTHS)
     count = 0
     for row in export_rows(user, filters):
         sheet.append(row, money=_MONEY)
@@ -24,7 +24,7 @@ def write_workers_xlsx(user, filters: dict, target) -> int:
 
 def stream_workers_csv(user, filters: dict, separator: str = ","):
     yield from CsvSheet(separator=separator).rows(
-        itertools.chain([HEADER], export_rows(user, filters))
+        itertools.chain([header_for(user)], export_rows(user, filters))
     )
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from lindung.accounts.picker import picker_context
 from lindung.exports import services
 from lindung.exports.workers import FILTERS, clean_filters, export_filename, workers_to_export
+from lindung.people import visibility
 from lindung.privacy import access
 
 
@@ -48,6 +49,6 @@ def workers_export(request):
         "picker": picker_context(
             request, filters.get("region", ""), name="region", village_only=False
         ),
-        "full_nik": request.user.can_see_full_nik,
+        "full_nik": visibility.sees_full(request.user, "nik"),
     }
     return render(request, "exports/workers.html", context)

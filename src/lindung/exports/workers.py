@@ -15,9 +15,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lindung.imports.columns import COLUMNS
+from lindung.people import visibility
 from lindung.people.categories import Category
 from lindung.people.models import Person
-from lindung.people.nik import mask_nik
 from lindung.people.selectors import workers_for
 from lindung.regions.models import Region
 
@@ -116,6 +116,16 @@ def workers_to_export(user, filters: dict[str, str]) -> QuerySet[Person]:
 
 EXTRA_HEADER = ["nama_desa", "kecamatan", "kabupaten", "segmen", "terdaftar", "agen_perisai"]
 HEADER = [c.name for c in COLUMNS] + EXTRA_HEADER
+
+
+def header_for(user) -> list[str]:
+    """The export's header; for a role that gets the birth year only, its column says so."""
+    if visibility.sees_full(user, "birth_date"):
+        return HEADER
+    born = [c.field for c in COLUMNS].index("birth_date")
+    return [*HEADER[:born], "tahun_lahir", *HEADER[born + 1 :]]
+
+
 _FIELDS = [
     "nik",
     "full_name",
@@ -135,8 +145,9 @@ _FIELDS = [
 
 
 def export_rows(user, filters: dict[str, str]) -> Iterator[list]:
-    """The rows of the export (without header); NIK masked for roles that may not see it."""
-    full_nik = user is None or user.can_see_full_nik
+    """The rows of the export (without header); NIK, birth date and sex as the role may see
+    them (:mod:`lindung.people.visibility`)."""
+    full_birth = visibility.sees_full(user, "birth_date")
     names = {}
     region_codes = set(
         Region.objects.filter(level__in=[Region.Level.REGENCY, Region.Level.DISTRICT]).values_list(
@@ -166,10 +177,10 @@ def export_rows(user, filters: dict[str, str]) -> Iterator[list]:
             region = Region.objects.filter(code=village).first()
             village_names[village] = region.display_name if region else village
         yield [
-            nik if full_nik else mask_nik(nik),
+            visibility.nik(user, nik),
             name,
-            sex,
-            born,
+            visibility.sex(user, sex) or "",
+            born if full_birth else visibility.birth_year(born),
             village,
             address,
             phone,

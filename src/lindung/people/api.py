@@ -3,10 +3,9 @@
 import datetime as dt
 
 from django.core.paginator import Paginator
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from lindung.people import selectors, services
-from lindung.people.nik import mask_nik
+from lindung.people import selectors, services, visibility
 from lindung.privacy import access
 from lindung.schemas import Problems, Refusal
 
@@ -14,11 +13,15 @@ router = Router()
 
 
 class WorkerOut(Schema):
+    """A worker. For roles that get the masked NIK (agents, viewers) ``birth_date`` and
+    ``sex`` are ``null`` and only ``birth_year`` is given: they would rebuild the NIK."""
+
     id: int
-    nik: str
+    nik: str = Field(description="16 angka; disamarkan (510401******0001) untuk agen dan pemantau")
     full_name: str
-    sex: str
-    birth_date: dt.date
+    sex: str | None
+    birth_date: dt.date | None
+    birth_year: int
     birth_place: str
     village_code: str
     village_name: str
@@ -65,10 +68,11 @@ class WorkerPage(Schema):
 def _out(person, user) -> dict:
     return {
         "id": person.pk,
-        "nik": person.nik if user.can_see_full_nik else mask_nik(person.nik),
+        "nik": visibility.nik(user, person.nik),
         "full_name": person.full_name,
-        "sex": person.sex,
-        "birth_date": person.birth_date,
+        "sex": visibility.sex(user, person.sex),
+        "birth_date": visibility.birth_date(user, person.birth_date),
+        "birth_year": visibility.birth_year(person.birth_date),
         "birth_place": person.birth_place,
         "village_code": person.village_id,
         "village_name": person.village.display_name,
@@ -144,8 +148,11 @@ def update_worker(request, worker_id: int, payload: WorkerIn):
     return Status(200, _out(person, request.user))
 
 
-@router.delete("/{worker_id}", response={204: None, 403: Refusal})
+@router.delete("/{worker_id}", response={204: None, 403: Refusal, 409: Refusal})
 def delete_worker(request, worker_id: int):
     person = selectors.get_worker(request.user, worker_id)
-    services.delete_worker(user=request.user, person=person)
+    try:
+        services.delete_worker(user=request.user, person=person)
+    except services.WorkerKept as refusal:
+        return Status(409, refusal.as_dict())
     return Status(204, None)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lindung.people import visibility
 from lindung.people.categories import Category
 from lindung.people.models import Occupation, Person
 from lindung.people.services import WorkerInvalid
@@ -90,11 +91,12 @@ class WorkerForm(forms.Form):
         help_text=_("untuk verifikasi BPJS; dirahasiakan"),
     )
 
-    def __init__(self, *args, can_see_nik: bool = True, **kwargs):
+    def __init__(self, *args, user=None, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["occupation"].widget.attrs["list"] = "occupations"  # suggestions, not a rule
-        if not can_see_nik:  # an agent may correct a worker's data but not read the NIK
-            del self.fields["nik"]
+        if editing:  # an agent may correct a worker's data but not read or guess the NIK
+            for name in visibility.refused_changes(user, self.fields):
+                del self.fields[name]
 
     def occupation_names(self) -> list[str]:
         return list(Occupation.objects.filter(is_active=True).values_list("name", flat=True))

@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from lindung.accounts.scope import get_scoped_or_404, scoped, within
+from lindung.people import visibility
 from lindung.people.models import Person
 
 
@@ -17,7 +18,7 @@ def workers_for(
 ) -> QuerySet[Person]:
     """Workers the user may see, filtered. ``village`` may be a region code of any level."""
     people = scoped(user, Person.objects.select_related("village", "occupation", "agent"))
-    if nik := "".join(nik.split()):
+    if nik := visibility.nik_search(user, "".join(nik.split())):
         people = people.filter(nik_prefix(nik))
     if village and village.count(".") <= 3:
         people = people.filter(within(village, model=Person))

@@ -4,14 +4,28 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext_lazy as _
 
+from lindung.people import visibility
 from lindung.people.models import Person
 from lindung.people.validation import Checked, Problem, check_worker
-from lindung.refusals import Invalid
+from lindung.refusals import Invalid, Refusal
 
 
 class WorkerInvalid(Invalid):
     """The record was refused; ``problems`` say which field, which code, how to fix."""
+
+
+class WorkerKept(Refusal):
+    """A worker that other records still need (enrollments, bills) is not deleted."""
+
+    messages = {
+        "worker_in_use": _(
+            "Pekerja ini tidak dapat dihapus: sudah punya kepesertaan atau tagihan, yang harus "
+            "tetap tercatat. Perbaiki datanya, atau tarik usulannya di halaman program."
+        )
+    }
 
 
 def _require_editor(user) -> None:
@@ -81,8 +95,14 @@ def register_worker(*, user, data: dict, today: dt.date | None = None) -> Person
 
 
 def update_worker(*, user, person: Person, changes: dict, today: dt.date | None = None) -> Person:
-    """Change a worker's fields; the whole record is checked again, scope included."""
+    """Change a worker's fields; the whole record is checked again, scope included.
+
+    A role that sees the NIK masked may not change the NIK, the birth date or the sex
+    (``field_hidden``): the cross-check's answer would tell it the hidden digits.
+    """
     _require_editor(user)
+    if refused := visibility.refused_changes(user, changes):
+        raise WorkerInvalid([Problem(name, "field_hidden") for name in refused])
     checked = _checked_or_raise({**worker_data(person), **changes}, user=user, today=today)
     new_nik = checked.values["nik"]
     if new_nik != person.nik and Person.objects.filter(nik=new_nik).exists():
@@ -96,7 +116,11 @@ def update_worker(*, user, person: Person, changes: dict, today: dt.date | None 
     return person
 
 
-@transaction.atomic
 def delete_worker(*, user, person: Person) -> None:
+    """Delete a worker; one with enrollments is kept (``worker_in_use``)."""
     _require_editor(user)
-    person.delete()
+    try:
+        with transaction.atomic():
+            person.delete()
+    except ProtectedError as exc:
+        raise WorkerKept("worker_in_use") from exc

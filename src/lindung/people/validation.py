@@ -50,6 +50,10 @@ MESSAGES = {
     "occupation_unknown": _(
         "Pekerjaan belum ada di daftar: disimpan seperti tertulis, kabupaten akan merapikannya."
     ),
+    "field_hidden": _(
+        "Isian ini tidak boleh diubah oleh peran Anda (NIK, tanggal lahir dan jenis kelamin "
+        "disamarkan): minta operator desa atau admin kabupaten mengubahnya."
+    ),
     "exists": _("NIK sudah terdaftar di registri: ubah data orang tersebut, jangan dobel."),
     "duplicate_in_file": _(
         "NIK ini sudah ada di baris sebelumnya dalam berkas yang sama: baris pertama yang "

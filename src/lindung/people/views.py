@@ -81,7 +81,8 @@ def worker_edit(request, pk: int):
     form = WorkerForm(
         request.POST or None,
         initial=services.worker_data(worker),
-        can_see_nik=request.user.can_see_full_nik,
+        user=request.user,
+        editing=True,
     )
     if request.method == "GET":  # the form shows the whole record
         access.viewed(request, worker)
@@ -103,7 +104,11 @@ def worker_delete(request, pk: int):
     if not request.user.can_edit_workers:
         raise PermissionDenied
     if request.method == "POST":
-        services.delete_worker(user=request.user, person=worker)
+        try:
+            services.delete_worker(user=request.user, person=worker)
+        except services.WorkerKept as refusal:
+            messages.error(request, refusal.message)
+            return redirect("people:detail", pk=worker.pk)
         messages.success(request, _("Data %(name)s dihapus.") % {"name": worker.full_name})
         return redirect("people:list")
     return render(request, "people/delete.html", {"worker": worker})

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.models import Role
 from lindung.accounts.scope import scope_code
-from lindung.people.nik import mask_nik
+from lindung.people import visibility
 from lindung.privacy.history import Via
 from lindung.privacy.models import AccessEntry, ArchivedAccessEntry
 from lindung.regions.codes import ancestors
@@ -99,7 +99,6 @@ class HistoryRow:
         return {"+": _("dibuat"), "~": _("diubah"), "-": _("dihapus")}[self.type]
 
 
-_NIK_FIELDS = {"nik"}
 _HIDDEN = {"updated_at", "created_at"}  # every change moves them
 
 
@@ -107,8 +106,11 @@ def _shown(record, f, viewer) -> str:
     value = getattr(record, f.attname)
     if value is None or value == "":
         return "–"
-    if f.name in _NIK_FIELDS and not getattr(viewer, "can_see_full_nik", False):
-        return mask_nik(value)
+    if f.name == "nik":
+        return visibility.nik(viewer, value)
+    if f.name in ("birth_date", "sex") and not visibility.sees_full(viewer, f.name):
+        # The hidden digits of a masked NIK are the birth date and sex (+40 for women).
+        return str(value.year) if f.name == "birth_date" else "•"
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):

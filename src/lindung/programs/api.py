@@ -9,13 +9,14 @@ from ninja import Field, Query, Router, Schema, Status
 
 from lindung.accounts.scope import scoped
 from lindung.people import nik as nik_rules
+from lindung.people import visibility
 from lindung.people.categories import Category
 from lindung.people.models import Person
 from lindung.programs import clock, selectors, services
 from lindung.programs.eligibility import Ineligible
 from lindung.programs.lifecycle import State
 from lindung.programs.models import Transition
-from lindung.schemas import Problems, Refusal
+from lindung.schemas import Month, Problems, Refusal
 
 programs_router = Router()
 enrollments_router = Router()
@@ -23,8 +24,8 @@ enrollments_router = Router()
 
 class RoundOut(Schema):
     number: int
-    start_month: str
-    end_month: str
+    start_month: Month
+    end_month: Month
 
 
 class LegalOut(Schema):
@@ -92,7 +93,7 @@ class ProgramIn(Schema):
 
 class QuotaRoundOut(Schema):
     round: int
-    start_month: str
+    start_month: Month
     quota: int
     used: int
 
@@ -204,7 +205,7 @@ def _enrollment_out(enrollment, user, *, with_transitions: bool = False) -> dict
         "id": enrollment.pk,
         "program_id": enrollment.program_id,
         "round": enrollment.round.number,
-        "nik": nik if user.can_see_full_nik else nik_rules.mask_nik(nik),
+        "nik": visibility.nik(user, nik),
         "full_name": enrollment.person.full_name,
         "village_code": enrollment.village_id,
         "state": enrollment.state,

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 
 from lindung.accounts.scope import get_scoped_or_404, scope_code, scoped, within
+from lindung.people import visibility
 from lindung.people.models import Person
 from lindung.programs.lifecycle import HOLDING, OPEN, State
 from lindung.programs.models import Enrollment, Program, ProgramVillage, Round, VillageQuota
@@ -207,7 +208,9 @@ def proposal_candidates(user, program: Program, village_code: str, q: str = "") 
         "occupation"
     )
     if q := " ".join(q.split()):
-        people = people.filter(Q(full_name__icontains=q) | Q(nik__startswith=q))
+        people = people.filter(
+            Q(full_name__icontains=q) | Q(nik__startswith=visibility.nik_search(user, q))
+        )
     open_enrollment = Enrollment.objects.filter(person=OuterRef("pk"), state__in=OPEN)
     in_program = Enrollment.objects.filter(
         person=OuterRef("pk"), program=program, state__in=HOLDING

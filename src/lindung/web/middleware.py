@@ -1,7 +1,7 @@
 """Request checks that belong before any view."""
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import get_supported_language_variant
@@ -28,6 +28,8 @@ class RefuseNulCharacters:
         content_type = request.META.get("CONTENT_TYPE", "")
         body = request.body if content_type.startswith(_TEXT_BODIES) else b""
         if "%00" in query or b"\x00" in body or b"%00" in body or b"\\u0000" in body:
+            if request.path.startswith("/api/"):  # the API's refusal shape, as documented
+                return JsonResponse({"code": "nul_character", "message": str(REFUSAL)}, status=400)
             return HttpResponseBadRequest(
                 str(REFUSAL),
                 content_type="text/plain; charset=utf-8",

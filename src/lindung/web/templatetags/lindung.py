@@ -3,7 +3,7 @@
 from django import template
 
 from lindung import formatting
-from lindung.people.nik import mask_nik
+from lindung.people import visibility
 
 register = template.Library()
 
@@ -21,7 +21,21 @@ def persen(bp) -> str:
 @register.filter
 def nik_for(nik: str, user) -> str:
     """The whole NIK for roles that need it, the masked one for everybody else."""
-    return nik if getattr(user, "can_see_full_nik", False) else mask_nik(nik)
+    return visibility.nik(user, nik)
+
+
+@register.filter
+def born_for(born, user) -> str:
+    """``19/02/1985``, or ``1985`` for a role whose NIK is masked (see ``people.visibility``)."""
+    if visibility.sees_full(user, "birth_date"):
+        return formatting.tanggal(born)
+    return str(visibility.birth_year(born) or "–")
+
+
+@register.filter
+def sees(user, field: str) -> bool:
+    """Whether ``user`` sees a worker's ``field`` (nik, birth_date, sex) as stored."""
+    return visibility.sees_full(user, field)
 
 
 @register.simple_tag(takes_context=True)
