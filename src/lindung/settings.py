@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "lindung.programs",
     "lindung.bpjs",
     "lindung.billing",
+    "lindung.agents",
     "lindung.selfpay",
     "lindung.imports",
     "lindung.exports",

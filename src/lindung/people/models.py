@@ -136,6 +136,20 @@ class Person(models.Model):
         db_constraint=False,
     )
 
+    agent = models.ForeignKey(
+        "agents.Agent",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("agen Perisai"),
+        help_text=_("Agen yang mendaftarkan atau mengelola pekerja ini."),
+        # Like the creator: imports write it per row, and reads go through the village
+        # index first (an agent's portfolio is its villages), so neither index nor check.
+        db_index=False,
+        db_constraint=False,
+    )
+
     class Meta:
         verbose_name = _("pekerja")
         verbose_name_plural = _("pekerja")

@@ -265,6 +265,15 @@ class Enrollment(RegionCodes):
     proposed_by = models.ForeignKey(
         "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    agent = models.ForeignKey(
+        "agents.Agent",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enrollments",
+        verbose_name=_("agen Perisai"),
+        help_text=_("Agen yang mengusulkan atau melanjutkan kepesertaan ini."),
+    )
 
     class Meta:
         verbose_name = _("kepesertaan")
