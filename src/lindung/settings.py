@@ -165,6 +165,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # exclude village budgets (APBDes): not confirmed by the insurer, so it is a setting.
 LINDUNG_RELIEF_EXCLUDES_APBDES = os.environ.get("LINDUNG_RELIEF_EXCLUDES_APBDES", "1") == "1"
 
+# Whether premiums a government sponsor pays earn the Perisai agent who brought the worker
+# in a fee: not published by the insurer, so off unless a regency decides otherwise.
+LINDUNG_FEES_ON_SPONSORED = os.environ.get("LINDUNG_FEES_ON_SPONSORED", "0") == "1"
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send the token header

@@ -57,6 +57,14 @@ class Collection(RegionCodes):
     collected_by = models.ForeignKey(
         "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    agent = models.ForeignKey(
+        "agents.Agent",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="collections",
+        verbose_name=_("agen penagih"),
+    )
     recorded_at = models.DateTimeField(_("dicatat"))
     via = models.CharField(max_length=6, default="web")
     deposit = models.ForeignKey(
@@ -103,3 +111,147 @@ class CollectionLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.month:%Y-%m}"
+
+
+class FeeRule(models.Model):
+    """A dated version of the agents' fee rule, kept as data (the insurer changes it).
+
+    The rule in force on the first day of a statement's month prices that statement.
+    Contribution fees are a share of each managed participant's contributions by the
+    participant's contribution month (counted from the start of their membership): months
+    1 to ``first_tier_months`` at ``first_tier_bp``, then up to ``second_tier_months`` at
+    ``second_tier_bp``; an empty limit means every month. Acquisition pays per new
+    participant (by package) and/or a flat bonus, only in a month when the agent registered
+    at least ``acquisition_threshold`` new NIKs; the Wadah gets ``organisation_bp`` on top of
+    its agents' fees. Fees are due on ``due_day`` of the following month.
+    """
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    legal_basis = models.CharField(_("dasar"), max_length=255)
+    effective_from = models.DateField(_("berlaku mulai"), unique=True)
+    first_tier_months = models.PositiveSmallIntegerField(
+        _("bulan iuran tahap 1 (s.d.)"), null=True, blank=True
+    )
+    first_tier_bp = models.PositiveIntegerField(_("imbal jasa tahap 1 (bp)"))
+    second_tier_months = models.PositiveSmallIntegerField(
+        _("bulan iuran tahap 2 (s.d.)"), null=True, blank=True
+    )
+    second_tier_bp = models.PositiveIntegerField(_("imbal jasa tahap 2 (bp)"), default=0)
+    acquisition_threshold = models.PositiveIntegerField(_("syarat NIK baru sebulan"))
+    incentive_basic = models.PositiveIntegerField(_("insentif per peserta JKK+JKM (Rp)"), default=0)
+    incentive_with_jht = models.PositiveIntegerField(
+        _("insentif per peserta JKK+JKM+JHT (Rp)"), default=0
+    )
+    acquisition_bonus = models.PositiveIntegerField(_("bonus akuisisi sebulan (Rp)"), default=0)
+    organisation_bp = models.PositiveIntegerField(_("tambahan untuk wadah (bp)"), default=0)
+    due_day = models.PositiveSmallIntegerField(_("dibayar paling lambat tanggal"), default=5)
+    notes = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        verbose_name = _("aturan imbal jasa agen")
+        verbose_name_plural = _("aturan imbal jasa agen")
+        ordering = ["-effective_from"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.effective_from:%d/%m/%Y})"
+
+
+class FeeStatement(models.Model):
+    """The fees of one agent, or of one Wadah, for one month.
+
+    A draft is recomputed by every run; an approved statement is frozen: a later run only
+    adds correction lines for contributions recorded after the approval.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draf")
+        APPROVED = "approved", _("disetujui")
+
+    agent = models.ForeignKey(
+        "agents.Agent", models.PROTECT, null=True, blank=True, related_name="fee_statements"
+    )
+    organisation = models.ForeignKey(
+        "agents.Organisation",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="fee_statements",
+    )
+    month = models.DateField(_("bulan"))
+    rule = models.ForeignKey(FeeRule, models.PROTECT, related_name="statements")
+    regency_code = models.CharField(max_length=5, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.DRAFT
+    )
+    total = models.BigIntegerField(_("jumlah (Rp)"), default=0)
+    due_on = models.DateField(_("jatuh tempo"))
+    computed_at = models.DateTimeField(_("dihitung"))
+    approved_at = models.DateTimeField(_("disetujui"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("rekap imbal jasa")
+        verbose_name_plural = _("rekap imbal jasa")
+        ordering = ["-month", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(agent__isnull=True) ^ models.Q(organisation__isnull=True),
+                name="selfpay_fee_statement_agent_xor_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["agent", "month"], name="selfpay_fee_statement_agent_month"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "month"], name="selfpay_fee_statement_organisation_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent or self.organisation} {self.month:%m/%Y}"
+
+
+class FeeLine(models.Model):
+    """One figure of a statement, traceable to its participant (or agent) and its rule."""
+
+    class Kind(models.TextChoices):
+        CONTRIBUTION = "contribution", _("imbal jasa iuran")
+        SPONSORED = "sponsored", _("imbal jasa iuran sponsor")
+        ACQUISITION = "acquisition", _("insentif akuisisi")
+        BONUS = "bonus", _("bonus akuisisi")
+        ORGANISATION = "organisation", _("tambahan wadah")
+
+    statement = models.ForeignKey(FeeStatement, models.CASCADE, related_name="lines")
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    rule = models.ForeignKey(FeeRule, models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "people.Person", models.DO_NOTHING, null=True, blank=True, related_name="+",
+        db_constraint=False,
+    )  # fmt: skip
+    collection_line = models.ForeignKey(
+        CollectionLine, models.PROTECT, null=True, blank=True, related_name="fee_lines"
+    )
+    bill_line = models.ForeignKey(
+        "billing.BillLine", models.DO_NOTHING, null=True, blank=True, related_name="+",
+        db_constraint=False,
+    )  # fmt: skip
+    source_statement = models.ForeignKey(
+        FeeStatement, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    contribution_month = models.DateField(_("bulan iuran"), null=True, blank=True)
+    month_number = models.PositiveSmallIntegerField(_("bulan iuran ke-"), null=True, blank=True)
+    base = models.BigIntegerField(_("dasar (Rp)"))
+    rate_bp = models.PositiveIntegerField(_("persen (bp)"), default=0)
+    amount = models.BigIntegerField(_("jumlah (Rp)"))
+    correction = models.BooleanField(_("koreksi setelah disetujui"), default=False)
+
+    class Meta:
+        verbose_name = _("baris imbal jasa")
+        verbose_name_plural = _("baris imbal jasa")
+        ordering = ["statement", "kind", "id"]
+        indexes = [models.Index(fields=["statement", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id} {self.kind} {self.amount}"

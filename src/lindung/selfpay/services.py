@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.accounts.models import Role
 from lindung.accounts.scope import scoped
 from lindung.contributions.models import Payer, Segment
 from lindung.contributions.premiums import NoRateInForce, RateBook
@@ -217,6 +218,13 @@ def _find_worker(user, raw_nik) -> Person:
     return person
 
 
+def _agent_of(user):
+    """The Perisai agent a collector signs in as (none for operators and admins)."""
+    if user is None or not user.pk or user.role != Role.AGENT:
+        return None
+    return getattr(user, "agent", None)
+
+
 def record_collection(
     *,
     user,
@@ -271,6 +279,7 @@ def record_collection(
             method=method,
             total=total,
             collected_by=user if user is not None and user.pk else None,
+            agent=_agent_of(user),
             recorded_at=timezone.now(),
             via=via,
             village_id=person.village_id,
