@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_tasks",
+    "lindung.worker",  # before django_tasks_db: its db_worker queues the daily job first
     "django_tasks_db",
     "lindung.web",
     "lindung.regions",
