@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AgentsConfig(AppConfig):
     name = "lindung.agents"
     verbose_name = _("Agen Perisai")
+
+    def ready(self) -> None:
+        from lindung.agents import signals  # noqa: F401  (connects the receivers)

@@ -25,6 +25,7 @@ from psycopg.errors import UniqueViolation
 from lindung.accounts.scope import LEVEL_FIELDS, scope_code
 from lindung.imports.reading import ROW
 from lindung.people.models import Person
+from lindung.people.services import acting_agent_id
 from lindung.regions.codes import level_of
 
 STAGE = "lindung_import_stage"
@@ -92,40 +93,47 @@ def _distinct(left: str, right: str) -> str:
     return f"{left} {op} {right}"
 
 
-def _fixed_value(f, user_id, now):
+def stamps_for(user) -> dict[str, int]:
+    """The columns an import fills from who runs it: the creator and, when the user works
+    as a Perisai agent, the agent every new worker is attributed to."""
+    stamps = {"created_by_id": getattr(user, "pk", None), "agent_id": acting_agent_id(user)}
+    return {name: value for name, value in stamps.items() if value is not None}
+
+
+def _fixed_value(f, stamps: dict, now):
     """What an import writes into a column the file does not give."""
     if f.attname in ("created_at", "updated_at"):
         return f.get_db_prep_value(now, connection)
-    if f.attname == "created_by_id":
-        return user_id
+    if f.attname in stamps:
+        return stamps[f.attname]
     return f.get_db_prep_save(f.get_default(), connection)
 
 
-def _written_columns(user_id) -> list:
-    """Person's columns an import writes: the file's, the creator when there is one, and
-    any other the database could not fill by itself (the others have a ``db_default`` or
-    are NULL by default): fewer bytes to write, send and parse per row."""
+def _written_columns(stamps: dict) -> list:
+    """Person's columns an import writes: the file's, the creator and agent when there are
+    any, and any other the database could not fill by itself (the others have a
+    ``db_default`` or are NULL by default): fewer bytes to write, send and parse per row."""
     return [
         f
         for f in Person._meta.concrete_fields
         if not f.primary_key
         and (
             f.attname in STAGED
-            or (f.attname == "created_by_id" and user_id is not None)
+            or f.attname in stamps
             or not (f.has_db_default() or (f.null and f.get_default() is None))
         )
     ]
 
 
-def registry_payload(batch: pl.DataFrame, *, user_id, now: dt.datetime) -> bytes:
+def registry_payload(batch: pl.DataFrame, *, stamps: dict, now: dt.datetime) -> bytes:
     """The rows as the direct ``COPY`` into the registry reads them (made ahead, outside
     the transaction, while the previous batch loads)."""
     columns = []
-    for f in _written_columns(user_id):
+    for f in _written_columns(stamps):
         if f.attname in STAGED:
             columns.append(pl.col(f.attname))
         else:
-            value = _fixed_value(f, user_id, now)
+            value = _fixed_value(f, stamps, now)
             value = value.isoformat() if isinstance(value, dt.datetime) else value
             columns.append(pl.lit(value).alias(f.attname))
     return batch.select(columns).write_csv(include_header=False).encode()
@@ -138,8 +146,8 @@ def _copy(cursor, sql: str, payload: bytes) -> None:
             copy.write(payload[start : start + step])
 
 
-def _copy_into_registry(cursor, payload: bytes, user_id) -> None:
-    columns = _written_columns(user_id)
+def _copy_into_registry(cursor, payload: bytes, stamps: dict) -> None:
+    columns = _written_columns(stamps)
     names = ", ".join(connection.ops.quote_name(f.column) for f in columns)
     # Text columns never hold NULL: an empty field is an empty string there.
     text = [
@@ -176,7 +184,7 @@ def _stage(cursor, batch: pl.DataFrame) -> None:
         )
 
 
-def _insert_sql(user_id, now, *, on_conflict: bool) -> tuple[str, list]:
+def _insert_sql(stamps: dict, now, *, on_conflict: bool) -> tuple[str, list]:
     """``INSERT … SELECT`` naming every concrete column of Person, with its default.
 
     The rows go in ordered by village and NIK, the order of most of the table's indexes,
@@ -185,13 +193,13 @@ def _insert_sql(user_id, now, *, on_conflict: bool) -> tuple[str, list]:
     races another writer of the same NIK.
     """
     targets, sources, params = [], [], []
-    for f in _written_columns(user_id):
+    for f in _written_columns(stamps):
         targets.append(connection.ops.quote_name(f.column))
         if f.attname in STAGED:
             sources.append(f"s.{f.attname}")
         else:
             sources.append("%s")
-            params.append(_fixed_value(f, user_id, now))
+            params.append(_fixed_value(f, stamps, now))
     table = Person._meta.db_table
     sql = (
         f"INSERT INTO {table} ({', '.join(targets)}) "
@@ -227,6 +235,7 @@ def load_batch(
     compared = COMPARED + [name for name in OPTIONAL if name in present]
     differs = " OR ".join(_distinct(f"p.{name}", f"s.{name}") for name in compared)
     inside, inside_params = _scope_sql(user, "p")
+    stamps = stamps_for(user)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # A batch is small next to the registry: look each NIK up in the unique index.
@@ -245,7 +254,7 @@ def load_batch(
         if payload is not None and connection.vendor == "postgresql":
             try:
                 with transaction.atomic():
-                    _copy_into_registry(cursor, payload, getattr(user, "pk", None))
+                    _copy_into_registry(cursor, payload, stamps)
                 result.created = batch.height
                 return result
             except UniqueViolation:
@@ -263,12 +272,11 @@ def load_batch(
                 result.out_of_scope.append(row)
             elif is_different and not update:
                 result.differing.append(row)
-        user_id = getattr(user, "pk", None)
         try:
             with transaction.atomic():
-                cursor.execute(*_insert_sql(user_id, now, on_conflict=False))
+                cursor.execute(*_insert_sql(stamps, now, on_conflict=False))
         except IntegrityError:
-            cursor.execute(*_insert_sql(user_id, now, on_conflict=True))
+            cursor.execute(*_insert_sql(stamps, now, on_conflict=True))
         result.created = max(cursor.rowcount, 0)
         if update:
             assignments = ", ".join(f"{name} = s.{name}" for name in compared)

@@ -27,8 +27,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from lindung.accounts.scope import in_scope
+from lindung.agents.services import note_activity
 from lindung.imports.checks import ERRORS, FIRST_ROW, WARNINGS, Context, check_rows, order_keys
-from lindung.imports.loading import BatchResult, load_batch, registry_payload, write_rows
+from lindung.imports.loading import (
+    BatchResult,
+    load_batch,
+    registry_payload,
+    stamps_for,
+    write_rows,
+)
 from lindung.imports.models import ImportBatch, ImportJob
 from lindung.imports.reading import RAGGED, ROW, FileRefused, read_table
 from lindung.people.models import Person
@@ -354,6 +361,8 @@ def _run(job: ImportJob, notify: Progress, threads: int) -> ImportJob:
     if not _pipeline(pending, check, load, cancelled, finished, threads):
         return _finish(job, ImportJob.Status.CANCELLED)
     _finish(job, ImportJob.Status.DONE)
+    if job.created and (agent_id := stamps_for(job.user).get("agent_id")):
+        note_activity(agent_id, job.today)  # new workers signed up by a Perisai agent
     schedule_summary_refresh()  # the coverage dashboards, in the background
     notify(job)
     return job
@@ -438,7 +447,7 @@ class _Batch:
         self.now = timezone.now()
         self.payload = None
         if connection.vendor == "postgresql":
-            self.payload = registry_payload(self.valid, user_id=job.user_id, now=self.now)
+            self.payload = registry_payload(self.valid, stamps=stamps_for(job.user), now=self.now)
         self.report = _report(job, checked, raw, BatchResult())
 
 

@@ -19,6 +19,15 @@ def _require_editor(user) -> None:
         raise PermissionDenied
 
 
+def acting_agent_id(user) -> int | None:
+    """The Perisai agent a user works as (``agents.Agent.user``), remembered on what they
+    register or propose; ``None`` for everybody else."""
+    if user is None or not user.pk:
+        return None
+    agent = getattr(user, "agent", None)  # the reverse one-to-one; absent for most users
+    return agent.pk if agent is not None else None
+
+
 def worker_data(person: Person) -> dict:
     """A stored worker as the fields :func:`check_worker` reads."""
     return {
@@ -61,7 +70,7 @@ def register_worker(*, user, data: dict, today: dt.date | None = None) -> Person
     checked = _checked_or_raise(data, user=user, today=today)
     if Person.objects.filter(nik=checked.values["nik"]).exists():
         raise WorkerInvalid([Problem("nik", "exists")])
-    person = Person(created_by=user if user and user.pk else None)
+    person = Person(created_by=user if user and user.pk else None, agent_id=acting_agent_id(user))
     _apply(person, checked.values)
     try:
         with transaction.atomic():

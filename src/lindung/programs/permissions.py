@@ -18,7 +18,11 @@ def is_manager(user) -> bool:
 
 
 def is_proposer(user) -> bool:
-    return user is None or user.role in PROPOSERS
+    """Operators and admins; and a Perisai agent's user, once linked to its agent, since
+    agents sign workers up too (the proposal then remembers the agent)."""
+    if user is None or user.role in PROPOSERS:
+        return True
+    return user.role == Role.AGENT and getattr(user, "agent", None) is not None
 
 
 def can_manage(user, region_code: str) -> bool:
@@ -27,7 +31,7 @@ def can_manage(user, region_code: str) -> bool:
 
 
 def can_propose(user, village_code: str) -> bool:
-    """Propose workers: village operators in their village, admins in their region."""
+    """Propose workers: village operators in their village, admins and agents in their region."""
     return is_proposer(user) and in_scope(user, village_code)
 
 

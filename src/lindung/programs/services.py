@@ -24,6 +24,7 @@ from lindung.people import nik as nik_rules
 from lindung.people import validation as people_validation
 from lindung.people.categories import Category, parse_category
 from lindung.people.models import Person
+from lindung.people.services import acting_agent_id
 from lindung.programs import eligibility, permissions
 from lindung.programs.eligibility import Ineligible
 from lindung.programs.lifecycle import ALLOWED, REASON_REQUIRED, RELEASING, State
@@ -526,6 +527,7 @@ def propose(
                 committed_premium=cost,
                 proposed_at=now,
                 proposed_by=_actor(user),
+                agent_id=acting_agent_id(user),
             )
             enrollment.set_region_codes()
             try:
