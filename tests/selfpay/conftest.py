@@ -48,6 +48,18 @@ def ended_enrollment(program, person=None, *, state=State.ENDED, coverage_end=CO
 
 
 @pytest.fixture
+def agent(agent):
+    """The Sukawati agent's user, linked to its Perisai agent serving Desa Batubulan."""
+    from lindung.agents.models import Agent, AgentVillage
+
+    perisai = Agent.objects.create(regency_id="51.04", full_name="Ni Wayan Sari", user=agent)
+    served = AgentVillage(agent=perisai, village_id=BATUBULAN)
+    served.set_region_codes()
+    served.save()
+    return agent
+
+
+@pytest.fixture
 def ended(sponsor_program):
     return ended_enrollment(sponsor_program)
 

@@ -10,6 +10,7 @@ from lindung.programs.models import Transition
 from lindung.selfpay.models import Collection, CollectionLine
 from lindung.selfpay.services import CollectionRefused, record_collection
 from tests.factories import TODAY
+from tests.programs.conftest import KETEWEL
 from tests.selfpay.conftest import ended_enrollment, make_person
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,18 @@ def test_a_worker_outside_the_collectors_region_is_not_found(make_user, sponsor_
     assert refusal_code(jembrana_agent, enrollment, ["2026-10"]) == "worker_not_found"
     other_village = make_user("op.ketewel", "village_operator", "51.04.01.2002")
     assert refusal_code(other_village, enrollment, ["2026-10"]) == "worker_not_found"
+
+
+def test_an_agent_collects_only_in_its_villages(agent, sponsor_program):
+    ketewel = ended_enrollment(sponsor_program, make_person(KETEWEL))
+    assert refusal_code(agent, ketewel, ["2026-10"]) == "worker_not_found"
+
+
+def test_a_collection_is_the_agents_activity(agent, ended):
+    collection = collect(agent, ended, ["2026-10"], paid_on=TODAY - dt.timedelta(days=3))
+    assert collection.agent == agent.agent
+    agent.agent.refresh_from_db()
+    assert agent.agent.last_activity_on == TODAY - dt.timedelta(days=3)
 
 
 def test_viewers_do_not_collect(viewer, ended):

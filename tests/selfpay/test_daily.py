@@ -90,3 +90,13 @@ def test_next_run_is_tonight_or_tomorrow_night():
     small_hours = dt.datetime(2026, 11, 26, 0, 10, tzinfo=tz)
     assert timezone.localtime(tasks.next_run(evening)).date() == dt.date(2026, 11, 26)
     assert tasks.next_run(small_hours) == tasks.next_run(evening)
+
+
+def test_the_job_retires_idle_agents(db):
+    from lindung.agents.models import Agent, Status
+
+    idle = Agent.objects.create(regency_id="51.04", full_name="I Nyoman",
+                                started_on=dt.date(2026, 7, 1))  # fmt: skip
+    assert run_daily(today=dt.date(2026, 10, 1))["agents"]["inactive"] == 1
+    idle.refresh_from_db()
+    assert idle.status == Status.INACTIVE

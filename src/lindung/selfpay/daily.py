@@ -8,6 +8,7 @@ caught up by the next run (each step looks at the state, not at what happened ye
 import datetime as dt
 import logging
 
+from lindung.agents.services import mark_inactive_agents
 from lindung.programs import services as programs
 from lindung.programs.models import add_months
 from lindung.selfpay import fees, services
@@ -17,10 +18,11 @@ logger = logging.getLogger(__name__)
 
 def run_daily(*, today: dt.date) -> dict:
     """End sponsored periods that are over, lapse self-payers past the arrears window,
-    and recompute the draft fee statements of last month and this month."""
+    warn or retire idle agents, and recompute the draft fee statements of last month and this month."""
     report = {"today": today.isoformat()}
     report["ended"] = programs.end_finished(user=None, today=today)
     report["lapsed"] = services.lapse_unpaid(today=today)
+    report["agents"] = mark_inactive_agents(today)
     statements = {}
     for month in (add_months(today.replace(day=1), -1), today.replace(day=1)):
         try:

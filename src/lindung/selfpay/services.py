@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import Role
 from lindung.accounts.scope import scoped
+from lindung.agents.selectors import portfolio
+from lindung.agents.services import note_activity
 from lindung.contributions.models import Payer, Segment
 from lindung.contributions.premiums import NoRateInForce, RateBook
 from lindung.formatting import rupiah
@@ -212,7 +214,11 @@ def _find_worker(user, raw_nik) -> Person:
     nik = nik_rules.normalize(raw_nik)
     if len(nik) != 16 or not nik.isdecimal():
         raise CollectionRefused("nik_invalid", value=str(raw_nik)[:30])
-    person = scoped(user, Person.objects.all()).filter(nik=nik).first()
+    people = scoped(user, Person.objects.all())
+    own = portfolio(user)  # an agent collects in its villages (and from its own workers)
+    if own is not None:
+        people = people.filter(own)
+    person = people.filter(nik=nik).first()
     if person is None:
         raise CollectionRefused("worker_not_found", nik=nik_rules.mask_nik(nik))
     return person
@@ -304,6 +310,8 @@ def record_collection(
                 )
         except IntegrityError as exc:
             raise CollectionRefused("month_paid", months=_month_list(wanted)) from exc
+        if collection.agent_id is not None:
+            note_activity(collection.agent_id, on=day)
         if enrollment.state == State.ENDED:
             programs.transition(
                 user=user,
