@@ -18,7 +18,8 @@ logger = logging.getLogger(__name__)
 
 def run_daily(*, today: dt.date) -> dict:
     """End sponsored periods that are over, lapse self-payers past the arrears window,
-    warn or retire idle agents, and recompute the draft fee statements of last month and this month."""
+    warn or retire idle agents, and recompute the draft fee statements of last month and
+    this month."""
     report = {"today": today.isoformat()}
     report["ended"] = programs.end_finished(user=None, today=today)
     report["lapsed"] = services.lapse_unpaid(today=today)
