@@ -18,6 +18,7 @@ urlpatterns = [
     path("program/", include("lindung.programs.urls")),
     path("bpjs/", include("lindung.bpjs.urls")),
     path("tagihan/", include("lindung.billing.urls")),
+    path("mandiri/", include("lindung.selfpay.urls")),
     path("", include("lindung.targets.urls")),
     path("wilayah/pilih/", region_picker, name="region-picker"),
     path("i18n/", include("django.conf.urls.i18n")),
