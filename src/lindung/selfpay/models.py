@@ -255,3 +255,73 @@ class FeeLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.statement_id} {self.kind} {self.amount}"
+
+
+class StatementImport(models.Model):
+    """One import of the insurer's payment statement (KPJ, month, amount, paid date)."""
+
+    file_name = models.CharField(_("berkas"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(_("diunggah"))
+    uploaded_by = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rows = models.PositiveIntegerField(_("baris"), default=0)
+    recorded = models.PositiveIntegerField(_("dicatat"), default=0)
+    unchanged = models.PositiveIntegerField(_("sudah tercatat"), default=0)
+    refused = models.PositiveIntegerField(_("ditolak"), default=0)
+
+    class Meta:
+        verbose_name = _("impor rekening koran BPJS")
+        verbose_name_plural = _("impor rekening koran BPJS")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class StatementProblem(models.Model):
+    """A statement row that was not recorded, with its row number, code and message."""
+
+    statement_import = models.ForeignKey(StatementImport, models.CASCADE, related_name="problems")
+    row = models.PositiveIntegerField(_("baris"))
+    kpj = models.CharField(_("KPJ"), max_length=40, blank=True)
+    code = models.CharField(_("kode"), max_length=40)
+    message = models.CharField(_("keterangan"), max_length=300)
+
+    class Meta:
+        verbose_name = _("baris rekening koran ditolak")
+        verbose_name_plural = _("baris rekening koran ditolak")
+        ordering = ["statement_import", "row"]
+
+    def __str__(self) -> str:
+        return f"{self.row}: {self.code}"
+
+
+class StatementLine(models.Model):
+    """A month the insurer says it received for a KPJ; the last import of it wins."""
+
+    kpj = models.CharField(_("KPJ"), max_length=20)
+    month = models.DateField(_("bulan iuran"))
+    amount = models.BigIntegerField(_("jumlah (Rp)"))
+    paid_on = models.DateField(_("tanggal bayar"))
+    enrollment = models.ForeignKey(
+        "programs.Enrollment", models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    regency_code = models.CharField(max_length=5)
+    statement_import = models.ForeignKey(
+        StatementImport, models.DO_NOTHING, related_name="+", db_constraint=False,
+        db_index=False,
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("baris rekening koran BPJS")
+        verbose_name_plural = _("baris rekening koran BPJS")
+        ordering = ["kpj", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["kpj", "month"], name="selfpay_statement_kpj_month"),
+        ]
+        indexes = [models.Index(fields=["regency_code", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.kpj} {self.month:%Y-%m}"

@@ -6,6 +6,7 @@ key on (person, month) refuses what slips past (another enrollment of the same p
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -27,7 +28,9 @@ from lindung.programs.lifecycle import State
 from lindung.programs.models import Enrollment, Transition
 from lindung.refusals import Refusal
 from lindung.selfpay import months as calendar
-from lindung.selfpay.models import Collection, CollectionLine, Method
+from lindung.selfpay.models import Collection, CollectionLine, Deposit, Method
+
+_RUPIAH = re.compile(r"^(\d{1,15}|\d{1,3}(\.\d{3})+)$")
 
 # How long after the money changed hands a collection may still be written down.
 LATE_ENTRY_DAYS = 31
@@ -107,8 +110,10 @@ def parse_amount(value) -> int | None:
     if isinstance(value, int):
         return value if value >= 0 else None
     if isinstance(value, str):
-        text = value.strip().replace(".", "")
-        return int(text) if text.isdecimal() else None
+        text = value.strip()
+        # Dots only as thousands separators (8.400): "8400.5" is not rupiah.
+        if _RUPIAH.match(text):
+            return int(text.replace(".", ""))
     return None
 
 
@@ -355,3 +360,77 @@ def lapse_unpaid(*, today: dt.date) -> int:
         via=Transition.Via.SYSTEM,
     )
     return len(result.moved)
+
+
+# --- deposits to the insurer ---------------------------------------------------------------
+
+
+class DepositRefused(Refusal):
+    messages = {
+        "forbidden": _("Peran Anda tidak boleh mencatat setoran."),
+        "reference_missing": _("Isi referensi setoran (nomor bukti transfer atau setor)."),
+        "reference_used": _("Referensi %(reference)s sudah dipakai setoran lain."),
+        "date_invalid": _("Tanggal setor tidak sah: tulis YYYY-MM-DD atau DD/MM/YYYY."),
+        "date_future": _("Tanggal setor tidak boleh setelah hari ini."),
+        "nothing_to_deposit": _("Tidak ada iuran diterima yang belum disetor sampai tanggal itu."),
+        "amount_invalid": _("Jumlah setoran harus rupiah bulat, tanpa desimal."),
+        "amount_mismatch": _(
+            "Jumlah setoran %(given)s tidak sama dengan iuran yang disetor: %(expected)s "
+            "(%(count)s kuitansi)."
+        ),
+        "regencies_mixed": _("Satu setoran untuk satu kabupaten: pilih kuitansi satu kabupaten."),
+    }
+
+
+def record_deposit(
+    *, user, reference, deposited_on, amount, today: dt.date, collection_ids=None
+) -> Deposit:
+    """Hand the collections not yet deposited (up to the deposit's date, or those chosen)
+    to the insurer in one deposit; the amount must be their sum, to the rupiah."""
+    from lindung.selfpay.selectors import collections_for
+
+    if user is not None and user.role not in permissions.COLLECTORS:
+        raise DepositRefused("forbidden")
+    reference = " ".join(str(reference or "").split())[:100]
+    if not reference:
+        raise DepositRefused("reference_missing")
+    day = parse_paid_on(deposited_on)
+    if day is None:
+        raise DepositRefused("date_invalid")
+    if day > today:
+        raise DepositRefused("date_future")
+    given = parse_amount(amount)
+    if given is None:
+        raise DepositRefused("amount_invalid")
+    with transaction.atomic():
+        chosen = collections_for(user).filter(deposit__isnull=True, paid_on__lte=day)
+        if collection_ids is not None:
+            chosen = chosen.filter(pk__in=list(collection_ids))
+        rows = list(
+            Collection.objects.select_for_update()
+            .filter(pk__in=chosen.values("pk"), deposit__isnull=True)
+            .values_list("pk", "total", "regency_code")
+        )
+        if not rows:
+            raise DepositRefused("nothing_to_deposit")
+        if len({regency for _pk, _total, regency in rows}) > 1:
+            raise DepositRefused("regencies_mixed")
+        expected = sum(total for _pk, total, _regency in rows)
+        if given != expected:
+            raise DepositRefused("amount_mismatch", given=rupiah(given),
+                                 expected=rupiah(expected), count=len(rows))  # fmt: skip
+        try:
+            with transaction.atomic():
+                deposit = Deposit.objects.create(
+                    reference=reference,
+                    deposited_on=day,
+                    amount=expected,
+                    collections_count=len(rows),
+                    regency_code=rows[0][2],
+                    created_at=timezone.now(),
+                    created_by=user if user is not None and user.pk else None,
+                )
+        except IntegrityError as exc:  # the unique key on (regency, reference)
+            raise DepositRefused("reference_used", reference=reference) from exc
+        Collection.objects.filter(pk__in=[pk for pk, _t, _r in rows]).update(deposit=deposit)
+    return deposit
