@@ -48,3 +48,38 @@ def statement_lines(statement: FeeStatement) -> QuerySet[FeeLine]:
     return statement.lines.select_related(
         "person", "collection_line", "source_statement__agent"
     ).order_by("kind", "person__full_name", "contribution_month", "id")
+
+
+def statements_for(user) -> QuerySet[FeeStatement]:
+    """The fee statements of the agents and Wadah the user may see."""
+    from django.db.models import Q
+
+    from lindung.agents.selectors import agents_for, organisations_for
+
+    visible = Q(agent__in=agents_for(user).values("pk")) | Q(
+        organisation__in=organisations_for(user).values("pk")
+    )
+    return FeeStatement.objects.filter(visible).select_related("agent", "organisation", "rule")
+
+
+def get_statement(user, pk) -> FeeStatement:
+    try:
+        return statements_for(user).get(pk=int(pk))
+    except (FeeStatement.DoesNotExist, TypeError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def deposits_for(user):
+    from lindung.accounts.scope import scope_code
+    from lindung.selfpay.models import Deposit
+
+    scope = scope_code(user)
+    deposits = Deposit.objects.all()
+    if scope == "-":
+        return deposits.none()
+    if scope is not None:
+        # A deposit belongs to one regency; users below it see those of their regency.
+        deposits = deposits.filter(regency_code=scope[:5]) if len(scope) >= 5 else (
+            deposits.filter(regency_code__startswith=f"{scope}.")
+        )  # fmt: skip
+    return deposits.select_related("created_by")
