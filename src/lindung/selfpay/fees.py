@@ -105,6 +105,22 @@ class _Sql:
         self.created_from = connection.ops.adapt_datetimefield_value(start)
         self.created_to = connection.ops.adapt_datetimefield_value(end)
         self.lines = 0
+        self.has_approved = FeeStatement.objects.filter(month=month, status=APPROVED).exists()
+        self.counted_params: list = []
+
+    def not_counted(self, column: str) -> str:
+        """Leave out what an approved statement of the month already counts (drafts were
+        emptied). A ``NOT IN`` of a subquery PostgreSQL hashes once: an anti-join would scan
+        the fee lines again for every row, and the table grows while the insert runs."""
+        self.counted_params = []
+        if not self.has_approved:
+            return ""
+        self.counted_params = [self.d(self.month), APPROVED]
+        return f"""
+              AND x.id NOT IN (SELECT f.{column} FROM {_table(FeeLine)} f
+                               JOIN {_table(FeeStatement)} a ON a.id = f.statement_id
+                               WHERE a.month = %s AND a.status = %s
+                                 AND f.{column} IS NOT NULL)"""
 
     def run(self, sql: str, params: list) -> int:
         self.cursor.execute(sql, params)
@@ -145,14 +161,12 @@ class _Sql:
                 ) y
             ) x
             JOIN {_table(FeeStatement)} s ON s.agent_id = x.agent_id AND s.month = %s
-            WHERE x.rate > 0
-              AND NOT EXISTS (SELECT 1 FROM {_table(FeeLine)} f
-                              WHERE f.collection_line_id = x.id)
+            WHERE x.rate > 0{self.not_counted("collection_line_id")}
         """
         )
         params = [self.rule.pk, APPROVED, *rate_params]
         params += [self.d(self.month), self.d(self.next_month), self.d(self.month)]
-        self.run(sql, params)
+        self.run(sql, params + self.counted_params)
 
     def sponsored(self) -> None:
         number = (
@@ -176,12 +190,11 @@ class _Sql:
                 ) y
             ) x
             JOIN {_table(FeeStatement)} s ON s.agent_id = x.agent_id AND s.month = %s
-            WHERE x.rate > 0
-              AND NOT EXISTS (SELECT 1 FROM {_table(FeeLine)} f WHERE f.bill_line_id = x.id)
+            WHERE x.rate > 0{self.not_counted("bill_line_id")}
         """
         )
         params = [self.rule.pk, APPROVED, *rate_params, self.d(self.month), self.d(self.month)]
-        self.run(sql, params)
+        self.run(sql, params + self.counted_params)
 
     def _qualified_agents(self) -> tuple[str, list]:
         """Agents who registered at least the threshold of new BPU NIKs in the month."""
@@ -231,13 +244,25 @@ class _Sql:
             self.run(sql, params)
 
     def totals(self, agents: bool) -> None:
+        """Each statement's total: one pass over the month's lines (``UPDATE … FROM`` an
+        aggregate), not one sum per statement."""
         side = "agent_id" if agents else "organisation_id"
+        statement, fee = _table(FeeStatement), _table(FeeLine)
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the lines just written (see ``run_fees``).
+            self.cursor.execute(f"ANALYZE {fee}")
+        month = self.d(self.month)
         self.cursor.execute(
-            f"""UPDATE {_table(FeeStatement)} SET total = COALESCE(
-                    (SELECT SUM(f.amount) FROM {_table(FeeLine)} f
-                     WHERE f.statement_id = {_table(FeeStatement)}.id), 0)
-                WHERE month = %s AND {side} IS NOT NULL""",
-            [self.d(self.month)],
+            f"UPDATE {statement} SET total = 0 WHERE month = %s AND {side} IS NOT NULL", [month]
+        )
+        self.cursor.execute(
+            f"""UPDATE {statement} SET total = t.total
+                FROM (SELECT f.statement_id, SUM(f.amount) AS total
+                      FROM {fee} f JOIN {statement} s ON s.id = f.statement_id
+                      WHERE s.month = %s AND s.{side} IS NOT NULL
+                      GROUP BY f.statement_id) t
+                WHERE {statement}.id = t.statement_id""",
+            [month],
         )
 
     def organisations(self) -> None:
@@ -358,6 +383,10 @@ def run_fees(*, month: dt.date) -> FeeRun:
         _open_statements(month, rule, _agents_of_month(month, rule))
         FeeLine.objects.filter(statement__month=month, statement__status=DRAFT).delete()
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # The statements just written are what every line joins to: without fresh
+                # statistics the planner takes the table for empty and loops over it.
+                cursor.execute(f"ANALYZE {_table(FeeStatement)}")
             sql = _Sql(cursor, month, rule)
             sql.contributions()
             if getattr(settings, "LINDUNG_FEES_ON_SPONSORED", False):
