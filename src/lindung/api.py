@@ -31,6 +31,8 @@ api.add_router("/enrollments", enrollments_router, tags=["kepesertaan"])
 api.add_router("/billing", "lindung.billing.api.router", tags=["tagihan"])
 api.add_router("/rates", "lindung.billing.api.rates_router", tags=["tarif"])
 api.add_router("/indicators", indicators_router, tags=["indikator"])
+api.add_router("/agents", "lindung.agents.api.agents_router", tags=["agen"])
+api.add_router("/continuation", "lindung.agents.api.continuation_router", tags=["agen"])
 api.add_router("/collections", "lindung.selfpay.api.collections_router", tags=["iuran mandiri"])
 # Beside the agents' own router: only the ``/{id}/fees`` path is here.
 api.add_router("/agents", "lindung.selfpay.api.fees_router", tags=["imbal jasa agen"])

@@ -18,6 +18,7 @@ urlpatterns = [
     path("program/", include("lindung.programs.urls")),
     path("bpjs/", include("lindung.bpjs.urls")),
     path("tagihan/", include("lindung.billing.urls")),
+    path("agen/", include("lindung.agents.urls")),
     path("mandiri/", include("lindung.selfpay.urls")),
     path("", include("lindung.targets.urls")),
     path("wilayah/pilih/", region_picker, name="region-picker"),

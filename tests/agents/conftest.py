@@ -9,6 +9,7 @@ from django.utils import timezone
 from lindung.accounts.models import Role, User
 from lindung.agents import services
 from lindung.programs.models import Enrollment
+from lindung.programs.services import create_program
 from tests.factories import TODAY
 from tests.programs.conftest import BATUBULAN, KETEWEL, program_data
 
@@ -16,11 +17,14 @@ CELUK = "51.04.01.2005"
 GUWANG = "51.04.01.2003"
 
 
+def sponsored_program():
+    """A Gianyar program of 2026 (its enrollments are made by :func:`make_enrollment`)."""
+    return create_program(user=None, data=program_data(rounds="01/2026, 07/2026", year=2026))
+
+
 @pytest.fixture
 def program(db):
-    from lindung.programs.services import create_program
-
-    return create_program(user=None, data=program_data(rounds="01/2026, 07/2026", year=2026))
+    return sponsored_program()
 
 
 def agent_user(username: str, region: str) -> User:
@@ -30,6 +34,10 @@ def agent_user(username: str, region: str) -> User:
 
 @pytest.fixture
 def gianyar(db):
+    return build_gianyar()
+
+
+def build_gianyar():
     """PT Mitra Gianyar Aman (holding) with BumDes Batubulan and BumDes Ketewel; a BumDes of
     Celuk outside it. Each BumDes has an agent; the holding and Batubulan a coordinator."""
     holding = services.create_organisation(

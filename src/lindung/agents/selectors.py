@@ -126,7 +126,7 @@ def agents_for(
         agents = agents.filter(organisation=organisation)
     if status:
         agents = agents.filter(status=status)
-    if q := " ".join(q.split()):
+    if q := " ".join(q.replace("\x00", "").split()):
         agents = agents.filter(Q(full_name__icontains=q) | Q(code=q))
     return agents.order_by("regency_id", "full_name", "id")
 
@@ -212,18 +212,22 @@ def window(enrollment: Enrollment, as_of: dt.date) -> Window:
     return Window(False, max(left, 0), continue_by)
 
 
+# Enrollments still to continue: covered by the sponsor, or ended and not continued. Which
+# section is read from the dates, so an active one past its end counts as ended even
+# before the daily job has moved it.
+OPEN_TO_CONTINUE = [State.ACTIVE, State.ENDED]
+
+
 def _ending(as_of: dt.date) -> Q:
     return Q(
-        state=State.ACTIVE,
+        state__in=OPEN_TO_CONTINUE,
         coverage_end__gte=as_of,
         coverage_end__lte=as_of + dt.timedelta(days=ENDING_DAYS),
     )
 
 
 def _ended(as_of: dt.date) -> Q:
-    # An active enrollment past its end is ended on the as-of date even before the daily
-    # job has moved it.
-    return Q(state=State.ENDED) | Q(state=State.ACTIVE, coverage_end__lt=as_of)
+    return Q(state__in=OPEN_TO_CONTINUE, coverage_end__lt=as_of)
 
 
 def in_portfolio(user, enrollments: QuerySet[Enrollment]) -> QuerySet[Enrollment]:
@@ -252,6 +256,7 @@ def work_list(
     )
     if agent is not None:
         enrollments = enrollments.filter(Q(agent=agent) | Q(village_id__in=villages_of(agent)))
+    village = village.replace("\x00", "").strip()
     if village and village.count(".") <= 3:
         enrollments = enrollments.filter(within(village))
     if program is not None:

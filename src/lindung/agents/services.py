@@ -104,15 +104,20 @@ def _actor(user):
 
 
 def _regency(code: str) -> Region:
-    code = (code or "").strip()
+    code = clean_text(code, 20)
     region = Region.objects.filter(code=code).first() if level_of(code) == REGENCY else None
     if region is None:
         raise AgentRefused("not_a_regency", region=code or "-")
     return region
 
 
+def clean_text(value, limit: int) -> str:
+    """One line of text: spaces tidied, NUL characters (refused by PostgreSQL) dropped."""
+    return " ".join(str(value or "").replace("\x00", "").split())[:limit]
+
+
 def _name(value) -> str:
-    name = " ".join(str(value or "").split())[:200]
+    name = clean_text(value, 200)
     if not name:
         raise AgentRefused("name_required")
     return name
@@ -122,7 +127,7 @@ BANK_FIELDS = ("bank_name", "bank_account_number", "bank_account_holder")
 
 
 def _bank(data: dict) -> dict:
-    return {f: " ".join(str(data.get(f) or "").split())[:150] for f in BANK_FIELDS if f in data}
+    return {f: clean_text(data.get(f), 150) for f in BANK_FIELDS if f in data}
 
 
 # --- organisations ------------------------------------------------------------------------
@@ -224,7 +229,7 @@ def add_agreement(
         number=number,
         start_date=start_date,
         end_date=end_date,
-        branch=" ".join((branch or "").split())[:150],
+        branch=clean_text(branch, 150),
         created_by=_actor(user),
     )
     if document is not None:
@@ -238,7 +243,7 @@ def add_agreement(
 
 
 def _villages(codes, regency_id: str) -> list[str]:
-    wanted = sorted({c.strip() for c in codes if c and c.strip()})
+    wanted = sorted({clean_text(c, 20) for c in codes if clean_text(c, 20)})
     for code in wanted:
         if level_of(code) != VILLAGE:
             raise AgentRefused("not_a_village", village=code)
@@ -292,7 +297,7 @@ def _agent_fields(agent: Agent, data: dict) -> None:
         agent.full_name = _name(data["full_name"])[:150]
     for name in ("code", "phone"):
         if name in data:
-            setattr(agent, name, " ".join(str(data[name] or "").split())[:40])
+            setattr(agent, name, clean_text(data[name], 40))
     for name, value in _bank(data).items():
         setattr(agent, name, value)
     if "organisation" in data:
@@ -491,10 +496,10 @@ def record_contact(
         raise ContactRefused("date_required")
     if contacted_on > today:
         raise ContactRefused("date_in_future", date=f"{contacted_on:%d/%m/%Y}")
-    reason = " ".join((reason or "").split())[:200]
+    reason = clean_text(reason, 200)
     if outcome == Contact.Outcome.DECLINED and not reason:
         raise ContactRefused("reason_required")
-    note = (note or "").strip()
+    note = str(note or "").replace("\x00", "").strip()
     if len(note) > 2000:
         raise ContactRefused("note_too_long")
     if enrollment.state not in CONTACTABLE:

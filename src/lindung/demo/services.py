@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from lindung.accounts.models import Role
 from lindung.accounts.services import create_user
+from lindung.agents.demo import load_demo_agents
 from lindung.people.categories import Category
 from lindung.people.models import Occupation, Person
 from lindung.regions.codes import compact
@@ -28,6 +29,8 @@ DEMO_USERS = [
     ("operator.batubulan", Role.VILLAGE_OPERATOR, "51.04.01.2001", "Operator Desa Batubulan"),
     ("operator.ketewel", Role.VILLAGE_OPERATOR, "51.04.01.2002", "Operator Desa Ketewel"),
     ("agen.bumdes.sukawati", Role.AGENT, "51.04.01", "Agen Perisai BumDes Sukawati"),
+    ("agen.bumdes.batubulan", Role.AGENT, "51.04.01", "Agen Perisai BumDes Batubulan"),
+    ("koordinator.mitra.gianyar", Role.AGENT, "51.04", "Koordinator PT Mitra Gianyar Aman"),
     ("bupati.gianyar", Role.VIEWER, "51.04", "Bupati Gianyar"),
     ("disnaker.jembrana", Role.REGENCY_ADMIN, "51.01", "Disnaker Jembrana"),
     ("provinsi.bali", Role.VIEWER, "51", "Pemprov Bali"),
@@ -154,7 +157,9 @@ def load_demo(*, per_village: int = 5, today: dt.date | None = None) -> DemoResu
     Person.objects.bulk_create(
         demo_workers(villages, per_village), ignore_conflicts=True, batch_size=2000
     )
-    load_demo_programs(today=today or timezone.localdate())
+    today = today or timezone.localdate()
+    load_demo_programs(today=today)
+    load_demo_agents(today=today)  # PT Mitra Gianyar Aman and its BumDes (lindung.agents)
     load_demo_targets()  # workforce figures and targets of the article (lindung.targets)
     total = Person.objects.count()
     return DemoResult(users=users, workers_created=total - before, workers_total=total)

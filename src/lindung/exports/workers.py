@@ -114,7 +114,7 @@ def workers_to_export(user, filters: dict[str, str]) -> QuerySet[Person]:
     return people.order_by("village_id", "full_name", "id")
 
 
-EXTRA_HEADER = ["nama_desa", "kecamatan", "kabupaten", "segmen", "terdaftar"]
+EXTRA_HEADER = ["nama_desa", "kecamatan", "kabupaten", "segmen", "terdaftar", "agen_perisai"]
 HEADER = [c.name for c in COLUMNS] + EXTRA_HEADER
 _FIELDS = [
     "nik",
@@ -130,6 +130,7 @@ _FIELDS = [
     "declared_income",
     "segment",
     "created_at",
+    "agent__full_name",
 ]
 
 
@@ -159,6 +160,7 @@ def export_rows(user, filters: dict[str, str]) -> Iterator[list]:
         income,
         segment,
         created,
+        agent,
     ) in people.iterator(chunk_size=5000):
         if village not in village_names:
             region = Region.objects.filter(code=village).first()
@@ -179,6 +181,7 @@ def export_rows(user, filters: dict[str, str]) -> Iterator[list]:
             names.get(village[:5], ""),
             segment,
             created.date() if isinstance(created, dt.datetime) else created,
+            agent or "",
         ]
 
 

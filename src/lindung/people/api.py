@@ -27,6 +27,8 @@ class WorkerOut(Schema):
     category: str
     declared_income: int
     segment: str
+    agent_id: int | None
+    agent_name: str
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -75,6 +77,8 @@ def _out(person, user) -> dict:
         "category": person.category,
         "declared_income": person.declared_income,
         "segment": person.segment,
+        "agent_id": person.agent_id,
+        "agent_name": person.agent.full_name if person.agent_id else "",
         "created_at": person.created_at,
         "updated_at": person.updated_at,
     }

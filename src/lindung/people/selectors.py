@@ -16,7 +16,7 @@ def workers_for(
     segment: str = "",
 ) -> QuerySet[Person]:
     """Workers the user may see, filtered. ``village`` may be a region code of any level."""
-    people = scoped(user, Person.objects.select_related("village", "occupation"))
+    people = scoped(user, Person.objects.select_related("village", "occupation", "agent"))
     if nik := "".join(nik.split()):
         people = people.filter(nik_prefix(nik))
     if village and village.count(".") <= 3:
@@ -39,4 +39,5 @@ def nik_prefix(prefix: str) -> Q:
 
 def get_worker(user, pk) -> Person:
     """One worker, or 404 when it does not exist or lies outside the user's region."""
-    return get_scoped_or_404(user, Person.objects.select_related("village", "occupation"), pk=pk)
+    people = Person.objects.select_related("village", "occupation", "agent__organisation")
+    return get_scoped_or_404(user, people, pk=pk)

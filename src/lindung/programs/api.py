@@ -134,6 +134,7 @@ class EnrollmentOut(Schema):
     effective_date: dt.date | None
     coverage_end: dt.date | None
     proposed_at: dt.datetime
+    agent_id: int | None = None
     transitions: list[TransitionOut] | None = None
 
 
@@ -214,6 +215,7 @@ def _enrollment_out(enrollment, user, *, with_transitions: bool = False) -> dict
         "effective_date": enrollment.effective_date,
         "coverage_end": enrollment.coverage_end,
         "proposed_at": enrollment.proposed_at,
+        "agent_id": enrollment.agent_id,
     }
     if with_transitions:
         data["transitions"] = [

@@ -1,0 +1,39 @@
+"""The demo's PT Mitra Gianyar Aman: its BumDes agents in Sukawati, their workers and work."""
+
+import datetime as dt
+
+import pytest
+
+from lindung.accounts.models import User
+from lindung.agents import selectors
+from lindung.agents.models import Agent, Contact, Organisation
+from lindung.demo.services import load_demo
+from lindung.people.models import Person
+from tests.factories import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_agents_load_once():
+    load_demo(today=TODAY)
+    holding = Organisation.objects.get(name="PT Mitra Gianyar Aman")
+    assert holding.agreements.order_by("start_date").first().start_date == dt.date(2024, 5, 28)
+    assert any(a.in_force_on(TODAY) for a in holding.agreements.all())
+    assert holding.members.count() == 12  # the desa of Kec. Sukawati
+    sukawati = User.objects.get(username="agen.bumdes.sukawati").agent
+    assert sukawati.organisation.name == "BumDes Sukawati"
+    assert Person.objects.filter(agent=sukawati).count() >= 10
+    rows = list(selectors.work_list(sukawati.user, as_of=TODAY))
+    sections = {selectors.window(e, TODAY).ending for e in rows}
+    assert sections == {True, False}  # one round ends this month, one ended last month
+    assert {e.village_id for e in rows} == {"51.04.01.2004"}
+    recent = [e for e in rows if e.program.name.startswith("Perlindungan Pekerja Rentan Sukawati")]
+    assert len(recent) == 12 and all(e.agent_id == sukawati.pk for e in recent)
+    assert rows[: len(recent)] == recent  # older rounds' people come after
+    coordinator = User.objects.get(username="koordinator.mitra.gianyar")
+    assert selectors.agents_for(coordinator).count() == 13
+    assert Contact.objects.filter(outcome="declined").exclude(reason="").exists()
+
+    counts = (Organisation.objects.count(), Agent.objects.count(), Contact.objects.count())
+    load_demo(today=TODAY)
+    assert (Organisation.objects.count(), Agent.objects.count(), Contact.objects.count()) == counts

@@ -1,0 +1,152 @@
+"""The continuation work list on frozen dates, and the contacts recorded from it."""
+
+import datetime as dt
+
+import pytest
+from django.http import Http404
+
+from lindung.agents import selectors, services
+from lindung.agents.models import Contact
+from lindung.programs.lifecycle import State
+from tests.agents.conftest import CELUK, make_enrollment
+from tests.programs.conftest import BATUBULAN, KETEWEL, make_person
+
+pytestmark = pytest.mark.django_db
+AS_OF = dt.date(2026, 12, 15)
+
+
+@pytest.fixture
+def round_one(gianyar, program):
+    """Batubulan: one ending soon, one ended, one ended long ago, one ending much later,
+    one continued; one ended in Ketewel and one in Celuk (another Wadah)."""
+    people = {}
+
+    def add(key, village, state, end):
+        person = make_person(village, name=key)
+        people[key] = make_enrollment(program, person, state=state, coverage_end=end)
+
+    add("soon", BATUBULAN, State.ACTIVE, dt.date(2026, 12, 31))
+    add("later", BATUBULAN, State.ACTIVE, dt.date(2027, 3, 31))
+    add("ended", BATUBULAN, State.ENDED, dt.date(2026, 11, 30))
+    add("long_ago", BATUBULAN, State.ENDED, dt.date(2026, 6, 30))
+    add("continued", BATUBULAN, State.CONTINUED, dt.date(2026, 10, 31))
+    add("ketewel", KETEWEL, State.ENDED, dt.date(2026, 11, 30))
+    add("celuk", CELUK, State.ENDED, dt.date(2026, 11, 30))
+    add("past_end", BATUBULAN, State.ACTIVE, dt.date(2026, 12, 10))  # not yet moved to ended
+    return people
+
+
+def names(rows) -> list[str]:
+    return [e.person.full_name for e in rows]
+
+
+def test_ending_first_then_ended_most_recent_first(gianyar, round_one):
+    rows = selectors.work_list(None, as_of=AS_OF, village=BATUBULAN)
+    assert names(rows) == ["soon", "past_end", "ended", "long_ago"]
+    assert [e.bucket for e in rows] == [0, 1, 1, 1]
+
+
+def test_months_left(round_one):
+    soon = selectors.window(round_one["soon"], AS_OF)
+    assert (soon.ending, soon.months_left) == (True, 1)
+    ended = selectors.window(round_one["ended"], AS_OF)
+    # coverage ended 30/11: December is the first unpaid month, payable until March.
+    assert (ended.ending, ended.months_left, ended.continue_by) == (
+        False,
+        4,
+        dt.date(2027, 3, 31),
+    )
+    assert selectors.window(round_one["long_ago"], AS_OF).months_left == 0
+
+
+def test_the_list_moves_with_the_date(round_one):
+    on_new_year = names(selectors.work_list(None, as_of=dt.date(2027, 3, 5), village=BATUBULAN))
+    assert on_new_year[0] == "later"
+    assert "soon" in on_new_year
+
+
+def test_a_person_proposed_again_leaves_the_list(round_one, program):
+    person = round_one["ended"].person
+    make_enrollment(program, person, state=State.PROPOSED, coverage_end=dt.date(2027, 6, 30))
+    assert "ended" not in names(selectors.work_list(None, as_of=AS_OF))
+
+
+def test_an_agent_works_its_own_villages_only(gianyar, round_one):
+    _, agents = gianyar
+    mine = names(selectors.work_list(agents["ketewel"].user, as_of=AS_OF))
+    assert mine == ["ketewel"]
+    holding = names(selectors.work_list(agents["holding_coordinator"].user, as_of=AS_OF))
+    assert "celuk" not in holding and {"ketewel", "soon"} <= set(holding)
+    assert names(selectors.work_list(agents["celuk"].user, as_of=AS_OF)) == ["celuk"]
+
+
+def test_an_attributed_enrollment_follows_its_agent(gianyar, round_one):
+    _, agents = gianyar
+    celuk_worker = round_one["celuk"]
+    celuk_worker.agent = agents["ketewel"]
+    celuk_worker.save()
+    assert "celuk" in names(selectors.work_list(agents["ketewel"].user, as_of=AS_OF))
+
+
+def test_filters_by_agent_and_program(gianyar, round_one, program):
+    _, agents = gianyar
+    rows = selectors.work_list(None, as_of=AS_OF, agent=agents["ketewel"], program=program)
+    assert names(rows) == ["ketewel"]
+
+
+def test_record_contacts(gianyar, round_one):
+    agent = gianyar[1]["batubulan"]
+    ended = selectors.get_work_item(agent.user, round_one["ended"].pk)
+    contact = services.record_contact(
+        user=agent.user,
+        enrollment=ended,
+        outcome=Contact.Outcome.WILL_CONTINUE,
+        contacted_on=AS_OF,
+        today=AS_OF,
+        note="Bayar minggu depan",
+    )
+    assert (contact.agent, contact.village_id) == (agent, BATUBULAN)
+    row = selectors.work_list(agent.user, as_of=AS_OF).get(pk=ended.pk)
+    assert (row.last_outcome, row.last_contacted_on) == ("will_continue", AS_OF)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "on", "reason", "code"),
+    [
+        ("declined", AS_OF, "", "reason_required"),
+        ("called", AS_OF + dt.timedelta(days=1), "", "date_in_future"),
+        ("emailed", AS_OF, "", "bad_outcome"),
+        ("called", None, "", "date_required"),
+    ],
+)
+def test_contacts_refused(gianyar, round_one, outcome, on, reason, code):
+    agent = gianyar[1]["batubulan"]
+    with pytest.raises(services.ContactRefused) as refusal:
+        services.record_contact(
+            user=agent.user,
+            enrollment=round_one["ended"],
+            outcome=outcome,
+            contacted_on=on,
+            today=AS_OF,
+            reason=reason,
+        )
+    assert refusal.value.code == code
+    assert not Contact.objects.exists()
+
+
+def test_declined_keeps_the_reason(gianyar, round_one):
+    contact = services.record_contact(
+        user=gianyar[1]["batubulan"].user,
+        enrollment=round_one["ended"],
+        outcome="declined",
+        contacted_on=AS_OF,
+        today=AS_OF,
+        reason="Sudah ikut BPJS dari tempat kerja",
+    )
+    assert contact.reason == "Sudah ikut BPJS dari tempat kerja"
+
+
+def test_another_organisations_worker_is_404(gianyar, round_one):
+    agent = gianyar[1]["batubulan"]
+    with pytest.raises(Http404):
+        selectors.get_work_item(agent.user, round_one["celuk"].pk)
