@@ -18,6 +18,7 @@ from lindung.people.categories import Category
 from lindung.people.models import Occupation, Person
 from lindung.regions.codes import compact
 from lindung.regions.models import Region
+from lindung.selfpay.demo import load_demo_selfpay
 from lindung.targets.demo import load_demo_targets
 
 DEMO_PASSWORD = "lindung-demo-2026"
@@ -160,6 +161,7 @@ def load_demo(*, per_village: int = 5, today: dt.date | None = None) -> DemoResu
     today = today or timezone.localdate()
     load_demo_programs(today=today)
     load_demo_agents(today=today)  # PT Mitra Gianyar Aman and its BumDes (lindung.agents)
+    load_demo_selfpay(today=today)  # their first self-paid collections and fees
     load_demo_targets()  # workforce figures and targets of the article (lindung.targets)
     total = Person.objects.count()
     return DemoResult(users=users, workers_created=total - before, workers_total=total)
