@@ -121,3 +121,19 @@ def test_an_agents_fee_statement_in_the_api(agent, ended, regency_admin, make_us
 def test_the_openapi_document_has_the_new_paths(agent):
     paths = client_for(agent).get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/collections", "/api/v1/agents/{agent_id}/fees"} <= set(paths)
+
+
+def test_the_pages_and_refusals_in_english(agent, ended):
+    from django.utils import translation
+
+    client = client_for(agent)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Record self-paid contributions" in client.get("/mandiri/").content.decode()
+    body = {"nik": ended.person.nik, "paid_on": "25/11/2026", "method": "cash",
+            "months": ["2026-09"]}  # fmt: skip
+    assert "still paid by the sponsoring program" in client.post("/mandiri/", body).content.decode()
+    with translation.override("en"):
+        answer = post_collection(client, ended, ["2026-10", "2026-10"])  # one month, twice
+        assert [line["month"] for line in answer.json()["lines"]] == ["2026-10"]
+        refused = post_collection(client, ended, ["2026-10"])
+        assert refused.json()["message"] == "10/2026 already paid: a month is paid once."
