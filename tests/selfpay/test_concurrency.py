@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, connections
 
 from lindung.accounts.models import Role, User
+from lindung.agents.models import Agent, AgentVillage
 from lindung.selfpay.models import CollectionLine
 from lindung.selfpay.services import CollectionRefused, record_collection
 from tests.factories import TODAY
@@ -28,7 +29,14 @@ def test_two_agents_one_month_exactly_one_succeeds(bali_regions, make_user):
         user=None, data=program_data(name="Uji serentak 2026", year=2026, rounds="04/2026")
     )
     enrollment = ended_enrollment(program)
-    agents = [make_user(f"agen.{i}", Role.AGENT, "51.04.01").pk for i in range(2)]
+    agents = []
+    for i in range(2):
+        user = make_user(f"agen.{i}", Role.AGENT, "51.04.01")
+        perisai = Agent.objects.create(regency_id="51.04", full_name=f"Agen {i}", user=user)
+        served = AgentVillage(agent=perisai, village_id=enrollment.village_id)
+        served.set_region_codes()
+        served.save()
+        agents.append(user.pk)
     outcomes: Counter = Counter()
     lock = threading.Lock()
     start = threading.Barrier(len(agents))
