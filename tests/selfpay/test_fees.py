@@ -159,3 +159,26 @@ def test_no_statement_without_a_rule_in_force(db):
     with pytest.raises(fees.FeeRefused) as caught:
         fees.run_fees(month=dt.date(2017, 5, 1))
     assert caught.value.code == "no_rule"
+
+
+def test_sponsored_months_earn_fees_only_by_setting(perisai, settings):
+    from lindung.billing.services import run_billing
+    from lindung.programs.models import Enrollment
+    from lindung.programs.services import create_program
+    from tests.billing.conftest import activate, program_data, sponsor
+
+    program = create_program(user=None, data=program_data(
+        name="Pekerja Rentan Gianyar 2024", year=2024, rounds="01/2024", budget=10 * 100_800))  # fmt: skip
+    enrollments = sponsor(program, [make_person(), make_person()])
+    activate(enrollments, dt.date(2024, 1, 10))
+    Enrollment.objects.filter(pk=enrollments[0].pk).update(agent=perisai)
+    run_billing(user=None, program=program, month=dt.date(2024, 1, 1), today=dt.date(2024, 1, 31))
+    january = dt.date(2024, 1, 1)
+    settings.LINDUNG_FEES_ON_SPONSORED = False
+    fees.run_fees(month=january)
+    assert not FeeStatement.objects.filter(agent=perisai, month=january).exists()
+    settings.LINDUNG_FEES_ON_SPONSORED = True
+    fees.run_fees(month=january)
+    (line,) = statement(perisai, january).lines.all()
+    assert (line.kind, line.month_number, line.base, line.amount) == ("sponsored", 1, 16_800, 2520)
+    assert line.bill_line_id and line.person_id == enrollments[0].person_id
