@@ -167,8 +167,9 @@ def test_sponsored_months_earn_fees_only_by_setting(perisai, settings):
     from lindung.programs.services import create_program
     from tests.billing.conftest import activate, program_data, sponsor
 
-    program = create_program(user=None, data=program_data(
-        name="Pekerja Rentan Gianyar 2024", year=2024, rounds="01/2024", budget=10 * 100_800))  # fmt: skip
+    data = program_data(name="Pekerja Rentan Gianyar 2024", year=2024, rounds="01/2024",
+                        budget=10 * 100_800)  # fmt: skip
+    program = create_program(user=None, data=data)
     enrollments = sponsor(program, [make_person(), make_person()])
     activate(enrollments, dt.date(2024, 1, 10))
     Enrollment.objects.filter(pk=enrollments[0].pk).update(agent=perisai)
