@@ -163,3 +163,15 @@ def test_lists_follow_the_scope(client, gianyar, viewer, make_user):
     client.force_login(make_user("disnaker.jembrana", "regency_admin", "51.01"))
     assert "BumDes" not in client.get("/agen/").content.decode()
     assert client.get(f"/agen/wadah/{orgs['holding'].pk}/").status_code == 404
+
+
+def test_an_agent_is_given_some_of_its_wadahs_villages(client, gianyar, regency_admin):
+    orgs, agents = gianyar
+    agent = agents["batubulan"]
+    client.force_login(regency_admin)
+    form = {"full_name": agent.full_name, "organisation": orgs["batubulan"].pk}
+    response = client.post(f"/agen/{agent.pk}/ubah/", {**form, "villages": [CELUK]})
+    assert "Desa 51.04.01.2005 tidak dilayani" in response.content.decode()
+    response = client.post(f"/agen/{agent.pk}/ubah/", {**form, "villages": [BATUBULAN]})
+    assert response.status_code == 302
+    assert list(agent.served.values_list("village_id", flat=True)) == [BATUBULAN]

@@ -99,7 +99,7 @@ def load_demo_agents(*, today: dt.date) -> Organisation | None:
             },
             today=start,
         )
-    services.create_agent(
+    coordinator = services.create_agent(
         user=None,
         data={
             "full_name": "Koordinator PT Mitra Gianyar Aman",
@@ -116,7 +116,7 @@ def load_demo_agents(*, today: dt.date) -> Organisation | None:
         person.agent_id = agents[person.village_id].pk  # signed up by the village's BumDes
     Person.objects.bulk_create(people, ignore_conflicts=True, batch_size=2000)
     _sponsored_rounds(villages, agents, today)
-    for agent in agents.values():
+    for agent in [*agents.values(), coordinator]:
         services.note_activity(agent, today - dt.timedelta(days=3))
     return holding
 

@@ -68,17 +68,27 @@ class AgentForm(forms.Form):
     is_coordinator = forms.BooleanField(
         label=_("Koordinator wadah (melihat pekerjaan semua agen wadahnya)"), required=False
     )
+    villages = forms.MultipleChoiceField(
+        label=_("Desa agen"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Kosong: semua desa wadahnya."),
+    )
     bank_name = forms.CharField(label=_("Bank"), max_length=80, required=False)
     bank_account_number = forms.CharField(label=_("Nomor rekening"), max_length=30, required=False)
     bank_account_holder = forms.CharField(
         label=_("Nama pemilik rekening"), max_length=150, required=False
     )
 
-    def __init__(self, *args, regencies, organisations, users, **kwargs):
+    def __init__(self, *args, regencies, organisations, users, villages, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["regency_code"].choices = [(r.code, r.display_name) for r in regencies]
         self.fields["organisation"].queryset = organisations
         self.fields["user"].queryset = users
+        if villages:
+            self.fields["villages"].choices = [(v.code, v.display_name) for v in villages]
+        else:  # several regencies to choose from: the villages are set once the agent exists
+            del self.fields["villages"]
 
 
 class AssignForm(forms.Form):

@@ -251,14 +251,20 @@ def _agent_form(request, *, agent=None):
             "phone": agent.phone,
             "user": agent.user_id,
             "is_coordinator": agent.is_coordinator,
+            "villages": list(agent.served.values_list("village_id", flat=True)),
             **{f: getattr(agent, f) for f in services.BANK_FIELDS},
         }
+    regencies = _regencies(user)
+    regency = agent.regency_id if agent is not None else None
+    if regency is None and len(regencies) == 1:
+        regency = regencies[0].code
     return AgentForm(
         request.POST or None,
         initial=initial,
-        regencies=_regencies(user),
+        regencies=regencies,
         organisations=selectors.organisations_for(user),
         users=users_for(user).filter(role=Role.AGENT),
+        villages=_villages_of_regency(regency) if regency else None,
     )
 
 
