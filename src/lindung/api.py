@@ -47,6 +47,9 @@ api.add_router("/retention", retention_router, tags=["indikator"])
 api.add_router("/agents", "lindung.agents.api.agents_router", tags=["agen"])
 api.add_router("/continuation", "lindung.agents.api.continuation_router", tags=["agen"])
 api.add_router("", "lindung.privacy.api.router", tags=["privasi"])
+api.add_router("/collections", "lindung.selfpay.api.collections_router", tags=["iuran mandiri"])
+# Beside the agents' own router: only the ``/{id}/fees`` path is here.
+api.add_router("/agents", "lindung.selfpay.api.fees_router", tags=["imbal jasa agen"])
 
 
 def _field_of(loc) -> str:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_tasks",
+    "lindung.worker",  # before django_tasks_db: its db_worker queues the daily job first
     "django_tasks_db",
     "simple_history",
     "lindung.privacy",
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "lindung.bpjs",
     "lindung.billing",
     "lindung.agents",
+    "lindung.selfpay",
     "lindung.imports",
     "lindung.exports",
     "lindung.targets",
@@ -169,6 +171,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Whether relief rules that exclude state and regional budgets (PP 50/2025: APBN, APBD) also
 # exclude village budgets (APBDes): not confirmed by the insurer, so it is a setting.
 LINDUNG_RELIEF_EXCLUDES_APBDES = os.environ.get("LINDUNG_RELIEF_EXCLUDES_APBDES", "1") == "1"
+
+# Whether premiums a government sponsor pays earn the Perisai agent who brought the worker
+# in a fee: not published by the insurer, so off unless a regency decides otherwise.
+LINDUNG_FEES_ON_SPONSORED = os.environ.get("LINDUNG_FEES_ON_SPONSORED", "0") == "1"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day

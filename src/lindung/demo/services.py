@@ -14,6 +14,7 @@ from lindung.accounts.models import Role
 from lindung.accounts.services import create_user
 from lindung.demo.agents import load_demo_agents
 from lindung.demo.programs import load_demo_programs as load
+from lindung.demo.selfpay import load_demo_selfpay
 from lindung.demo.targets import load_demo_targets
 from lindung.demo.workers import demo_workers
 from lindung.people.models import Person
@@ -69,6 +70,7 @@ def load_demo(*, per_village: int = 5, today: dt.date | None = None) -> DemoResu
     today = today or timezone.localdate()
     load_demo_programs(today=today)
     load_demo_agents(today=today)  # PT Mitra Gianyar Aman and its BumDes (lindung.agents)
+    load_demo_selfpay(today=today)  # their first self-paid collections and fees
     load_demo_targets()  # workforce figures and targets of the article (lindung.targets)
     total = Person.objects.count()
     return DemoResult(users=users, workers_created=total - before, workers_total=total)

@@ -9,6 +9,8 @@ from lindung.regions.codes import ancestors
 
 MANAGERS = frozenset({Role.SYSTEM_ADMIN, Role.REGENCY_ADMIN})
 PROPOSERS = frozenset({Role.SYSTEM_ADMIN, Role.REGENCY_ADMIN, Role.VILLAGE_OPERATOR})
+# Who records self-paid contributions; the first one continues an ended enrollment.
+COLLECTORS = PROPOSERS | {Role.AGENT}
 
 
 def is_manager(user) -> bool:

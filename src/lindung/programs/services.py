@@ -653,6 +653,8 @@ def may_move(user, enrollment: Enrollment, to_state: str) -> bool:
         return False
     if permissions.is_manager(user):
         return True
+    if to_state == State.CONTINUED:  # the first self-paid month, recorded by its collector
+        return user.role in permissions.COLLECTORS and enrollment.state == State.ENDED
     return (
         to_state == State.WITHDRAWN
         and user.role in permissions.PROPOSERS

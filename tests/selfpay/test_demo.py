@@ -1,0 +1,27 @@
+"""The demo's self-payment: collections by the Sukawati BumDes agents, a deposit, and the
+month's fee statements, loaded once."""
+
+import pytest
+
+from lindung.demo.services import load_demo
+from lindung.programs.lifecycle import State
+from lindung.selfpay.models import Collection, Deposit, FeeStatement
+from tests.factories import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_collections_and_fees_load_once():
+    load_demo(today=TODAY)
+    collections = Collection.objects.filter(district_code="51.04.01")
+    assert collections.count() >= 12
+    assert collections.exclude(agent=None).filter(agent__user__isnull=False).exists()
+    assert {c.enrollment.state for c in collections} == {State.CONTINUED}
+    assert collections.filter(lines__month__gt=TODAY.replace(day=1)).exists()  # paid ahead
+    assert Deposit.objects.exists() and collections.filter(deposit=None).exists()
+    month = FeeStatement.objects.filter(month=TODAY.replace(day=1))
+    assert month.filter(agent__isnull=False, total__gt=0).exists()
+    assert month.filter(organisation__name="BumDes Sukawati").exists()
+    counts = (Collection.objects.count(), FeeStatement.objects.count())
+    load_demo(today=TODAY)
+    assert (Collection.objects.count(), FeeStatement.objects.count()) == counts
