@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view reads the body: an upload over the limit is never stored.
+    "lindung.uploads.UploadSizeLimit",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -162,6 +164,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Whether relief rules that exclude state and regional budgets (PP 50/2025: APBN, APBD) also
 # exclude village budgets (APBDes): not confirmed by the insurer, so it is a setting.
 LINDUNG_RELIEF_EXCLUDES_APBDES = os.environ.get("LINDUNG_RELIEF_EXCLUDES_APBDES", "1") == "1"
+
+# Every uploaded file (worker lists, payment and answer files, figures, NIK lists, proofs):
+# the request is refused before its body is read, each file checked again by its form.
+LINDUNG_UPLOAD_MAX_BYTES = int(os.environ.get("LINDUNG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+# A file past this size is written to a temporary file while it arrives, not kept in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Form and JSON bodies (no files): Django refuses larger ones with 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day

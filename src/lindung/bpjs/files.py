@@ -17,6 +17,7 @@ from lindung.formatting import rupiah, tanggal
 from lindung.people import nik as nik_rules
 from lindung.refusals import Refusal
 from lindung.spreadsheets import Workbook
+from lindung.uploads import UPLOAD_MESSAGES, inspect
 
 REGISTRATION_COLUMNS = [
     ("NO", 6),
@@ -87,6 +88,7 @@ ROW_MESSAGES = {
 }
 
 FILE_MESSAGES = {
+    **UPLOAD_MESSAGES,
     "file_unreadable": _(
         "Berkas tidak dapat dibaca: unggah XLSX atau CSV (UTF-8, pemisah koma atau titik koma)."
     ),
@@ -252,6 +254,7 @@ def _header_key(text) -> str:
 
 def _cells(content: bytes, file_name: str) -> list[list[str]]:
     """All rows of the first sheet (XLSX) or of the CSV, as text."""
+    inspect(content, file_name, refuse=AnswerFileInvalid)
     if file_name.lower().endswith((".xlsx", ".xls")) or content[:2] == b"PK":
         try:
             import polars as pl

@@ -18,10 +18,7 @@ from lindung.imports.messages import file_message, row_message
 from lindung.imports.models import ImportJob
 from lindung.imports.template import template_workbook
 from lindung.regions.views import picker_context
-
-
-def _max_bytes() -> int:
-    return int(getattr(settings, "LINDUNG_IMPORT_MAX_MB", 200)) * 1024 * 1024
+from lindung.uploads import UploadField
 
 
 def _inline_bytes() -> int:
@@ -30,7 +27,7 @@ def _inline_bytes() -> int:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label=gettext_lazy("Berkas (.xlsx atau .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
     )
@@ -38,14 +35,6 @@ class UploadForm(forms.Form):
         label=gettext_lazy("Perbarui data yang sudah ada (NIK sama, data berbeda)"),
         required=False,
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > _max_bytes():
-            raise forms.ValidationError(
-                file_message("file_too_large", {"limit": _max_bytes() // (1024 * 1024)})
-            )
-        return upload
 
 
 def _require_importer(user) -> None:

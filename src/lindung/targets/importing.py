@@ -23,6 +23,7 @@ from lindung.refusals import Refusal
 from lindung.regions.models import Region
 from lindung.targets import services
 from lindung.targets.models import ReportedCoverage, Target, WorkforceFigure
+from lindung.uploads import UPLOAD_MESSAGES, inspect
 
 MAX_ROWS = 300_000
 KINDS = {
@@ -69,6 +70,7 @@ TEMPLATES = {
 }
 
 FILE_MESSAGES = {
+    **UPLOAD_MESSAGES,
     "file_empty": _("Berkas kosong: tidak ada baris data di bawah judul kolom."),
     "file_unreadable": _("Berkas tidak dapat dibaca: unggah CSV atau XLSX (Excel 2007 ke atas)."),
     "file_xls": _("Berkas .xls (Excel lama) tidak didukung: simpan ulang sebagai .xlsx."),
@@ -144,7 +146,10 @@ def _read_csv(data: bytes) -> list[list[str]]:
     text = _decode(data)
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    try:
+        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise FileRefused("file_unreadable") from exc
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
@@ -166,8 +171,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
 
 def read_rows(data: bytes, name: str = "") -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
     """The header map and the (spreadsheet row number, cells) of every non-empty row."""
-    if not data.strip():
-        raise FileRefused("file_empty")
+    inspect(data, name, refuse=FileRefused)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise FileRefused("file_xls")
     if data[:4] == b"PK\x03\x04":

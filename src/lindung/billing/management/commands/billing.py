@@ -17,6 +17,7 @@ from lindung.people.validation import parse_date
 from lindung.programs import clock
 from lindung.programs.models import Program
 from lindung.programs.services import parse_month
+from lindung.uploads import check_size
 
 
 def _dumps(data) -> str:
@@ -109,6 +110,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Berkas {path} tidak ada.")
         try:
+            check_size(path.stat().st_size, refuse=services.ImportUnreadable)
             record = services.import_payments(
                 user=user, file_name=path.name, content=path.read_bytes(), today=today
             )

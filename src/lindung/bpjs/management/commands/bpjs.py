@@ -11,6 +11,7 @@ from django.utils import timezone
 from lindung.bpjs import files, selectors, services
 from lindung.programs import selectors as programs
 from lindung.programs.management.commands.programs import _user
+from lindung.uploads import check_size
 
 
 class Command(BaseCommand):
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Berkas {path} tidak ada.")
         try:
+            check_size(path.stat().st_size, refuse=files.AnswerFileInvalid)
             record = services.import_answer(
                 user=user, program=program, content=path.read_bytes(), file_name=path.name
             )
