@@ -3,6 +3,11 @@
 Everything that differs between a laptop demo and a regency's server comes from the
 environment: ``DATABASE_URL`` (default: the embedded SQLite file under ``var/``),
 ``LINDUNG_SECRET_KEY``, ``LINDUNG_DEBUG``, ``LINDUNG_ALLOWED_HOSTS`` and ``LINDUNG_VAR_DIR``.
+
+``LINDUNG_PRODUCTION=1`` is a server behind HTTPS: cookies only over HTTPS, HSTS, a
+redirect to HTTPS, and the proxy's header trusted when ``LINDUNG_PROXY_SSL_HEADER`` names
+it. Without it (the demo, a village office's laptop on plain HTTP) none of these apply,
+because a browser would drop the Secure session cookie over HTTP and nobody could sign in.
 """
 
 import os
@@ -30,8 +35,13 @@ def _secret_key() -> str:
     return key
 
 
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes")
+
+
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("LINDUNG_DEBUG", "0") == "1"
+DEBUG = _flag("LINDUNG_DEBUG", False)
+PRODUCTION = _flag("LINDUNG_PRODUCTION", False) and not DEBUG
 ALLOWED_HOSTS = os.environ.get("LINDUNG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -44,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its API docs page from our own static files, not a CDN
+    "csp",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -63,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Pages compressed for village offices' weak connections (a regency's dashboard: 350 KB
     # of HTML, 20 KB gzipped). Static files come precompressed from whitenoise.
     "django.middleware.gzip.GZipMiddleware",
@@ -177,7 +190,49 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send the token header
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Production behind HTTPS (see the module's docstring).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = PRODUCTION and _flag("LINDUNG_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("LINDUNG_HSTS_SECONDS", 31_536_000)) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION and _flag("LINDUNG_HSTS_SUBDOMAINS", True)
+# Preloading is the domain owner's decision (it binds every subdomain, for months), so it is
+# off unless asked for; Django's check for it is silenced only then.
+SECURE_HSTS_PRELOAD = PRODUCTION and _flag("LINDUNG_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+
+def _proxy_ssl_header() -> tuple[str, str] | None:
+    """``LINDUNG_PROXY_SSL_HEADER="X-Forwarded-Proto: https"``: the header the proxy in
+    front sets on HTTPS requests. Only set it when a proxy always sets or strips it."""
+    text = os.environ.get("LINDUNG_PROXY_SSL_HEADER", "").strip()
+    if not text:
+        return None
+    name, _sep, value = text.partition(":") if ":" in text else text.partition("=")
+    header = name.strip().upper().replace("-", "_")
+    if not header.startswith("HTTP_"):
+        header = "HTTP_" + header
+    return header, value.strip() or "https"
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
+
+# No inline script or style anywhere (pages load lindung.js and lindung.css), no third party.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
