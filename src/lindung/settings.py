@@ -89,6 +89,7 @@ MIDDLEWARE = [
     # Before any view reads the body: an upload over the limit is never stored.
     "lindung.uploads.UploadSizeLimit",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lindung.accounts.middleware.IdleTimeout",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -147,10 +148,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-AXES_FAILURE_LIMIT = 10
-AXES_COOLOFF_TIME = 1  # hours
+# django-axes records failed sign-ins; lindung.accounts.lockout decides who waits how long
+# (per username and address, and per username across addresses, with a doubling wait).
+AXES_HANDLER = "lindung.accounts.lockout.BackoffHandler"
+AXES_FAILURE_LIMIT = 1  # the handler answers 1 when the policy locks, 0 otherwise
+AXES_COOLOFF_TIME = "lindung.accounts.lockout.window"  # how long failures are remembered
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "lindung.accounts.lockout.attempted_username"
+AXES_LOCKOUT_CALLABLE = "lindung.accounts.lockout.lockout_response"
+LINDUNG_LOCKOUT_PER_ADDRESS = int(os.environ.get("LINDUNG_LOCKOUT_PER_ADDRESS", 10))
+LINDUNG_LOCKOUT_PER_USERNAME = int(os.environ.get("LINDUNG_LOCKOUT_PER_USERNAME", 30))
+LINDUNG_LOCKOUT_FIRST_MINUTES = int(os.environ.get("LINDUNG_LOCKOUT_FIRST_MINUTES", 1))
+LINDUNG_LOCKOUT_MAX_MINUTES = int(os.environ.get("LINDUNG_LOCKOUT_MAX_MINUTES", 60))
 
 # Indonesian first, English second. Message ids in the code are Indonesian, so the
 # interface stays Indonesian even where an English translation is missing.
@@ -188,6 +199,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
+# Signed out after this long without a request (lindung.accounts.middleware.IdleTimeout).
+LINDUNG_IDLE_MINUTES = int(os.environ.get("LINDUNG_IDLE_MINUTES", 30))
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send the token header
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
