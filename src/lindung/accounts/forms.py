@@ -30,3 +30,12 @@ class UserForm(forms.Form):
     def add_problems(self, problems: dict[str, str]) -> None:
         for field, message in problems.items():
             self.add_error(None if field == "__all__" else field, message)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Untuk apa token ini"),
+        max_length=100,
+        required=False,
+        help_text=_("mis. skrip impor harian kantor desa"),
+    )

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.user_list, name="list"),
     path("baru/", views.user_edit, name="create"),
     path("<int:pk>/", views.user_edit, name="edit"),
+    path("token/", views.tokens, name="tokens"),
+    path("token/<int:pk>/cabut/", views.token_revoke, name="token-revoke"),
 ]

@@ -1,4 +1,5 @@
-"""Pages where a system or regency admin manages the users of their region."""
+"""Pages where a system or regency admin manages the users of their region, and where
+everyone sees and revokes their API tokens (admins also those of their users)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,10 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lindung.accounts import selectors, services
-from lindung.accounts.forms import UserForm
+from lindung.accounts.forms import TokenForm, UserForm
 from lindung.regions.views import picker_context
 
 
@@ -66,3 +67,31 @@ def user_edit(request, pk: int | None = None):
         "picker": picker_context(request, region, name="region", village_only=False),
     }
     return render(request, "accounts/user_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tokens(request):
+    """The tokens the user may see; a new one is shown on this answer only, never again."""
+    form = TokenForm(request.POST or None)
+    raw = None
+    if request.method == "POST" and form.is_valid():
+        raw = services.issue_token(request.user, name=form.cleaned_data["name"])
+        form = TokenForm()
+    context = {"form": form, "raw": raw, "tokens": selectors.tokens_for(request.user)[:200]}
+    response = render(request, "accounts/tokens.html", context)
+    response["Cache-Control"] = "no-store"  # the new token must not stay in a cache
+    return response
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = selectors.get_token_for(request.user, pk)
+    services.revoke_token(actor=request.user, token=token)
+    messages.success(
+        request,
+        _("Token %(prefix)s… milik %(user)s dicabut: skrip yang memakainya tidak bisa masuk lagi.")
+        % {"prefix": token.prefix, "user": token.user.username},
+    )
+    return redirect("accounts:tokens")
