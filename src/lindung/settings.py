@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "ninja",  # its API docs page from our own static files, not a CDN
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "lindung.web",
@@ -90,6 +92,8 @@ MIDDLEWARE = [
     "lindung.uploads.UploadSizeLimit",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lindung.accounts.middleware.IdleTimeout",
+    "django_otp.middleware.OTPMiddleware",
+    "lindung.accounts.middleware.SecondFactor",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -199,6 +203,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
+# A TOTP second factor (lindung.accounts.second_factor): optional for everyone, required
+# for system and regency admins when this is on.
+LINDUNG_REQUIRE_2FA = _flag("LINDUNG_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "Lindung"
 # Signed out after this long without a request (lindung.accounts.middleware.IdleTimeout).
 LINDUNG_IDLE_MINUTES = int(os.environ.get("LINDUNG_IDLE_MINUTES", 30))
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send the token header

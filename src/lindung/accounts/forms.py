@@ -39,3 +39,11 @@ class TokenForm(forms.Form):
         required=False,
         help_text=_("mis. skrip impor harian kantor desa"),
     )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode 6 angka dari aplikasi autentikator"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -63,3 +63,47 @@ class IdleTimeout:
         if request.path.startswith("/api/"):
             return self.get_response(request)
         return redirect(login)
+
+
+class SecondFactor:
+    """Before any page: a signed-in person with a second factor enters the code first; an
+    admin whose role requires one (``LINDUNG_REQUIRE_2FA``) sets it up first.
+
+    The sign-in, sign-out, language switch, static files and the second-factor pages stay
+    open. API calls with a token are not concerned (tokens are for scripts); an API call
+    on an unverified session is refused with 403.
+    """
+
+    OPEN = ("/masuk/", "/keluar/", "/i18n/", "/static/", "/pengguna/2fa/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from lindung.accounts import second_factor
+
+        user = getattr(request, "user", None)
+        if (
+            user is None
+            or not user.is_authenticated
+            or user.is_verified()
+            or request.path.startswith(self.OPEN)
+        ):
+            return self.get_response(request)
+        if second_factor.confirmed_device(user) is not None:
+            target = "accounts:2fa-verify"
+        elif second_factor.required_for(user):
+            target = "accounts:2fa-setup"
+        else:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            message = _("Masukkan kode verifikasi dua langkah di halaman masuk dulu.")
+            return JsonResponse({"code": "second_factor_required", "message": message}, status=403)
+        url = f"{reverse(target)}?next={request.get_full_path()}"
+        if request.headers.get("HX-Request") == "true":
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
