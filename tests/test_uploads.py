@@ -15,7 +15,7 @@ def test_inspect_names_what_is_wrong(kind):
     assert refused.value.message and "%(" not in refused.value.message
 
 
-def test_real_files_pass(tmp_path):
+def test_real_files_pass():
     from tests.imports.files import row, to_csv, to_xlsx
 
     inspect(to_csv([row(1)]), "a.csv")

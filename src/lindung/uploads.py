@@ -12,12 +12,14 @@ Each reader raises its own app's refusal with these codes (its catalogue include
 :data:`UPLOAD_MESSAGES`), so pages, the API and commands say the same thing.
 """
 
+import io
 import json
 import zipfile
 
 from django import forms
 from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -93,8 +95,6 @@ def inspect(content: bytes, name: str = "", *, limit: int | None = None, refuse=
 
 
 def _inspect_archive(content: bytes, refuse) -> None:
-    import io
-
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
@@ -150,8 +150,6 @@ class UploadSizeLimit:
                 content_type="application/json",
             )
         else:
-            from django.shortcuts import render
-
             response = render(
                 request,
                 "web/upload_refused.html",

@@ -102,10 +102,6 @@ def lockout_response(request, original_response=None, credentials=None):
         "Terlalu banyak percobaan masuk yang salah untuk nama pengguna ini. Coba lagi dalam "
         "%(minutes)s menit, atau minta admin kabupaten mengatur ulang kata sandi."
     ) % {"minutes": minutes}
-    if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
-        return JsonResponse({"code": "login_locked", "message": message}, status=429)
     return render(
         request,
         "registration/login.html",

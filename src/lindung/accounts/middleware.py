@@ -5,10 +5,12 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from lindung.accounts import second_factor
 
 SEEN = "lindung_last_seen"
 # The time of the last request is written at most this often, not on every request.
@@ -80,8 +82,6 @@ class SecondFactor:
         self.get_response = get_response
 
     def __call__(self, request):
-        from lindung.accounts import second_factor
-
         user = getattr(request, "user", None)
         if (
             user is None
@@ -97,8 +97,6 @@ class SecondFactor:
         else:
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            from django.http import JsonResponse
-
             message = _("Masukkan kode verifikasi dua langkah di halaman masuk dulu.")
             return JsonResponse({"code": "second_factor_required", "message": message}, status=403)
         url = f"{reverse(target)}?next={request.get_full_path()}"
