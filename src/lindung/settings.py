@@ -81,6 +81,8 @@ MIDDLEWARE = [
     # Pages compressed for village offices' weak connections (a regency's dashboard: 350 KB
     # of HTML, 20 KB gzipped). Static files come precompressed from whitenoise.
     "django.middleware.gzip.GZipMiddleware",
+    # Before anything reads the body: an upload over the limit is never read or stored.
+    "lindung.uploads.UploadSizeLimit",
     "lindung.web.middleware.RefuseNulCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -88,8 +90,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Before any view reads the body: an upload over the limit is never stored.
-    "lindung.uploads.UploadSizeLimit",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lindung.accounts.middleware.IdleTimeout",
     "django_otp.middleware.OTPMiddleware",
