@@ -3,6 +3,11 @@
 Everything that differs between a laptop demo and a regency's server comes from the
 environment: ``DATABASE_URL`` (default: the embedded SQLite file under ``var/``),
 ``LINDUNG_SECRET_KEY``, ``LINDUNG_DEBUG``, ``LINDUNG_ALLOWED_HOSTS`` and ``LINDUNG_VAR_DIR``.
+
+``LINDUNG_PRODUCTION=1`` is a server behind HTTPS: cookies only over HTTPS, HSTS, a
+redirect to HTTPS, and the proxy's header trusted when ``LINDUNG_PROXY_SSL_HEADER`` names
+it. Without it (the demo, a village office's laptop on plain HTTP) none of these apply,
+because a browser would drop the Secure session cookie over HTTP and nobody could sign in.
 """
 
 import os
@@ -30,8 +35,13 @@ def _secret_key() -> str:
     return key
 
 
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes")
+
+
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("LINDUNG_DEBUG", "0") == "1"
+DEBUG = _flag("LINDUNG_DEBUG", False)
+PRODUCTION = _flag("LINDUNG_PRODUCTION", False) and not DEBUG
 ALLOWED_HOSTS = os.environ.get("LINDUNG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -44,7 +54,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its API docs page from our own static files, not a CDN
+    "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "lindung.worker",  # before django_tasks_db: its db_worker queues the daily job first
     "django_tasks_db",
@@ -70,9 +84,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Pages compressed for village offices' weak connections (a regency's dashboard: 350 KB
     # of HTML, 20 KB gzipped). Static files come precompressed from whitenoise.
     "django.middleware.gzip.GZipMiddleware",
+    # Before anything reads the body: an upload over the limit is never read or stored.
+    "lindung.uploads.UploadSizeLimit",
     "lindung.web.middleware.RefuseNulCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,6 +100,9 @@ MIDDLEWARE = [
     # Through which page or API operation a change comes, for the change history.
     "lindung.privacy.history.ChangeSourceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lindung.accounts.middleware.IdleTimeout",
+    "django_otp.middleware.OTPMiddleware",
+    "lindung.accounts.middleware.SecondFactor",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -141,10 +161,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-AXES_FAILURE_LIMIT = 10
-AXES_COOLOFF_TIME = 1  # hours
+# django-axes records failed sign-ins; lindung.accounts.lockout decides who waits how long
+# (per username and address, and per username across addresses, with a doubling wait).
+AXES_HANDLER = "lindung.accounts.lockout.BackoffHandler"
+AXES_FAILURE_LIMIT = 1  # the handler answers 1 when the policy locks, 0 otherwise
+AXES_COOLOFF_TIME = "lindung.accounts.lockout.window"  # how long failures are remembered
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "lindung.accounts.lockout.attempted_username"
+AXES_LOCKOUT_CALLABLE = "lindung.accounts.lockout.lockout_response"
+LINDUNG_LOCKOUT_PER_ADDRESS = int(os.environ.get("LINDUNG_LOCKOUT_PER_ADDRESS", 10))
+LINDUNG_LOCKOUT_PER_USERNAME = int(os.environ.get("LINDUNG_LOCKOUT_PER_USERNAME", 30))
+LINDUNG_LOCKOUT_FIRST_MINUTES = int(os.environ.get("LINDUNG_LOCKOUT_FIRST_MINUTES", 1))
+LINDUNG_LOCKOUT_MAX_MINUTES = int(os.environ.get("LINDUNG_LOCKOUT_MAX_MINUTES", 60))
 
 # Indonesian first, English second. Message ids in the code are Indonesian, so the
 # interface stays Indonesian even where an English translation is missing.
@@ -176,11 +206,67 @@ LINDUNG_RELIEF_EXCLUDES_APBDES = os.environ.get("LINDUNG_RELIEF_EXCLUDES_APBDES"
 # in a fee: not published by the insurer, so off unless a regency decides otherwise.
 LINDUNG_FEES_ON_SPONSORED = os.environ.get("LINDUNG_FEES_ON_SPONSORED", "0") == "1"
 
+# Every uploaded file (worker lists, payment and answer files, figures, NIK lists, proofs):
+# the request is refused before its body is read, each file checked again by its form.
+LINDUNG_UPLOAD_MAX_BYTES = int(os.environ.get("LINDUNG_UPLOAD_MAX_BYTES", 20 * 1024 * 1024))
+# A file past this size is written to a temporary file while it arrives, not kept in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Form and JSON bodies (no files): Django refuses larger ones with 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
+# A TOTP second factor (lindung.accounts.second_factor): optional for everyone, required
+# for system and regency admins when this is on.
+LINDUNG_REQUIRE_2FA = _flag("LINDUNG_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "Lindung"
+# Signed out after this long without a request (lindung.accounts.middleware.IdleTimeout).
+LINDUNG_IDLE_MINUTES = int(os.environ.get("LINDUNG_IDLE_MINUTES", 30))
 CSRF_COOKIE_HTTPONLY = False  # htmx reads it to send the token header
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Production behind HTTPS (see the module's docstring).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = PRODUCTION and _flag("LINDUNG_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("LINDUNG_HSTS_SECONDS", 31_536_000)) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION and _flag("LINDUNG_HSTS_SUBDOMAINS", True)
+# Preloading is the domain owner's decision (it binds every subdomain, for months), so it is
+# off unless asked for; Django's check for it is silenced only then.
+SECURE_HSTS_PRELOAD = PRODUCTION and _flag("LINDUNG_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+
+def _proxy_ssl_header() -> tuple[str, str] | None:
+    """``LINDUNG_PROXY_SSL_HEADER="X-Forwarded-Proto: https"``: the header the proxy in
+    front sets on HTTPS requests. Only set it when a proxy always sets or strips it."""
+    text = os.environ.get("LINDUNG_PROXY_SSL_HEADER", "").strip()
+    if not text:
+        return None
+    name, _sep, value = text.partition(":") if ":" in text else text.partition("=")
+    header = name.strip().upper().replace("-", "_")
+    if not header.startswith("HTTP_"):
+        header = "HTTP_" + header
+    return header, value.strip() or "https"
+
+
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header()
+
+# No inline script or style anywhere (pages load lindung.js and lindung.css), no third party.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -38,6 +38,6 @@ def test_bpjs_pages_in_english(client, regency_admin, program):
         bad = io.BytesIO(b"\x00\x01 not a spreadsheet")
         bad.name = "jawaban.xlsx"
         refused = client.post(f"/bpjs/program/{program.pk}/jawaban/", {"answer": bad}, follow=True)
-        assert "The file cannot be read: upload XLSX or CSV" in refused.content.decode()
+        assert "The .xlsx file is damaged or not an Excel workbook" in refused.content.decode()
     client.post("/i18n/setlang/", {"language": "id", "next": "/"})
     assert "Batch pengajuan baru" in client.get(f"/bpjs/program/{program.pk}/").content.decode()

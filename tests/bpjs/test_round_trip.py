@@ -202,7 +202,7 @@ def test_csv_answer_with_semicolons_and_excel_dates(submitted, program, regency_
     ("content", "code"),
     [
         (b"NAMA,KPJ\nBudi,1\n", "column_missing"),
-        (b"PK\x03\x04 not really a workbook", "file_unreadable"),
+        (b"PK\x03\x04 not really a workbook", "file_xlsx_broken"),
         (b"NIK,STATUS\n", "file_empty"),
     ],
 )

@@ -5,9 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from lindung.exports.sheets import neutralise
 from lindung.people.nik import mask_nik
 from lindung.people.services import register_worker
+from lindung.spreadsheets import neutralise
 from tests.factories import worker_data
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +134,15 @@ def test_coverage_status_filter(client, system_admin, workers):
     assert names["pending"].to_list() == [workers[1].nik]
     assert names["none"].to_list() == [workers[2].nik]
     assert "Status kepesertaan" in client.get(url).content.decode()
+
+
+def test_xlsx_export_keeps_every_typed_field_as_text(client, regency_admin, workers):
+    from lindung.people.models import Person
+    from tests.spreadsheet_checks import PAYLOADS, assert_text_not_formula
+
+    Person.objects.filter(pk=workers[0].pk).update(
+        full_name=PAYLOADS[0], address=PAYLOADS[1], phone=PAYLOADS[2], birth_place=PAYLOADS[3]
+    )
+    client.force_login(regency_admin)
+    response = client.get(reverse("exports:workers"), {"format": "xlsx"})
+    assert_text_not_formula(b"".join(response.streaming_content), PAYLOADS[:3])

@@ -90,7 +90,7 @@ def test_xlsx_with_instructions_sheet_first_picks_the_data_sheet():
         (b"nik,nik,nama,jenis_kelamin,tanggal_lahir,kode_desa,pekerjaan,kategori,penghasilan\n1,"
          b"1,a,L,x,y,z,k,1\n", "x.csv", "column_duplicate"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "x.xls", "file_xls"),
-        (b"PK\x03\x04 not really a zip", "x.xlsx", "file_unreadable"),
+        (b"PK\x03\x04 not really a zip", "x.xlsx", "file_xlsx_broken"),
     ],
 )  # fmt: skip
 def test_files_refused_as_a_whole(data, name, code):

@@ -193,7 +193,7 @@ def test_targets_from_an_xlsx_file(regency_admin):
         (b"", "x.csv", "file_empty"),
         (b"kode_wilayah,tahun\n", "x.csv", "file_empty"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "x.xls", "file_xls"),
-        (b"PK\x03\x04garbage", "x.xlsx", "file_unreadable"),
+        (b"PK\x03\x04garbage", "x.xlsx", "file_xlsx_broken"),
         (b"wilayah,angka\n51.04,5\n", "x.csv", "column_missing"),
     ],
 )

@@ -18,5 +18,12 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "user", "created_at", "last_used_at"]
-    readonly_fields = ["key_hash", "prefix", "created_at", "last_used_at"]
+    list_display = ["prefix", "name", "user", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = [
+        "key_hash",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
+    ]

@@ -30,3 +30,20 @@ class UserForm(forms.Form):
     def add_problems(self, problems: dict[str, str]) -> None:
         for field, message in problems.items():
             self.add_error(None if field == "__all__" else field, message)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Untuk apa token ini"),
+        max_length=100,
+        required=False,
+        help_text=_("mis. skrip impor harian kantor desa"),
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode 6 angka dari aplikasi autentikator"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -76,20 +76,34 @@ def hash_token(raw: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A bearer token for scripts. Only its hash is stored; the token is shown once."""
+    """A bearer token for scripts. Only its SHA-256 hash is stored (the token is 256 random
+    bits, so a fast hash suffices); the token itself is shown once, when it is made.
+
+    A revoked token stays listed (who revoked it, when) but no longer authenticates.
+    """
 
     user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nama token"), max_length=100, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="revoked_tokens"
+    )
 
     class Meta:
         verbose_name = _("token API")
         verbose_name_plural = _("token API")
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
 
     @staticmethod
     def generate() -> str:

@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from lindung.accounts.models import User
+from lindung.accounts.models import ApiToken, User
 from lindung.accounts.scope import scope_code
 
 
@@ -22,4 +22,21 @@ def get_user_for(actor: User, pk) -> User:
     try:
         return users_for(actor).get(pk=pk)
     except User.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def tokens_for(actor: User) -> QuerySet[ApiToken]:
+    """The actor's own API tokens, and those of the users the actor manages."""
+    managed = users_for(actor).values("pk")
+    return (
+        ApiToken.objects.select_related("user", "revoked_by")
+        .filter(Q(user=actor) | Q(user__in=managed))
+        .order_by("revoked_at", "-created_at", "-id")
+    )
+
+
+def get_token_for(actor: User, pk) -> ApiToken:
+    try:
+        return tokens_for(actor).get(pk=pk)
+    except ApiToken.DoesNotExist as exc:
         raise Http404 from exc

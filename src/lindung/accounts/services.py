@@ -101,17 +101,34 @@ def save_user(
     return user
 
 
-def issue_token(user: User) -> str:
+def issue_token(user: User, *, name: str = "") -> str:
     """A new bearer token for ``user``; only its hash is kept, so show it once."""
     raw = ApiToken.generate()
-    ApiToken.objects.create(user=user, key_hash=hash_token(raw), prefix=raw[4:12])
+    ApiToken.objects.create(
+        user=user,
+        name=" ".join(name.replace("\x00", "").split())[:100],
+        key_hash=hash_token(raw),
+        prefix=raw[4:12],
+    )
     return raw
+
+
+def revoke_token(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke ``token``: its owner may, and an admin whose region holds the owner (the
+    caller has found ``token`` through ``selectors.tokens_for``, so it is in scope)."""
+    if token.user_id != actor.pk and not actor.can_manage_users:
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.revoked_by = actor
+        token.save(update_fields=["revoked_at", "revoked_by"])
+    return token
 
 
 def authenticate_token(raw: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user", "user__region")
-        .filter(key_hash=hash_token(raw), user__is_active=True)
+        .filter(key_hash=hash_token(raw), user__is_active=True, revoked_at__isnull=True)
         .first()
     )
     if token is None:

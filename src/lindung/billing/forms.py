@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.contributions.models import Payer, RiskClass, Segment
+from lindung.uploads import UploadField
 
 DATE_HELP = _("mis. 19/02/2024")
 
@@ -26,7 +27,7 @@ class PaymentForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label=_("Berkas konfirmasi pembayaran BPJS (CSV atau XLSX)"),
         help_text=_("Kolom: nomor_tagihan, tanggal_bayar, jumlah, referensi"),
     )

@@ -1,4 +1,4 @@
-"""The bill and the budget realisation as XLSX (xlsxwriter) and PDF (fpdf2), fit to sign.
+"""The bill and the budget realisation as XLSX and PDF (fpdf2), fit to sign.
 
 Both carry the program, the funder, the period, a recap per village, the total in
 figures and in words, and a signature block; the bill's XLSX adds every line. Figures
@@ -23,6 +23,7 @@ from lindung.billing.selectors import (
 from lindung.billing.terbilang import rupiah_words
 from lindung.formatting import number, rupiah, tanggal
 from lindung.people import visibility
+from lindung.spreadsheets import Workbook
 
 TITLE_BILL = "TAGIHAN IURAN JAMINAN SOSIAL KETENAGAKERJAAN"
 TITLE_REALISATION = "LAPORAN REALISASI ANGGARAN IURAN JAMINAN SOSIAL KETENAGAKERJAAN"
@@ -55,7 +56,10 @@ def _funder(program) -> str:
 
 
 class _Sheet:
-    """A little writer over xlsxwriter that keeps the row cursor and the formats."""
+    """A little writer over the safe workbook that keeps the row cursor and the formats.
+
+    Text such as a payment's reference is typed by people: the workbook writes it as text,
+    never as a formula."""
 
     def __init__(self, book, name: str):
         self.book, self.ws, self.row = book, book.add_worksheet(name), 0
@@ -108,10 +112,8 @@ class _Sheet:
 
 
 def bill_xlsx(user, bill: Bill, today: dt.date) -> bytes:
-    import xlsxwriter
-
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "constant_memory": False})
+    book = Workbook(out, {"in_memory": True})
     sheet = _Sheet(book, "Tagihan")
     program = bill.program
     sheet.line(TITLE_BILL, fmt=sheet.title)
@@ -193,10 +195,8 @@ def _prepared_by(user) -> str:
 
 
 def realisation_xlsx(user, real: Realisation, today: dt.date) -> bytes:
-    import xlsxwriter
-
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    book = Workbook(out, {"in_memory": True})
     sheet = _Sheet(book, "Realisasi")
     program, total = real.program, real.total
     sheet.line(TITLE_REALISATION, fmt=sheet.title)

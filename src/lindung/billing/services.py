@@ -31,11 +31,10 @@ from lindung.programs.models import Program
 from lindung.programs.services import parse_rupiah
 from lindung.refusals import Refusal
 from lindung.signals import records_changed
+from lindung.uploads import UPLOAD_MESSAGES, inspect
 
 MAX_PROOF_BYTES = 5 * 1024 * 1024
 PROOF_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
-MAX_FILE_BYTES = 10 * 1024 * 1024
-
 PAYMENT_MESSAGES = {
     "payment_amount_invalid": _(
         "Jumlah bayar harus rupiah bulat lebih dari 0, mis. 16800 atau 16.800."
@@ -61,10 +60,10 @@ PAYMENT_MESSAGES = {
 }
 
 IMPORT_MESSAGES = {
+    **UPLOAD_MESSAGES,
     "file_unreadable": _(
         "Berkas tidak dapat dibaca: unggah CSV (dipisah koma atau titik koma) atau XLSX."
     ),
-    "file_too_large": _("Berkas terlalu besar (paling besar 10 MB)."),
     "file_columns_missing": _(
         "Kolom wajib tidak ada: %(columns)s. Baris judul harus memuat nomor_tagihan, "
         "tanggal_bayar, jumlah dan referensi."
@@ -269,8 +268,7 @@ def _key(text) -> str:
 
 def _read_rows(file_name: str, content: bytes) -> list[dict]:
     """Rows as dicts keyed by the canonical column names (values as read)."""
-    if len(content) > MAX_FILE_BYTES:
-        raise ImportUnreadable("file_too_large")
+    inspect(content, file_name, refuse=ImportUnreadable)
     try:
         if file_name.lower().endswith((".xlsx", ".xls")):
             import fastexcel

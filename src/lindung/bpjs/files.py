@@ -1,8 +1,8 @@
 """The files themselves: the registration workbook we send, the answer file we read back.
 
-Layouts are documented in ``docs/bpjs-files.md``. Every text cell is written as text
-(``write_string``), so a value starting with ``=`` is never run as a formula and a NIK is
-never turned into a number.
+Layouts are documented in ``docs/bpjs-files.md``. The workbooks come from
+``lindung.spreadsheets``: every text cell is written as text, so a value starting with
+``=`` is never run as a formula and a NIK is never turned into a number.
 """
 
 import csv
@@ -11,12 +11,13 @@ import io
 import re
 from dataclasses import dataclass
 
-import xlsxwriter
 from django.utils.translation import gettext_lazy as _
 
 from lindung.formatting import rupiah, tanggal
 from lindung.people import nik as nik_rules
 from lindung.refusals import Refusal
+from lindung.spreadsheets import Workbook
+from lindung.uploads import UPLOAD_MESSAGES, inspect
 
 REGISTRATION_COLUMNS = [
     ("NO", 6),
@@ -87,6 +88,7 @@ ROW_MESSAGES = {
 }
 
 FILE_MESSAGES = {
+    **UPLOAD_MESSAGES,
     "file_unreadable": _(
         "Berkas tidak dapat dibaca: unggah XLSX atau CSV (UTF-8, pemisah koma atau titik koma)."
     ),
@@ -127,7 +129,7 @@ def _sheet_formats(book):
 def registration_workbook(batch, entries, *, program, generated_at: dt.datetime) -> bytes:
     """The batch as XLSX: sheet ``PESERTA`` (one row per worker) and ``BERITA_ACARA``."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = Workbook(buffer, {"in_memory": True})
     fmt = _sheet_formats(book)
     sheet = book.add_worksheet("PESERTA")
     for col, (name, width) in enumerate(REGISTRATION_COLUMNS):
@@ -212,7 +214,7 @@ def registration_workbook(batch, entries, *, program, generated_at: dt.datetime)
 def answer_template(entries) -> bytes:
     """A sheet with the batch's NIKs and empty answer columns, for whoever types the answer in."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = Workbook(buffer, {"in_memory": True})
     fmt = _sheet_formats(book)
     sheet = book.add_worksheet("JAWABAN")
     for col, name in enumerate(ANSWER_COLUMNS):
@@ -228,7 +230,7 @@ def answer_template(entries) -> bytes:
 def write_answer(rows: list[dict]) -> bytes:
     """An answer file as the insurer would send it (tests and demos use this)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = Workbook(buffer, {"in_memory": True})
     sheet = book.add_worksheet("JAWABAN")
     for col, name in enumerate(ANSWER_COLUMNS):
         sheet.write_string(0, col, name)
@@ -252,6 +254,7 @@ def _header_key(text) -> str:
 
 def _cells(content: bytes, file_name: str) -> list[list[str]]:
     """All rows of the first sheet (XLSX) or of the CSV, as text."""
+    inspect(content, file_name, refuse=AnswerFileInvalid)
     if file_name.lower().endswith((".xlsx", ".xls")) or content[:2] == b"PK":
         try:
             import polars as pl

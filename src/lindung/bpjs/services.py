@@ -25,7 +25,6 @@ from lindung.programs.lifecycle import State
 from lindung.programs.models import Enrollment, Program, Transition
 from lindung.programs.services import activate_many, move_many
 
-MAX_ANSWER_BYTES = 20 * 1024 * 1024
 _KPJ = re.compile(r"^\d{8,20}$")
 
 

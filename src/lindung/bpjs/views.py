@@ -18,6 +18,7 @@ from lindung.programs import permissions
 from lindung.programs import selectors as programs
 from lindung.programs.lifecycle import State
 from lindung.programs.models import Enrollment
+from lindung.uploads import check_size
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -132,10 +133,8 @@ def upload_answer(request, program_id: int):
     if upload is None:
         messages.error(request, _("Pilih berkas jawaban BPJS (XLSX atau CSV) dulu."))
         return redirect("bpjs:program", program_id=program.pk)
-    if upload.size > services.MAX_ANSWER_BYTES:
-        messages.error(request, _("Berkas terlalu besar (paling besar 20 MB)."))
-        return redirect("bpjs:program", program_id=program.pk)
     try:
+        check_size(upload.size, refuse=files.AnswerFileInvalid)
         record = services.import_answer(
             user=request.user, program=program, content=upload.read(), file_name=upload.name
         )

@@ -7,10 +7,10 @@ it starts with; counts, rates and rupiah are numbers, so the finance office can 
 import datetime as dt
 import io
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 
 from lindung.dashboards.tables import COUNT, DATE, MONEY, RATE, STATUS, Table, write
+from lindung.spreadsheets import Workbook
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -26,7 +26,7 @@ def _sheet_name(title: str, used: set[str]) -> str:
 def workbook(tables: list[Table], *, heading: list[str]) -> bytes:
     """``heading``: lines written above every table (region, date, sources)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = Workbook(buffer, {"in_memory": True})
     bold = book.add_format({"bold": True})
     title_format = book.add_format({"bold": True, "font_size": 13})
     header = book.add_format({"bold": True, "bg_color": "#EEF2F6", "border": 1, "text_wrap": True})

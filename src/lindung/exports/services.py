@@ -4,8 +4,8 @@ the database."""
 import itertools
 from pathlib import Path
 
-from lindung.exports.sheets import CsvSheet, XlsxBook
 from lindung.exports.workers import HEADER, export_rows, header_for
+from lindung.spreadsheets import CsvSheet, XlsxBook
 
 _MONEY = {HEADER.index("penghasilan")}
 _WIDTHS = [18, 28, 6, 12, 15, 24, 15, 22, 16, 14, 24, 20, 20, 8, 12]

@@ -3,8 +3,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from lindung.people.validation import MESSAGES as ROW_MESSAGES
+from lindung.uploads import UPLOAD_MESSAGES
 
 FILE_MESSAGES = {
+    **UPLOAD_MESSAGES,
     "file_empty": _("Berkas kosong: tidak ada baris data di bawah baris judul."),
     "file_unreadable": _(
         "Berkas tidak bisa dibaca sebagai CSV atau XLSX: simpan ulang dari Excel sebagai "

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+from django.conf import settings
 
 from lindung.imports.columns import COLUMNS, HeaderMap, map_headers
 from lindung.refusals import Refusal
+from lindung.uploads import inspect
 
 ROW = "row"  # the row number as a spreadsheet shows it (the header is row 1)
 RAGGED = "ragged"  # the row has more cells than the header
@@ -44,10 +46,16 @@ def sniff_format(data: bytes, name: str = "") -> str:
     return "csv"
 
 
+def max_file_bytes() -> int:
+    """The largest worker list read at all. Uploads are held to the smaller upload limit
+    (``LINDUNG_UPLOAD_MAX_BYTES``) before they get here; a file on the server's disk
+    (``lindung import workers``) may be a regency's million rows."""
+    return int(getattr(settings, "LINDUNG_IMPORT_MAX_MB", 200)) * 1024 * 1024
+
+
 def read_table(data: bytes, name: str = "", *, village_given: bool = False) -> RawTable:
     """Read ``data`` (the bytes of the file) and check that the columns are usable."""
-    if not data.strip():
-        raise FileRefused("file_empty")
+    inspect(data, name, limit=max_file_bytes(), refuse=FileRefused)
     file_format = sniff_format(data, name)
     if file_format == "xlsx":
         frame, headers, details = _read_xlsx(data)
@@ -133,12 +141,17 @@ def _read_csv(data: bytes) -> tuple[pl.DataFrame, HeaderMap, dict]:
     )
     ragged_rows: set[int] = set()
     try:
-        frame = pl.read_csv(io.BytesIO(data), **options)
-    except pl.exceptions.ComputeError:
-        # A row with more cells than the header (a separator inside an unquoted value):
-        # find which rows, then read again keeping the first cells of each row.
-        ragged_rows = _ragged_rows(data, separator, len(names))
-        frame = pl.read_csv(io.BytesIO(data), truncate_ragged_lines=True, **options)
+        try:
+            frame = pl.read_csv(io.BytesIO(data), **options)
+        except pl.exceptions.ComputeError:
+            # A row with more cells than the header (a separator inside an unquoted value):
+            # find which rows, then read again keeping the first cells of each row.
+            ragged_rows = _ragged_rows(data, separator, len(names))
+            frame = pl.read_csv(io.BytesIO(data), truncate_ragged_lines=True, **options)
+    except (pl.exceptions.SchemaError, pl.exceptions.ComputeError, csv.Error):
+        # Rows with fewer cells than the header from the first row on: read them in
+        # Python, the missing cells empty (the row checks then name what is missing).
+        frame, ragged_rows = _read_short_rows(data, separator, names)
     if frame.width < len(names):  # the file is only a header
         frame = pl.DataFrame({n: pl.Series([], dtype=pl.String) for n in names})
     frame = frame.with_row_index(ROW, offset=2).with_columns(
@@ -157,6 +170,22 @@ def _unique_names(headers: list[str]) -> list[str]:
         seen.add(name)
         names.append(name)
     return names
+
+
+def _read_short_rows(data: bytes, separator: str, names: list[str]):
+    try:
+        reader = csv.reader(io.StringIO(data.decode("utf-8")), delimiter=separator)
+        next(reader, None)
+        rows = list(reader)
+    except csv.Error as exc:
+        raise FileRefused("file_unreadable") from exc
+    width = len(names)
+    ragged = {number for number, cells in enumerate(rows, start=2) if len(cells) > width}
+    columns = {
+        name: pl.Series([cells[i] if i < len(cells) else "" for cells in rows], dtype=pl.String)
+        for i, name in enumerate(names)
+    }
+    return pl.DataFrame(columns), ragged
 
 
 def _ragged_rows(data: bytes, separator: str, width: int) -> set[int]:

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from lindung.exports.sheets import CsvSheet, XlsxBook
 from lindung.imports.checks import CODE_FIELD
 from lindung.imports.columns import BY_FIELD, COLUMNS
 from lindung.imports.messages import file_message, row_message
 from lindung.imports.models import ImportJob, ImportRow
+from lindung.spreadsheets import CsvSheet, XlsxBook
 
 DETAIL_HEADER = ["baris", "kolom", "kode", "jenis", "pesan", "nilai", "keterangan"]
 REJECTED_EXTRA = ["baris", "kesalahan", "kolom_bermasalah", "keterangan"]

@@ -37,12 +37,13 @@ from lindung.imports.loading import (
     write_rows,
 )
 from lindung.imports.models import ImportBatch, ImportJob
-from lindung.imports.reading import RAGGED, ROW, FileRefused, read_table
+from lindung.imports.reading import RAGGED, ROW, FileRefused, max_file_bytes, read_table
 from lindung.people.models import Person
 from lindung.privacy.history import Via, changes_through
 from lindung.refusals import Refusal
 from lindung.regions.models import Region
 from lindung.signals import records_changed
+from lindung.uploads import check_size
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[ImportJob], None]
@@ -50,7 +51,8 @@ STALE_AFTER = dt.timedelta(seconds=120)
 
 
 class ImportRefused(Refusal):
-    """The request itself is wrong (a bad default village): nothing was created."""
+    """The request itself is wrong (a bad default village, a file over the limit): nothing
+    was created."""
 
 
 def batch_rows_default() -> int:
@@ -109,6 +111,7 @@ def create_upload_job(
 ) -> ImportJob:
     """A job for a file uploaded from the page; the file is kept until the job is done."""
     _require_importer(user)
+    check_size(upload.size, refuse=ImportRefused)
     village = _check_village(user, village)
     data = upload.read()
     job = ImportJob(
@@ -142,6 +145,7 @@ def job_for_path(
     _require_importer(user)
     village = _check_village(user, village)
     path = Path(path).resolve()
+    check_size(path.stat().st_size, limit=max_file_bytes(), refuse=ImportRefused)
     digest = _sha256_file(path)
     previous = (
         ImportJob.objects.filter(

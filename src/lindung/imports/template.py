@@ -13,15 +13,14 @@ from lindung.imports.columns import COLUMNS
 from lindung.people.categories import Category
 from lindung.people.models import Occupation
 from lindung.regions.models import Region
+from lindung.spreadsheets import Workbook
 
 DATA_ROWS = 5000
 
 
 def template_workbook(user=None) -> bytes:
-    import xlsxwriter
-
     target = io.BytesIO()
-    book = xlsxwriter.Workbook(target, {"strings_to_formulas": False})
+    book = Workbook(target)
     header = book.add_format({"bold": True, "bg_color": "#E7F4EE", "border": 1})
     text = book.add_format({"num_format": "@"})
     wrap = book.add_format({"text_wrap": True, "valign": "top"})

@@ -20,10 +20,7 @@ from lindung.imports.models import ImportJob
 from lindung.imports.template import template_workbook
 from lindung.privacy import access
 from lindung.privacy.models import AccessKind
-
-
-def _max_bytes() -> int:
-    return int(getattr(settings, "LINDUNG_IMPORT_MAX_MB", 200)) * 1024 * 1024
+from lindung.uploads import UploadField
 
 
 def _inline_bytes() -> int:
@@ -32,7 +29,7 @@ def _inline_bytes() -> int:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label=gettext_lazy("Berkas (.xlsx atau .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
     )
@@ -40,14 +37,6 @@ class UploadForm(forms.Form):
         label=gettext_lazy("Perbarui data yang sudah ada (NIK sama, data berbeda)"),
         required=False,
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > _max_bytes():
-            raise forms.ValidationError(
-                file_message("file_too_large", {"limit": _max_bytes() // (1024 * 1024)})
-            )
-        return upload
 
 
 def _require_importer(user) -> None:

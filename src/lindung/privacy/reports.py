@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from lindung.exports.sheets import XlsxBook
+from lindung.spreadsheets import XlsxBook
 
 HEADER = ["waktu", "pengguna", "jenis", "halaman/operasi", "alamat IP", "wilayah", "pekerja",
           "pekerja dalam daftar", "kueri", "jumlah"]  # fmt: skip

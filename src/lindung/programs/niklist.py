@@ -7,11 +7,24 @@ import csv
 import io
 import re
 
+from django.utils.translation import gettext_lazy as _
+
+from lindung.refusals import Refusal
+from lindung.uploads import UPLOAD_MESSAGES, inspect
+
 MAX_LIST_BYTES = 5 * 1024 * 1024
 
 
-class ListUnreadable(Exception):
-    message = "Daftar NIK tidak dapat dibaca: unggah XLSX, CSV atau teks dengan satu NIK per baris."
+class ListUnreadable(Refusal):
+    messages = {
+        **UPLOAD_MESSAGES,
+        "list_unreadable": _(
+            "Daftar NIK tidak dapat dibaca: unggah XLSX, CSV atau teks dengan satu NIK per baris."
+        ),
+    }
+
+    def __init__(self, code: str = "list_unreadable", **params):
+        super().__init__(code, **params)
 
 
 def _rows(content: bytes, file_name: str) -> list[list[str]]:
@@ -43,8 +56,7 @@ def _rows(content: bytes, file_name: str) -> list[list[str]]:
 
 def read_nik_list(content: bytes, file_name: str) -> list[str]:
     """The NIK cells, as written (checked later, one by one, with a reason for each)."""
-    if len(content) > MAX_LIST_BYTES:
-        raise ListUnreadable
+    inspect(content, file_name, limit=MAX_LIST_BYTES, refuse=ListUnreadable)
     rows = [row for row in _rows(content, file_name) if any(str(c).strip() for c in row)]
     if not rows:
         return []

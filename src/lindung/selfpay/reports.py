@@ -3,7 +3,6 @@ figure comes with what it is made of: participant, contribution month, base, rat
 
 import io
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -13,6 +12,7 @@ from lindung.billing.terbilang import rupiah_words
 from lindung.formatting import rupiah, tanggal
 from lindung.selfpay import selectors
 from lindung.selfpay.models import FeeLine, FeeStatement
+from lindung.spreadsheets import Workbook
 
 
 def statement_title(statement: FeeStatement) -> str:
@@ -53,7 +53,7 @@ def _headers() -> list[str]:
 
 def statement_xlsx(statement: FeeStatement) -> bytes:
     output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    book = Workbook(output)
     sheet = book.add_worksheet(_("Imbal jasa"))
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
@@ -120,7 +120,7 @@ def statement_pdf(statement: FeeStatement) -> bytes:
 
 def differences_xlsx(found) -> bytes:
     output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    book = Workbook(output)
     sheet = book.add_worksheet(_("Selisih"))
     head = book.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
     money = book.add_format({"num_format": '"Rp" #,##0', "border": 1})

@@ -12,7 +12,6 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
-import xlsxwriter
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -23,8 +22,10 @@ from lindung.programs import permissions
 from lindung.refusals import Refusal
 from lindung.regions.models import Region
 from lindung.signals import records_changed
+from lindung.spreadsheets import Workbook
 from lindung.targets import services
 from lindung.targets.models import ReportedCoverage, Target, WorkforceFigure
+from lindung.uploads import UPLOAD_MESSAGES, inspect
 
 MAX_ROWS = 300_000
 KINDS = {
@@ -71,6 +72,7 @@ TEMPLATES = {
 }
 
 FILE_MESSAGES = {
+    **UPLOAD_MESSAGES,
     "file_empty": _("Berkas kosong: tidak ada baris data di bawah judul kolom."),
     "file_unreadable": _("Berkas tidak dapat dibaca: unggah CSV atau XLSX (Excel 2007 ke atas)."),
     "file_xls": _("Berkas .xls (Excel lama) tidak didukung: simpan ulang sebagai .xlsx."),
@@ -146,7 +148,10 @@ def _read_csv(data: bytes) -> list[list[str]]:
     text = _decode(data)
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    try:
+        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise FileRefused("file_unreadable") from exc
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
@@ -168,8 +173,7 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
 
 def read_rows(data: bytes, name: str = "") -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
     """The header map and the (spreadsheet row number, cells) of every non-empty row."""
-    if not data.strip():
-        raise FileRefused("file_empty")
+    inspect(data, name, refuse=FileRefused)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise FileRefused("file_xls")
     if data[:4] == b"PK\x03\x04":
@@ -349,7 +353,7 @@ def template_xlsx(kind: str) -> bytes:
     """The example file of a kind as a workbook: its header and example rows, all text."""
     headers, rows = template_rows(kind)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = Workbook(buffer)
     sheet = book.add_worksheet(str(KINDS[kind])[:31])
     bold = book.add_format({"bold": True})
     for col, header in enumerate(headers):

@@ -21,13 +21,16 @@ class Command(TrackedCommand):
         create.add_argument("--password-stdin", action="store_true")
         token = sub.add_parser("token", help="cetak token API baru untuk skrip")
         token.add_argument("username")
+        token.add_argument(
+            "--name", default="", help="untuk apa token ini (tampil di daftar token)"
+        )
 
     def handle(self, *args, action, **options):
         if action == "token":
             user = User.objects.filter(username=options["username"]).first()
             if user is None:
                 raise CommandError(f"Pengguna '{options['username']}' tidak ada.")
-            self.stdout.write(issue_token(user))
+            self.stdout.write(issue_token(user, name=options.get("name") or ""))
             return
         if options["password_stdin"]:
             password = sys.stdin.readline().rstrip("\n")

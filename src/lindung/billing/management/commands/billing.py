@@ -18,6 +18,7 @@ from lindung.privacy.history import TrackedCommand
 from lindung.programs import clock
 from lindung.programs.models import Program
 from lindung.programs.services import parse_month
+from lindung.uploads import check_size
 
 
 def _dumps(data) -> str:
@@ -110,6 +111,7 @@ class Command(TrackedCommand):
         if not path.is_file():
             raise CommandError(f"Berkas {path} tidak ada.")
         try:
+            check_size(path.stat().st_size, refuse=services.ImportUnreadable)
             record = services.import_payments(
                 user=user, file_name=path.name, content=path.read_bytes(), today=today
             )

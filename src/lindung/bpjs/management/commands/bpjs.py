@@ -12,6 +12,7 @@ from lindung.bpjs import files, selectors, services
 from lindung.privacy.history import TrackedCommand
 from lindung.programs import selectors as programs
 from lindung.programs.management.commands.programs import _user
+from lindung.uploads import check_size
 
 
 class Command(TrackedCommand):
@@ -60,6 +61,7 @@ class Command(TrackedCommand):
         if not path.is_file():
             raise CommandError(f"Berkas {path} tidak ada.")
         try:
+            check_size(path.stat().st_size, refuse=files.AnswerFileInvalid)
             record = services.import_answer(
                 user=user, program=program, content=path.read_bytes(), file_name=path.name
             )

@@ -1,10 +1,17 @@
-"""Spreadsheet writers that are safe to open: every export and report goes through here.
+"""The one spreadsheet writer: every XLSX and CSV the product writes goes through here.
 
-A cell whose text starts with ``=``, ``+``, ``-`` or ``@`` would be run as a formula by
-Excel or LibreOffice (CSV injection). In CSV such text gets a leading apostrophe, the
-convention spreadsheets show as "text"; in XLSX it is written as a string cell with
-Excel's own quote-prefix style, so it stays text even when someone edits the cell and
-the value itself is unchanged.
+A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return would
+be run as a formula by Excel or LibreOffice (CSV injection), and names, addresses, payment
+references and notes are typed by people. So:
+
+- in CSV such text gets a leading apostrophe, the convention spreadsheets show as "text";
+- in XLSX :class:`Workbook` never turns a string into a formula (``strings_to_formulas``
+  is off whatever the caller asks), writes every string as a string cell, and gives
+  formula-looking text Excel's quote-prefix style, so it stays text even when someone
+  edits the cell; the value itself is unchanged. Writing a formula is refused outright:
+  the product has no formula of its own, so any formula would carry someone's text.
+
+Numbers, dates and booleans stay what they are, so the finance office can still sum them.
 """
 
 import csv
@@ -12,14 +19,74 @@ import datetime as dt
 import io
 from collections.abc import Iterable
 
+import xlsxwriter
+import xlsxwriter.worksheet
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# Options no caller may override: text is text.
+_SAFE_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+
+
+def looks_like_formula(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_START)
 
 
 def neutralise(value):
     """The CSV form of a cell: formula-looking text prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if looks_like_formula(value):
         return "'" + value
     return value
+
+
+class Worksheet(xlsxwriter.worksheet.Worksheet):
+    """A worksheet whose strings are always string cells, quote-prefixed when they could
+    be read as a formula, and which refuses formulas."""
+
+    def _write_string(self, row, col, string, cell_format=None):
+        if string.startswith(FORMULA_START):
+            cell_format = self.quoted(cell_format)
+        return super()._write_string(row, col, string, cell_format)
+
+    def _refuse_formula(self, *args, **kwargs):
+        raise TypeError("Lindung writes no formulas into spreadsheets")
+
+    write_formula = _write_formula = _refuse_formula
+    write_array_formula = _write_array_formula = _refuse_formula
+    write_dynamic_array_formula = _refuse_formula
+
+
+class Workbook(xlsxwriter.Workbook):
+    """``xlsxwriter.Workbook`` with :class:`Worksheet` sheets and the safe options."""
+
+    worksheet_class = Worksheet
+
+    def __init__(self, target, options: dict | None = None):
+        self._properties: dict[int, dict] = {}
+        self._quoted: dict[int, object] = {}
+        super().__init__(target, {**(options or {}), **_SAFE_OPTIONS})
+
+    def add_format(self, properties=None):
+        fmt = super().add_format(properties)
+        self._properties[id(fmt)] = dict(properties or {})
+        return fmt
+
+    def add_worksheet(self, name=None, worksheet_class=None):
+        sheet = super().add_worksheet(name, worksheet_class or Worksheet)
+        sheet.quoted = self.quoted
+        return sheet
+
+    def quoted(self, cell_format):
+        """The quote-prefix twin of ``cell_format`` (made once per format)."""
+        key = id(cell_format)
+        if key not in self._quoted:
+            properties = self._properties.get(key, {}) if cell_format is not None else {}
+            self._quoted[key] = super().add_format({**properties, "quote_prefix": True})
+        return self._quoted[key]
 
 
 class CsvSheet:
@@ -64,20 +131,15 @@ class CsvSheet:
 
 
 class XlsxBook:
-    """An XLSX workbook written row by row (constant memory), with safe text cells."""
+    """An XLSX workbook written row by row (constant memory), for long lists."""
 
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     suffix = ".xlsx"
 
     def __init__(self, target):
-        import xlsxwriter
-
-        self.book = xlsxwriter.Workbook(
-            target, {"constant_memory": True, "strings_to_formulas": False}
-        )
+        self.book = Workbook(target, {"constant_memory": True})
         self.header = self.book.add_format({"bold": True, "bg_color": "#E7F4EE", "border": 1})
         self.text = self.book.add_format({"num_format": "@"})
-        self.quoted = self.book.add_format({"num_format": "@", "quote_prefix": True})
         self.date = self.book.add_format({"num_format": "dd/mm/yyyy"})
         self.money = self.book.add_format({"num_format": "#,##0"})
         self.wrap = self.book.add_format({"text_wrap": True, "valign": "top"})
@@ -88,13 +150,13 @@ class XlsxBook:
             sheet.write_string(0, c, str(title), self.header)
             sheet.set_column(c, c, (widths or [])[c] if c < len(widths or []) else 16)
         sheet.freeze_panes(1, 0)
-        return _Sheet(self, sheet)
+        return _Rows(self, sheet)
 
     def close(self) -> None:
         self.book.close()
 
 
-class _Sheet:
+class _Rows:
     def __init__(self, book: XlsxBook, sheet):
         self.book, self.sheet, self.row = book, sheet, 1
 
@@ -112,7 +174,5 @@ class _Sheet:
             elif isinstance(value, dt.date):
                 sheet.write_datetime(r, c, dt.datetime.combine(value, dt.time()), book.date)
             else:
-                text = str(value)
-                style = book.quoted if text.startswith(FORMULA_START) else book.text
-                sheet.write_string(r, c, text, style)
+                sheet.write_string(r, c, str(value), book.text)
         self.row += 1
