@@ -7,6 +7,8 @@ other tests share.
 """
 
 import pytest
+from django.conf import settings as settings_module
+from django.utils import translation
 
 from lindung.accounts.models import Role
 from lindung.accounts.services import create_user
@@ -21,6 +23,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if {"live_server", "transactional_db"} & set(item.fixturenames):
             item.add_marker(pytest.mark.live)
+
+
+@pytest.fixture(autouse=True)
+def indonesian_first():
+    """Every test starts in Indonesian: a request in English earlier in the same process
+    leaves its language on the thread, and messages made outside a request follow it."""
+    translation.activate(settings_module.LANGUAGE_CODE)
+    yield
+    translation.activate(settings_module.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
