@@ -100,3 +100,20 @@ def test_the_job_retires_idle_agents(db):
     assert run_daily(today=dt.date(2026, 10, 1))["agents"]["inactive"] == 1
     idle.refresh_from_db()
     assert idle.status == Status.INACTIVE
+
+
+def test_the_job_archives_old_access_log_entries(db, settings):
+    """The access log's retention runs with the daily job: no cron to remember."""
+    from django.utils import timezone
+
+    from lindung.privacy.models import AccessEntry, ArchivedAccessEntry
+
+    settings.LINDUNG_ACCESS_LOG_RETENTION_DAYS = 30
+    AccessEntry.objects.create(
+        at=timezone.now() - dt.timedelta(days=31), username="lama", kind="view", count=1
+    )
+    AccessEntry.objects.create(username="baru", kind="view", count=1)
+    assert run_daily(today=dt.date(2026, 12, 4))["access_archived"] == 1
+    assert list(AccessEntry.objects.values_list("username", flat=True)) == ["baru"]
+    assert list(ArchivedAccessEntry.objects.values_list("username", flat=True)) == ["lama"]
+    assert run_daily(today=dt.date(2026, 12, 4))["access_archived"] == 0

@@ -9,17 +9,19 @@ import datetime as dt
 import logging
 
 from lindung.agents.services import mark_inactive_agents
+from lindung.privacy import access
 from lindung.programs import services as programs
 from lindung.programs.models import add_months
 from lindung.selfpay import fees, services
+from lindung.signals import records_changed
 
 logger = logging.getLogger(__name__)
 
 
 def run_daily(*, today: dt.date) -> dict:
     """End sponsored periods that are over, lapse self-payers past the arrears window,
-    warn or retire idle agents, and recompute the draft fee statements of last month and
-    this month."""
+    warn or retire idle agents, recompute the draft fee statements of last month and this
+    month, and archive old access-log entries."""
     report = {"today": today.isoformat()}
     report["ended"] = programs.end_finished(user=None, today=today)
     report["lapsed"] = services.lapse_unpaid(today=today)
@@ -31,4 +33,8 @@ def run_daily(*, today: dt.date) -> dict:
         except fees.FeeRefused as refusal:  # no fee rule yet: nothing to pay, said in the log
             logger.warning("fee run %s: %s", month, refusal.message)
     report["fee_statements"] = statements
+    # Access-log entries past the retention period go to the archive (UU PDP).
+    report["access_archived"] = access.archive()
+    # The dashboards' summary follows the moves of the day (in the background).
+    records_changed.send(sender=__name__)
     return report
