@@ -49,10 +49,10 @@ def leaks(text: str, user, world) -> list[str]:
     """What ``text`` shows that ``user`` may not see."""
     found = []
     if not user.sees_everything:
-        for person in world.outside.people:
-            for secret in (person.nik, person.full_name):
-                if secret in text:
-                    found.append(f"out of scope: {secret}")
+        secrets = [x for person in world.outside.people for x in (person.nik, person.full_name)]
+        for secret in secrets + world.outside.names:
+            if secret in text:
+                found.append(f"out of scope: {secret}")
     if not visibility.sees_full(user, "nik"):
         for person in world.inside.people:
             if person.nik in text:

@@ -20,14 +20,17 @@ from django.db import transaction
 from django.test import Client
 
 from lindung.accounts.models import Role
+from lindung.programs import clock
 from tests.security.routes import api_operations, fill, url_patterns
 from tests.security.scan import body_of, leaks, text_of
+from tests.security.world import SELFPAY_TODAY
 
 pytestmark = pytest.mark.django_db
 
 ROLES = (Role.SYSTEM_ADMIN, Role.REGENCY_ADMIN, Role.VILLAGE_OPERATOR, Role.AGENT, Role.VIEWER)
 
-# Pages: GET-in POST-in GET-out POST-out, per role.
+# Pages: GET-in POST-in GET-out POST-out, per role. The agent's user is linked to its
+# Perisai agent, so it proposes workers like an operator (programs.permissions.is_proposer).
 # fmt: off
 PAGES = {
     "home": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
@@ -57,8 +60,8 @@ PAGES = {
     "programs:set-quota": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 302 405 404", "405 302 405 404"),
     "programs:add-legal": ("405 302 405 302", "405 302 405 404", "405 403 405 404", "405 403 405 404", "405 403 405 404"),
     "programs:legal-pdf": ("200 405 200 405", "200 405 404 405", "200 405 404 405", "200 405 404 405", "200 405 404 405"),
-    "programs:propose": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "403 403 404 404", "403 403 404 404"),
-    "programs:quota-counter": ("200 405 200 405", "200 405 404 405", "200 405 404 405", "403 405 404 405", "403 405 404 405"),
+    "programs:propose": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "403 403 404 404"),
+    "programs:quota-counter": ("200 405 200 405", "200 405 404 405", "200 405 404 405", "200 405 404 405", "403 405 404 405"),
     "programs:verify": ("200 403 200 403", "200 403 404 404", "403 403 404 404", "403 403 404 404", "403 403 404 404"),
     "programs:enrollments": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
     "programs:enrollment": ("200 403 200 403", "200 403 404 404", "200 403 404 404", "200 403 404 404", "200 403 404 404"),
@@ -91,6 +94,42 @@ PAGES = {
     "targets:delete": ("405 302 405 302", "405 302 405 404", "405 404 405 404", "405 404 405 404", "405 403 405 404"),
     "targets:figures": ("200 404 200 404", "200 404 404 404", "404 404 404 404", "404 404 404 404", "403 403 404 404"),
     "targets:upload": ("405 302 405 302", "405 302 405 404", "405 404 405 404", "405 404 405 404", "405 403 405 404"),
+    "accounts:tokens": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
+    "accounts:2fa-setup": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
+    "accounts:2fa-verify": ("302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302"),
+    "accounts:token-revoke": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 404 405 404", "405 404 405 404"),
+    "dashboards:agent-retention": ("200 405 200 405", "200 405 404 405", "200 405 404 405", "200 405 404 405", "200 405 404 405"),
+    "agents:index": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
+    "agents:agent-create": ("200 200 200 200", "200 200 200 200", "403 403 403 403", "403 403 403 403", "403 403 403 403"),
+    "agents:agent": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
+    "agents:agent-edit": ("200 200 200 200", "200 200 404 404", "403 403 404 404", "403 403 404 404", "403 403 404 404"),
+    "agents:agent-status": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 302 405 404", "405 302 405 404"),
+    "agents:agent-assign": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 302 405 404", "405 302 405 404"),
+    "agents:organisation-create": ("200 200 200 200", "200 200 200 200", "403 403 403 403", "403 403 403 403", "403 403 403 403"),
+    "agents:organisation": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
+    "agents:organisation-edit": ("200 200 200 200", "200 200 404 404", "403 403 404 404", "403 403 404 404", "403 403 404 404"),
+    "agents:agreement-add": ("405 302 405 302", "405 302 405 404", "405 403 405 404", "405 403 405 404", "405 403 405 404"),
+    "agents:agreement-document": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
+    "agents:organisation-villages": ("405 302 405 302", "405 302 405 404", "405 403 405 404", "405 403 405 404", "405 403 405 404"),
+    "agents:organisation-status": ("405 302 405 302", "405 302 405 404", "405 403 405 404", "405 403 405 404", "405 403 405 404"),
+    "agents:work-list": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
+    "agents:contact": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
+    "privacy:index": ("200 405 200 405", "200 405 200 405", "403 405 403 405", "403 405 403 405", "403 405 403 405"),
+    "privacy:access-log": ("200 405 200 405", "200 405 200 405", "403 405 403 405", "403 405 403 405", "403 405 403 405"),
+    "privacy:subject": ("200 405 200 405", "200 405 200 405", "403 405 403 405", "403 405 403 405", "403 405 403 405"),
+    "privacy:subject-copy": ("405 302 405 302", "405 302 405 404", "405 403 405 403", "405 403 405 403", "405 403 405 403"),
+    "privacy:subject-correct": ("405 302 405 302", "405 302 405 404", "405 403 405 403", "405 403 405 403", "405 403 405 403"),
+    "privacy:subject-erase": ("405 302 405 302", "405 302 405 404", "405 403 405 403", "405 403 405 403", "405 403 405 403"),
+    "privacy:history": ("200 405 200 405", "200 405 404 405", "200 405 404 405", "200 405 404 405", "200 405 404 405"),
+    "selfpay:collections": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
+    "selfpay:receipt": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
+    "selfpay:receipt-pdf": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
+    "selfpay:deposits": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
+    "selfpay:statement": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
+    "selfpay:differences": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
+    "selfpay:fees": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
+    "selfpay:fee-statement": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
+    "selfpay:fee-approve": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 302 405 404", "405 302 405 404"),
     "region-picker": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
     "set_language": ("302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302"),
 }
@@ -110,7 +149,7 @@ OPERATIONS = {
     "GET /api/v1/programs/{program_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "GET /api/v1/programs/{program_id}/quota": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "GET /api/v1/programs/{program_id}/enrollments": ("200 200", "200 404", "200 404", "200 404", "200 404"),
-    "POST /api/v1/programs/{program_id}/enrollments": ("409 409", "409 404", "409 404", "403 404", "403 404"),
+    "POST /api/v1/programs/{program_id}/enrollments": ("409 409", "409 404", "409 404", "409 404", "403 404"),
     "GET /api/v1/enrollments/{enrollment_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "POST /api/v1/enrollments/{enrollment_id}/verify": ("409 409", "409 404", "403 404", "403 404", "403 404"),
     "POST /api/v1/enrollments/{enrollment_id}/reject": ("409 409", "409 404", "403 404", "403 404", "403 404"),
@@ -125,6 +164,18 @@ OPERATIONS = {
     "GET /api/v1/rates/versions": ("200 200", "200 200", "200 200", "200 200", "200 200"),
     "GET /api/v1/indicators": ("200 200", "200 200", "200 200", "200 200", "200 200"),
     "GET /api/v1/indicators/series": ("200 200", "200 200", "200 200", "200 200", "200 200"),
+    "GET /api/v1/retention": ("200 200", "200 404", "404 404", "404 404", "200 404"),
+    "GET /api/v1/agents": ("200 200", "200 200", "200 200", "200 200", "200 200"),
+    "POST /api/v1/agents": ("201 201", "201 403", "403 403", "403 403", "403 403"),
+    "GET /api/v1/agents/{agent_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
+    "GET /api/v1/continuation": ("200 200", "200 200", "200 200", "200 200", "200 200"),
+    "POST /api/v1/continuation/{enrollment_id}/contacts": ("201 201", "201 404", "403 404", "201 404", "403 404"),
+    "GET /api/v1/access-log": ("200 200", "200 200", "403 403", "403 403", "403 403"),
+    "GET /api/v1/workers/{worker_id}/history": ("200 200", "200 404", "200 404", "200 404", "200 404"),
+    "GET /api/v1/collections": ("200 200", "200 200", "200 200", "200 200", "200 200"),
+    "POST /api/v1/collections": ("201 201", "201 422", "201 422", "201 422", "403 403"),
+    "GET /api/v1/collections/{collection_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
+    "GET /api/v1/agents/{agent_id}/fees": ("200 200", "200 404", "200 404", "200 404", "200 404"),
 }
 # fmt: on
 
@@ -133,6 +184,20 @@ OBJECT_PARAMETERS = {
     "people": {"pk": "worker"},
     "imports": {"pk": "job"},
     "accounts": {"pk": "user"},
+    "accounts:token-revoke": {"pk": "token"},
+    "agents": {"pk": "agent"},
+    "agents:organisation": {"pk": "organisation"},
+    "agents:organisation-edit": {"pk": "organisation"},
+    "agents:agreement-add": {"pk": "organisation"},
+    "agents:agreement-document": {"pk": "organisation", "agreement": "agreement"},
+    "agents:organisation-villages": {"pk": "organisation"},
+    "agents:organisation-status": {"pk": "organisation"},
+    "agents:contact": {"pk": "ended"},
+    "dashboards:agent-retention": {"pk": "agent"},
+    "privacy": {"pk": "worker"},
+    "selfpay": {"pk": "fee_statement"},
+    "selfpay:receipt": {"pk": "collection"},
+    "selfpay:receipt-pdf": {"pk": "collection"},
     "programs": {"pk": "program", "doc": "document"},
     "programs:enrollment": {"pk": "enrollment"},
     "bpjs": {"program_id": "program", "pk": "batch"},
@@ -148,15 +213,26 @@ OBJECT_PARAMETERS = {
         "program_id": "program",
         "enrollment_id": "enrollment",
         "bill_id": "bill",
+        "agent_id": "agent",
+        "collection_id": "collection",
     },
+    # The work list holds the enrollments whose sponsored months are over.
+    "POST /api/v1/continuation/{enrollment_id}/contacts": {"enrollment_id": "ended"},
 }
 
 
 def arguments(name: str, side) -> dict:
     spec = OBJECT_PARAMETERS.get(name) or OBJECT_PARAMETERS.get(name.split(":")[0], {})
     values = {key: side.objects[kind].pk for key, kind in spec.items()}
-    kind = "targets" if name == "targets:template" else "target"  # a template, a target row
+    # A template, a target row, a record's history.
+    kind = {"targets:template": "targets", "privacy:history": "pekerja"}.get(name, "target")
     return values | {"slug": side.region, "code": side.region, "kind": kind, "fmt": "xlsx"}
+
+
+def api_arguments(key: str, side) -> dict:
+    """The URL parameters of the API operation ``key`` (``"GET /api/v1/..."``)."""
+    spec = OBJECT_PARAMETERS["api"] | OBJECT_PARAMETERS.get(key, {})
+    return {name: side.objects[kind].pk for name, kind in spec.items()}
 
 
 def bodies(side) -> dict:
@@ -184,6 +260,20 @@ def bodies(side) -> dict:
             "query": {"region": side.region, "per_village": 100, "rounds": 1}
         },
         "GET /api/v1/rates/premium": {"query": {"month": "2024-01"}},
+        "GET /api/v1/retention": {"query": {"region": side.region}},
+        "POST /api/v1/agents": {"json": {"full_name": "Agen Uji", "regency_code": side.region}},
+        "POST /api/v1/continuation/{enrollment_id}/contacts": {
+            "json": {"outcome": "called", "contacted_on": "2026-11-24"}
+        },
+        "POST /api/v1/collections": {
+            "json": {
+                "nik": side.objects["ended"].person.nik,
+                "months": ["2026-11"],
+                "paid_on": "2026-11-25",
+                "method": "cash",
+            }
+        },
+        "GET /api/v1/agents/{agent_id}/fees": {"query": {"month": "2026-11"}},
     }
 
 
@@ -197,6 +287,12 @@ def _request(client, method: str, url: str, **kwargs):
 def _table(rows: dict) -> str:
     """The actual answers of one role, to compare with the table after a reviewed change."""
     return "\n".join(f"{key}: {cells}" for key, cells in rows.items())
+
+
+@pytest.fixture(autouse=True)
+def frozen_today(monkeypatch):
+    """Self-paid months are payable relative to today: the world's November 2026."""
+    monkeypatch.setattr(clock, "today", lambda: SELFPAY_TODAY)
 
 
 @pytest.fixture(scope="module")
@@ -257,7 +353,7 @@ def test_api(world, schema, role):
         key = f"{method} {path}"
         statuses = []
         for side in (world.inside, world.outside):
-            url = fill(path, arguments("api", side))
+            url = fill(path, api_arguments(key, side))
             extra = bodies(side).get(key, {})
             kwargs = {"data": extra.get("query", {})}
             if method in ("POST", "PATCH", "PUT"):
@@ -289,7 +385,8 @@ def test_visitors_are_sent_to_sign_in_and_the_api_wants_a_token(world, schema):
         if response.status_code == 302:
             assert response["Location"].startswith("/masuk/"), name
     for method, path in api_operations(schema):
-        response = getattr(client, method.lower())(fill(path, arguments("api", world.inside)))
+        url = fill(path, api_arguments(f"{method} {path}", world.inside))
+        response = getattr(client, method.lower())(url)
         assert response.status_code == 401, f"{method} {path}"
 
 
@@ -308,8 +405,9 @@ def test_outside_objects_are_never_shown_to_a_regional_user(schema):
 
 
 # The planner takes a region too, but computes from the region list and the rate tables
-# (public figures), not from anybody's records: it is scope-free.
-QUERIED_BY_REGION: set[str] = set()
+# (public figures), not from anybody's records: it is scope-free. Retention is counted
+# from the region's enrollments.
+QUERIED_BY_REGION = {"GET /api/v1/retention"}
 
 
 def test_the_scan_finds_what_it_looks_for(world, monkeypatch):

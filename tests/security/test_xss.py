@@ -17,7 +17,7 @@ from lindung.accounts.models import Role
 from lindung.people.models import Occupation
 from tests.security.routes import fill, url_patterns
 from tests.security.scan import body_of, text_of
-from tests.security.test_authorization import arguments
+from tests.security.test_authorization import arguments, frozen_today  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,14 @@ FIELDS = [
     ("workforce", "source"),
     ("user", "first_name"),
     ("occupation", "name"),
+    ("agent", "full_name"),
+    ("organisation", "name"),
+    ("agreement", "number"),
+    ("agreement", "branch"),
+    ("contact", "note"),
+    ("contact", "reason"),
+    ("deposit", "reference"),
+    ("subject_request", "reason"),
 ]
 
 

@@ -5,7 +5,10 @@ Inside (``IN``) is Desa Batubulan (Sukawati, Gianyar), in every role's region; o
 has two workers (a man and a woman, with names found nowhere else), a program with one
 active enrollment and one submitted in a batch with the insurer's answer, a bill with a
 paid payment and its proof, a legal document, an import job with a refused row, a target
-and a workforce figure.
+and a workforce figure; and, for self-paid continuation, a third worker whose sponsored
+months of 2026 are over, on the work list of the side's agent (in its Wadah, with an
+agreement) with a contact, a collection of one month (its receipt), a deposit of it and the
+agent's fee statement; a statement import, a data-subject request and an access-log entry.
 """
 
 import datetime as dt
@@ -13,23 +16,35 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from lindung.accounts.models import Role
 from lindung.accounts.services import create_user, issue_token
+from lindung.agents import services as agents
+from lindung.agents.models import Contact
 from lindung.billing.services import record_payment, run_billing
 from lindung.bpjs.files import write_answer
 from lindung.bpjs.services import create_batch, import_answer
 from lindung.imports.models import ImportJob, ImportRow
 from lindung.people.models import Person
+from lindung.privacy.access import record_access
+from lindung.privacy.models import AccessKind, SubjectRequest
 from lindung.programs.lifecycle import State
 from lindung.programs.models import Enrollment
 from lindung.programs.services import add_legal_document, create_program, move_many, propose
+from lindung.selfpay.fees import run_fees
+from lindung.selfpay.models import FeeStatement, StatementImport
+from lindung.selfpay.services import record_collection, record_deposit
 from lindung.targets.models import Target, WorkforceFigure
 from tests.billing.conftest import activate, sponsor
 from tests.factories import PASSWORD, nik_for
 from tests.programs.conftest import program_data
+from tests.selfpay.conftest import ended_enrollment
 
 TODAY = dt.date(2024, 3, 1)
+# Self-paid continuation runs in 2026: the sponsored months end in September, October is
+# paid in November.
+SELFPAY_TODAY = dt.date(2026, 11, 25)
 
 
 def _pdf(text: str) -> bytes:
@@ -56,12 +71,14 @@ REGIONS = {
 
 @dataclass
 class Side:
-    """The objects of one side; ``people`` are the workers whose data must stay there."""
+    """The objects of one side; ``people`` are the workers whose data must stay there, and
+    ``names`` the free text of its agents, Wadah and money that must stay there too."""
 
     region: str
     village: str
     people: list[Person] = field(default_factory=list)
     objects: dict = field(default_factory=dict)
+    names: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -89,7 +106,104 @@ def _person(village: str, name: str, sex: str, born: dt.date, serial: int, **ext
     return person
 
 
-def _side(region: str, village: str, word: str, serial: int, owner) -> Side:
+def _continuation(side: Side, word: str, serial: int, owner, agent_user) -> dict:
+    """The Perisai and self-paid objects of one side (see the module docstring)."""
+    region, village = side.region, side.village
+    today = SELFPAY_TODAY
+    organisation = agents.create_organisation(
+        user=None,
+        data={"kind": "bumdes", "name": f"BumDes {word}", "regency_code": region},
+        today=today,
+    )
+    agents.set_organisation_villages(user=None, organisation=organisation, village_codes=[village])
+    agreement = agents.add_agreement(
+        user=None,
+        organisation=organisation,
+        number=f"PKS {word}",
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2026, 12, 31),
+        branch="Denpasar",
+        document=ContentFile(MINIMAL_PDF, name="pks.pdf"),
+    )
+    agent = agents.create_agent(
+        user=None,
+        data={
+            "full_name": f"Agen {word}",
+            "regency_code": region,
+            "organisation": organisation,
+            "user": agent_user,
+            "villages": [village],
+        },
+        today=today,
+    )
+    program = create_program(
+        user=None,
+        data=program_data(
+            name=f"Program Mandiri {word}", year=2026, rounds="04/2026", area_code=region
+        ),
+    )
+    ketut = _person(village, f"I Ketut {word}", "L", dt.date(1979, 5, 14), serial + 2)
+    ketut.agent = agent
+    ketut.save(update_fields=["agent"])
+    side.people.append(ketut)
+    ended = ended_enrollment(program, ketut)
+    ended.agent = agent
+    ended.save(update_fields=["agent"])
+    contact = agents.record_contact(
+        user=None,
+        enrollment=ended,
+        outcome=Contact.Outcome.WILL_CONTINUE,
+        contacted_on=dt.date(2026, 11, 20),
+        today=today,
+        note=f"Catatan {word}",
+    )
+    collection = record_collection(
+        user=None,
+        nik=ketut.nik,
+        months=["2026-10"],
+        paid_on="25/11/2026",
+        method="cash",
+        today=today,
+    )
+    deposit = record_deposit(
+        user=None,
+        reference=f"Setoran {word}",
+        deposited_on="25/11/2026",
+        amount=collection.total,
+        today=today,
+    )
+    run_fees(month=dt.date(2026, 11, 1))
+    side.names = [
+        agent.full_name,
+        organisation.name,
+        agreement.number,
+        contact.note,
+        collection.number,
+        deposit.reference,
+    ]
+    statement = FeeStatement.objects.get(agent=agent, month=dt.date(2026, 11, 1))
+    return {
+        "organisation": organisation,
+        "agreement": agreement,
+        "agent": agent,
+        "ended": ended,
+        "contact": contact,
+        "collection": collection,
+        "deposit": deposit,
+        "fee_statement": statement,
+        "subject_request": SubjectRequest.objects.create(
+            kind=SubjectRequest.Kind.PRODUCE,
+            nik=ketut.nik,
+            person=ketut,
+            region_code=village,
+            reason=f"Permintaan {word}",
+            made_by=owner,
+        ),
+        "access": record_access(None, AccessKind.VIEW, person=ketut),
+    }
+
+
+def _side(region: str, village: str, word: str, serial: int, owner, agent_user=None) -> Side:
     side = Side(region=region, village=village)
     man = _person(village, f"I Made {word}", "L", dt.date(1981, 3, 7), serial)
     woman = _person(village, f"Ni Luh {word}", "P", dt.date(1983, 11, 23), serial + 1)
@@ -175,7 +289,9 @@ def _side(region: str, village: str, word: str, serial: int, owner) -> Side:
         "user": owner,
         "target": target,
         "workforce": figure,
+        "token": owner.api_tokens.first(),
     }
+    side.objects |= _continuation(side, word, serial, owner, agent_user)
     return side
 
 
@@ -190,7 +306,19 @@ def build() -> World:
         region_code="51.01.01.2001",
         password=PASSWORD,
     )
-    inside = _side("51.04", "51.04.01.2001", "Dalamwilayah", 1, users[Role.VILLAGE_OPERATOR])
-    outside = _side("51.01", "51.01.01.2001", "Luarwilayah", 1, outsider)
     tokens = {role: issue_token(user) for role, user in users.items()}
+    issue_token(outsider)
+    inside = _side(
+        "51.04",
+        "51.04.01.2001",
+        "Dalamwilayah",
+        1,
+        users[Role.VILLAGE_OPERATOR],
+        agent_user=users[Role.AGENT],
+    )
+    outside = _side("51.01", "51.01.01.2001", "Luarwilayah", 1, outsider)
+    # The insurer's statement covers the whole country: one import, of nobody's side.
+    inside.objects["statement_import"] = StatementImport.objects.create(
+        file_name="rekening-koran.xlsx", sha256="1" * 64, uploaded_at=timezone.now(), rows=0
+    )
     return World(inside=inside, outside=outside, users=users, tokens=tokens)
