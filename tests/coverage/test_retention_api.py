@@ -113,3 +113,13 @@ def test_an_agents_page_shows_its_retention(gianyar, api, make_user):
     jembrana = Client()
     jembrana.force_login(make_user("disnaker.jembrana", Role.REGENCY_ADMIN, "51.01"))
     assert jembrana.get(url).status_code == 404
+
+
+def test_the_dashboard_draws_retention(gianyar, api):
+    """A chart of the share still covered after 1, 3 and 6 months, and one per program."""
+    html = api.get(f"/dasbor/51.04/?tanggal={END}").content.decode()
+    panel = html.split('id="panel-retensi"')[1].split("</section>")[0]
+    assert "<svg" in panel and "50,00% (1/2)" not in panel  # the region: 1 of 3
+    assert "33,33% (1/3)" in panel
+    programs = html.split('id="panel-retensi-program"')[1].split("</section>")[0]
+    assert "<svg" in programs and "50,00%" in programs  # the regency's round, 3 months

@@ -123,6 +123,34 @@ def regions_chart(regions: list[RegionFigures], title: str):
     return charts.hbars(bars, title, empty=_("Tidak ada wilayah."))
 
 
+def retention_chart(table: Table, title: str = ""):
+    """Retention after 1, 3 and 6 months as bars of the share still covered (the region's
+    ``retensi`` table: one row per period, ended, still covered, rate)."""
+    bars = [
+        charts.Bar(
+            str(row[0]), row[3] / 100, f"{percent(row[3])} ({number(row[2])}/{number(row[1])})"
+        )
+        for row in table.rows
+        if row[1] and row[3] is not None
+    ]
+    return charts.hbars(
+        bars, title or table.title, empty=_("Belum ada masa sponsor yang berakhir dan teramati.")
+    )
+
+
+def groups_retention_chart(table: Table, months: int = 3):
+    """Groups (programs, agents) side by side by the share still covered ``months`` after
+    their sponsored months (the table's columns: name, then ended/kept/rate per period)."""
+    column = 1 + 3 * (1, 3, 6).index(months)
+    bars = [
+        charts.Bar(str(row[0]), row[column + 2] / 100, percent(row[column + 2]))
+        for row in table.rows
+        if row[column] and row[column + 2] is not None
+    ][:12]
+    title = _("%(title)s, %(k)s bulan") % {"title": table.title, "k": months}
+    return charts.hbars(bars, title, empty=_("Belum ada masa sponsor yang berakhir dan teramati."))
+
+
 def dashboard_charts(board, tables: dict[str, Table]) -> dict:
     found = {
         "target": target_chart(board.figures),
@@ -138,6 +166,10 @@ def dashboard_charts(board, tables: dict[str, Table]) -> dict:
         found[key] = share_chart(tables[key], title)
     for key in ("pendanaan", "status"):
         found[key] = share_chart(tables[key])
+    found["retensi"] = retention_chart(tables["retensi"])
+    for key in ("retensi_program", "retensi_agen"):
+        if tables[key].rows:
+            found[key] = groups_retention_chart(tables[key])
     if "wilayah" in tables:
         found["wilayah"] = regions_chart(board.children, tables["wilayah"].title)
     if "kecamatan" in tables:
