@@ -46,6 +46,15 @@ def test_ending_first_then_ended_most_recent_first(gianyar, round_one):
     assert [e.bucket for e in rows] == [0, 1, 1, 1]
 
 
+def test_pages_keep_the_order_of_the_list(round_one):
+    rows = selectors.work_list(None, as_of=AS_OF, village=BATUBULAN)
+    paginator = selectors.WorkListPaginator(rows, 3)
+    assert paginator.count == 4
+    assert names(paginator.page(1)) == ["soon", "past_end", "ended"]
+    assert names(paginator.page(2)) == ["long_ago"]
+    assert [e.bucket for e in paginator.page(1)] == [0, 1, 1]
+
+
 def test_months_left(round_one):
     soon = selectors.window(round_one["soon"], AS_OF)
     assert (soon.ending, soon.months_left) == (True, 1)

@@ -10,7 +10,8 @@ attributed to those agents. Everything else is 404, as anything outside a region
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.core.paginator import Paginator
+from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.http import Http404
 
 from lindung.accounts.models import Role
@@ -261,12 +262,17 @@ def work_list(
         enrollments = enrollments.filter(within(village))
     if program is not None:
         enrollments = enrollments.filter(program=program)
-    elsewhere = Enrollment.objects.filter(person=OuterRef("person_id"), state__in=OPEN).exclude(
-        pk=OuterRef("pk")
+    # Covered again elsewhere: the worker has an open enrollment other than this row. A
+    # worker has at most one open enrollment (``enrollment_one_open_per_person``), so only a
+    # row that is not open itself can have another; written as ``person_id IN (…)`` rather
+    # than a correlated EXISTS, PostgreSQL checks it while scanning and can then keep only
+    # the page's rows when sorting (a top-N sort instead of sorting the whole list).
+    covered_again = ~Q(state__in=sorted(OPEN)) & Q(
+        person_id__in=Enrollment.objects.filter(state__in=sorted(OPEN)).values("person_id")
     )
     last = Contact.objects.filter(enrollment=OuterRef("pk")).order_by("-contacted_on", "-id")
     return (
-        enrollments.exclude(Exists(elsewhere))
+        enrollments.exclude(covered_again)
         .annotate(
             bucket=Case(When(_ending(as_of), then=0), default=1, output_field=IntegerField()),
             ending_on=Case(When(_ending(as_of), then=F("coverage_end"))),
@@ -276,6 +282,23 @@ def work_list(
         .select_related("person", "person__occupation", "village", "program", "agent")
         .order_by("bucket", F("ending_on").asc(nulls_last=True), "-coverage_end", "id")
     )
+
+
+class WorkListPaginator(Paginator):
+    """Pages of :func:`work_list` that sort only the enrollments' ids and sort keys, then
+    fetch the page's 50 rows with their worker, village and last contact.
+
+    Sorting the whole rows of a regency's list (100,000 ended enrollments) needs more
+    memory than PostgreSQL gives a sort and goes to disk; the ids and their sort keys are a
+    tenth of that, and a first page needs only a top-50 sort of them.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 def get_work_item(user, pk) -> Enrollment:

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -403,7 +402,7 @@ def work_list(request):
     as_of = clock.today()
     filters = _work_filters(request)
     rows = selectors.work_list(request.user, as_of=as_of, **filters)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.WorkListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     for enrollment in page.object_list:
         enrollment.window = selectors.window(enrollment, as_of)
     # Names and phone numbers of workers: who saw which, for the access log (UU PDP).
