@@ -1,14 +1,30 @@
 """The API's error bodies and value types, the same for every router (see ``lindung.api``)."""
 
+import datetime as dt
+import re
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import Field, WithJsonSchema
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 # A month as the API writes and reads it: ``2024-01``.
 Month = Annotated[str, Field(pattern=MONTH_PATTERN, examples=["2024-01"])]
+
+
+def _iso_date_only(value):
+    """``2024-02-15`` and nothing else: pydantic alone would also read ``0`` (as seconds
+    since 1970) or ``1e9`` as a date, which no client means."""
+    if isinstance(value, dt.date) or value is None:
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("date_invalid")
+    return value.strip()
+
+
+# A date the API reads as ``YYYY-MM-DD`` only (a filter, an "as of" date).
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 
 # A date and a month an operation checks itself, with its own message (the type documents
 # the format; an empty value means "today" or "the default range").
@@ -50,6 +66,13 @@ class Problems(Schema):
     """A record refused field by field (422): ``{"errors": [{"field", "code", "message"}]}``."""
 
     errors: list[Problem]
+
+
+def as_problems(refusal, field: str = "request") -> dict:
+    """A refusal of the input (422) in the one shape every 422 has: a list of problems, so
+    that a client reads the answer the same way whether the input failed its schema or a
+    rule of the service (``field`` is ``request`` when no single field is at fault)."""
+    return {"errors": [{"field": field, "code": refusal.code, "message": str(refusal.message)}]}
 
 
 # The answers every operation may give besides its own, with why (see ``document_errors``).

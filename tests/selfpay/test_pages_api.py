@@ -80,7 +80,7 @@ def test_api_409_for_a_month_paid_or_out_of_the_window(agent, operator, ended, s
     late = post_collection(client_for(agent), old, ["2026-07"])
     assert late.status_code == 409 and late.json()["code"] == "arrears_beyond_window"
     bad = post_collection(client_for(agent), ended, ["2026-11"], amount=-1)
-    assert bad.status_code == 422 and bad.json()["code"] == "amount_invalid"
+    assert bad.status_code == 422 and bad.json()["errors"][0]["code"] == "amount_invalid"
 
 
 def test_outside_the_scope_nothing_exists(agent, ended, make_user):
@@ -92,7 +92,8 @@ def test_outside_the_scope_nothing_exists(agent, ended, make_user):
     assert client.get(f"/api/v1/collections/{pk}").status_code == 404
     assert client.get("/api/v1/collections").json()["count"] == 0
     refused = post_collection(client, ended, ["2026-11"])
-    assert refused.status_code == 422 and refused.json()["code"] == "worker_not_found"
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["code"] == "worker_not_found"
 
 
 def test_an_agents_fee_statement_in_the_api(agent, ended, regency_admin, make_user):

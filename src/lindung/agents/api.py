@@ -17,7 +17,7 @@ from lindung.people import visibility
 from lindung.privacy import access
 from lindung.programs import clock
 from lindung.programs.selectors import get_program
-from lindung.schemas import Refusal
+from lindung.schemas import IsoDate, Problems, Refusal, as_problems
 
 agents_router = Router()
 continuation_router = Router()
@@ -31,7 +31,7 @@ def _refusal(refusal) -> Status:
         return Status(403, refusal.as_dict())
     if refusal.code in CONFLICTS:
         return Status(409, refusal.as_dict())
-    return Status(422, refusal.as_dict())
+    return Status(422, as_problems(refusal))
 
 
 class AgentOut(Schema):
@@ -108,7 +108,7 @@ def list_agents(
 
 @agents_router.post(
     "",
-    response={201: AgentOut, 403: Refusal, 404: Refusal, 409: Refusal, 422: Refusal},
+    response={201: AgentOut, 403: Refusal, 404: Refusal, 409: Refusal, 422: Problems},
     summary="Tambah agen Perisai (admin kabupaten)",
 )
 def create_agent(request, payload: AgentIn):
@@ -201,7 +201,7 @@ def work_list(
     village: str = "",
     agent: int | None = None,
     program: int | None = None,
-    as_of: dt.date | None = None,
+    as_of: IsoDate | None = None,
     page: int = Query(1, ge=1),
     page_size: int = Query(50, ge=1, le=500),
 ):
@@ -245,7 +245,7 @@ class ContactOut(Schema):
 
 @continuation_router.post(
     "/{enrollment_id}/contacts",
-    response={201: ContactOut, 403: Refusal, 422: Refusal},
+    response={201: ContactOut, 403: Refusal, 422: Problems},
     summary="Catat kontak agen dengan pekerja",
 )
 def add_contact(request, enrollment_id: int, payload: ContactIn):
@@ -262,7 +262,7 @@ def add_contact(request, enrollment_id: int, payload: ContactIn):
             note=payload.note,
         )
     except services.ContactRefused as refusal:
-        return Status(422, refusal.as_dict())
+        return Status(422, as_problems(refusal))
     return Status(
         201,
         {

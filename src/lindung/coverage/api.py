@@ -412,7 +412,9 @@ class RetentionReportOut(Schema):
     response={200: RetentionReportOut, 422: Problems},
     summary="Retensi: pekerja yang tetap terlindungi 1, 3 dan 6 bulan sesudah masa sponsor",
 )
-def retention(request, region: str = "", date: str = "", by: str = "region", program: int = 0):
+def retention(
+    request, region: str = "", date: DateQuery = "", by: str = "region", program: int = 0
+):
     """``by``: ``region`` (the region's children), ``category``, ``sex``, ``occupation``,
     ``program`` or ``agent`` (the Perisai agent of the enrollment); ``program``: only that
     program's workers (its id; ``by`` is then ``program``). ``date``: ``YYYY-MM-DD`` (empty:

@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema
 
 from lindung.people.selectors import get_worker
 from lindung.privacy import access, selectors
-from lindung.schemas import Refusal
+from lindung.schemas import IsoDate, Refusal
 
 router = Router()
 
@@ -16,8 +16,8 @@ router = Router()
 class AccessFilters(Schema):
     worker: int | None = Field(None, description="id pekerja")
     user: str = Field("", description="nama pengguna")
-    since: dt.date | None = Field(None, alias="from", description="tanggal awal, 2026-12-01")
-    until: dt.date | None = Field(None, alias="to", description="tanggal akhir (termasuk)")
+    since: IsoDate | None = Field(None, alias="from", description="tanggal awal, 2026-12-01")
+    until: IsoDate | None = Field(None, alias="to", description="tanggal akhir (termasuk)")
     page: int = Field(1, ge=1)
     page_size: int = Field(100, ge=1, le=1000)
 

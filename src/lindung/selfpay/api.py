@@ -10,7 +10,7 @@ from lindung.people import nik as nik_rules
 from lindung.people import visibility
 from lindung.programs import clock
 from lindung.programs.models import Transition
-from lindung.schemas import Refusal
+from lindung.schemas import DateText, IsoDate, Month, MonthQuery, Problems, Refusal, as_problems
 from lindung.selfpay import months as calendar
 from lindung.selfpay import selectors, services
 from lindung.selfpay.services import CollectionRefused
@@ -25,13 +25,13 @@ class CollectionIn(Schema):
 
     nik: str | int
     months: list[str]
-    paid_on: str
+    paid_on: DateText
     method: str
     amount: int | str | None = None
 
 
 class LineOut(Schema):
-    month: str
+    month: Month
     amount: int
     base_amount: int
     rule: str | None
@@ -98,8 +98,8 @@ def list_collections(
     request,
     nik: str | None = None,
     village: str | None = None,
-    paid_from: dt.date | None = None,
-    paid_to: dt.date | None = None,
+    paid_from: IsoDate | None = None,
+    paid_to: IsoDate | None = None,
     page: int = Query(1, ge=1, le=100_000),
     page_size: int = Query(50, ge=1, le=500),
 ):
@@ -124,7 +124,7 @@ def list_collections(
 
 @collections_router.post(
     "",
-    response={201: CollectionOut, 403: Refusal, 409: Refusal, 422: Refusal},
+    response={201: CollectionOut, 403: Refusal, 409: Refusal, 422: Problems},
     summary="Catat iuran mandiri (bulan YYYY-MM)",
 )
 def create_collection(request, payload: CollectionIn):
@@ -144,7 +144,9 @@ def create_collection(request, payload: CollectionIn):
     except CollectionRefused as refusal:
         if refusal.code == "forbidden":
             return Status(403, refusal.as_dict())
-        return Status(409 if refusal.is_conflict else 422, refusal.as_dict())
+        if refusal.is_conflict:
+            return Status(409, refusal.as_dict())
+        return Status(422, as_problems(refusal))
     collection = selectors.get_collection(request.user, collection.pk)
     return Status(201, _collection_out(collection, request.user))
 
@@ -160,7 +162,7 @@ class FeeLineOut(Schema):
     kind: str
     person_id: int | None
     full_name: str | None
-    contribution_month: str | None
+    contribution_month: Month | None
     month_number: int | None
     base: int
     rate_bp: int
@@ -173,7 +175,7 @@ class FeeLineOut(Schema):
 class FeeStatementOut(Schema):
     id: int
     agent_id: int
-    month: str
+    month: Month
     rule: str
     rule_name: str
     status: str
@@ -185,13 +187,15 @@ class FeeStatementOut(Schema):
 
 @fees_router.get(
     "/{agent_id}/fees",
-    response={200: FeeStatementOut, 404: Refusal, 422: Refusal},
+    response={200: FeeStatementOut, 404: Refusal, 422: Problems},
     summary="Rekap imbal jasa agen sebulan (month=YYYY-MM)",
 )
-def agent_fees(request, agent_id: int, month: str):
+def agent_fees(request, agent_id: int, month: MonthQuery):
     wanted = calendar.parse_month(month)
     if wanted is None:
-        return Status(422, CollectionRefused("month_invalid", value=month[:20]).as_dict())
+        return Status(
+            422, as_problems(CollectionRefused("month_invalid", value=month[:20]), "month")
+        )
     statement = selectors.agent_statement(request.user, agent_id, wanted)
     if statement is None:
         return Status(
