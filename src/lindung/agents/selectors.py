@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 from django.http import Http404
 
 from lindung.accounts.models import Role
@@ -280,8 +280,16 @@ def work_list(
             last_contacted_on=Subquery(last.values("contacted_on")[:1]),
         )
         .select_related("person", "person__occupation", "village", "program", "agent")
-        .order_by("bucket", F("ending_on").asc(nulls_last=True), "-coverage_end", "id")
+        # Ending first, soonest first (only they have ``ending_on``), then ended, most recent
+        # first; ``bucket`` is left out of the sort, which it would only make longer.
+        .order_by(F("ending_on").asc(nulls_last=True), "-coverage_end", "id")
     )
+
+
+def villages_on_list(rows: QuerySet[Enrollment]) -> dict[str, int]:
+    """How many enrollments of a work list each village holds: the page's village choices
+    and, summed, the list's count, in one pass over the list instead of two."""
+    return dict(rows.order_by().values_list("village_id").annotate(n=Count("pk")))
 
 
 class WorkListPaginator(Paginator):
@@ -292,6 +300,11 @@ class WorkListPaginator(Paginator):
     memory than PostgreSQL gives a sort and goes to disk; the ids and their sort keys are a
     tenth of that, and a first page needs only a top-50 sort of them.
     """
+
+    def __init__(self, object_list, per_page, *, count: int | None = None):
+        super().__init__(object_list, per_page)
+        if count is not None:  # already known (:func:`villages_on_list`): not counted again
+            self.count = count
 
     def page(self, number):
         number = self.validate_number(number)

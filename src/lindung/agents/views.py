@@ -402,7 +402,10 @@ def work_list(request):
     as_of = clock.today()
     filters = _work_filters(request)
     rows = selectors.work_list(request.user, as_of=as_of, **filters)
-    page = selectors.WorkListPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    on_list = selectors.villages_on_list(rows)
+    page = selectors.WorkListPaginator(rows, PAGE_SIZE, count=sum(on_list.values())).get_page(
+        request.GET.get("page")
+    )
     for enrollment in page.object_list:
         enrollment.window = selectors.window(enrollment, as_of)
     # Names and phone numbers of workers: who saw which, for the access log (UU PDP).
@@ -416,9 +419,7 @@ def work_list(request):
             "filters": filters,
             "agents": selectors.agents_for(request.user),
             "programs": programs_for(request.user),
-            "villages": Region.objects.filter(
-                code__in=rows.order_by().values("village_id").distinct()
-            ).order_by("code"),
+            "villages": Region.objects.filter(code__in=sorted(on_list)).order_by("code"),
             "outcomes": dict(Contact.Outcome.choices),
         },
     )
