@@ -63,3 +63,28 @@ def test_a_saved_target_shows_at_once(
                   "metric": "sponsored", "value": "999"},
         )  # fmt: skip
     assert 999 in sponsored_target(regency_admin)
+
+
+@pytest.mark.django_db
+def test_the_village_table_is_kept_as_written_and_still_scoped(
+    kept, gianyar, viewer, make_user, monkeypatch
+):
+    from django.test import Client
+
+    from lindung.accounts.models import Role
+
+    calls = []
+    real = selectors.villages_of
+    monkeypatch.setattr(selectors, "villages_of", lambda *a: calls.append(a) or real(*a))
+    client = Client()
+    client.force_login(viewer)
+    url = f"/dasbor/51.04/desa/?tanggal={END}"
+    first, again = client.get(url), client.get(url)
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content and len(calls) == 1
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(url)
+    assert english.content != first.content and len(calls) == 2
+    outsider = Client()
+    outsider.force_login(make_user("jembrana.viewer", Role.VIEWER, "51.01"))
+    assert outsider.get(url).status_code == 404

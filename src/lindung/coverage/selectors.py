@@ -156,12 +156,19 @@ def _named_retention(code: str, day: dt.date, by: str, model) -> dict[str, tuple
     return {k: (names.get(int(k), k), found[k]) for k in ordered}
 
 
-def villages_of(user, code: str, day: dt.date) -> tuple[Region, list[indicators.RegionFigures]]:
-    """The villages of a regency or a district, ranked as on its dashboard."""
+def villages_region(user, code: str) -> Region:
+    """The regency or district whose village table is asked for (404 for any other level,
+    and outside the user's region), with the summary brought up to date."""
     region = check_region(user, code)
     if region is None or region.level not in (2, 3):
         raise Http404
     summary.ensure_fresh()
+    return region
+
+
+def villages_of(user, code: str, day: dt.date) -> tuple[Region, list[indicators.RegionFigures]]:
+    """The villages of a regency or a district, ranked as on its dashboard."""
+    region = villages_region(user, code)
     depth = 4 - region.level
     levels = cache.remember(
         "tree", (region.code, day, depth), lambda: indicators.tree(region.code, day, depth=depth)

@@ -11,11 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lindung.agents import selectors as agent_selectors
-from lindung.coverage import selectors
+from lindung.coverage import cache, selectors
 from lindung.dashboards import presentation, report
 from lindung.dashboards.tables import (
     DIMENSIONS,
@@ -116,10 +118,18 @@ def dashboard(request, slug: str):
 def dashboard_villages(request, slug: str):
     """The ranked village table of a regency's (or district's) dashboard, as a fragment."""
     day, problem = _day(request)  # said in the fragment: a message would wait for the next page
-    region, villages = selectors.villages_of(request.user, _code(slug), day)
-    table = villages_table(villages, day, with_district=region.level == 2)
-    context = {"table": table, "slug": slug, "date_iso": day.isoformat(), "problem": problem}
-    return render(request, "dashboards/_villages.html", context)
+    region = selectors.villages_region(request.user, _code(slug))
+
+    def fragment() -> str:
+        # The same for everybody who may see the region (852 rows for a large regency):
+        # kept as written, per language, until the figures change (``coverage.cache``).
+        _region, villages = selectors.villages_of(request.user, region.code, day)
+        table = villages_table(villages, day, with_district=region.level == 2)
+        context = {"table": table, "slug": slug, "date_iso": day.isoformat(), "problem": problem}
+        return render_to_string("dashboards/_villages.html", context)
+
+    key = (region.code, day, slug, translation.get_language(), problem)
+    return HttpResponse(cache.remember("villages-fragment", key, fragment))
 
 
 @login_required
