@@ -57,7 +57,13 @@ def test_the_page_script_is_served_by_the_app(client):
 
 
 def _production_env(tmp_path, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LINDUNG_")}
+    # As a server is started: none of the test run's own settings (the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE would be reported as a deployment error, rightly).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("LINDUNG_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     env.update(
         LINDUNG_PRODUCTION="1",
         LINDUNG_SECRET_KEY=secrets.token_urlsafe(60),
