@@ -48,11 +48,19 @@ def test_ending_first_then_ended_most_recent_first(gianyar, round_one):
 
 def test_pages_keep_the_order_of_the_list(round_one):
     rows = selectors.work_list(None, as_of=AS_OF, village=BATUBULAN)
-    paginator = selectors.WorkListPaginator(rows, 3)
+    paginator = selectors.WorkListPaginator(rows, 3, as_of=AS_OF)
     assert paginator.count == 4
     assert names(paginator.page(1)) == ["soon", "past_end", "ended"]
     assert names(paginator.page(2)) == ["long_ago"]
     assert [e.bucket for e in paginator.page(1)] == [0, 1, 1]
+
+
+def test_pages_of_any_size_read_the_sections_one_after_the_other(round_one):
+    rows = selectors.work_list(None, as_of=AS_OF, village=BATUBULAN)
+    for per_page in (1, 2):
+        paginator = selectors.WorkListPaginator(rows, per_page, as_of=AS_OF)
+        pages = [names(paginator.page(n)) for n in paginator.page_range]
+        assert sum(pages, []) == ["soon", "past_end", "ended", "long_ago"]
 
 
 def test_months_left(round_one):

@@ -213,7 +213,7 @@ def work_list(
         program=get_program(request.user, program) if program is not None else None,
         village=village[:13],
     )
-    current = selectors.WorkListPaginator(rows, page_size).get_page(page)
+    current = selectors.WorkListPaginator(rows, page_size, as_of=as_of).get_page(page)
     filters = {"village": village, "agent": agent, "program": program, "as_of": as_of}
     listed = [e.person_id for e in current.object_list]
     access.listed(request, listed, filters, current.paginator.count)

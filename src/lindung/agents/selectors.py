@@ -293,23 +293,35 @@ def villages_on_list(rows: QuerySet[Enrollment]) -> dict[str, int]:
 
 
 class WorkListPaginator(Paginator):
-    """Pages of :func:`work_list` that sort only the enrollments' ids and sort keys, then
-    fetch the page's 50 rows with their worker, village and last contact.
+    """Pages of :func:`work_list` (as of ``as_of``) that read each section in its own order,
+    then fetch the page's rows with their worker, village and last contact by id.
 
-    Sorting the whole rows of a regency's list (100,000 ended enrollments) needs more
-    memory than PostgreSQL gives a sort and goes to disk; the ids and their sort keys are a
-    tenth of that, and a first page needs only a top-50 sort of them.
+    The ending ones are few (coverage_end ascending); the ended ones, a regency's 100,000,
+    are in the order of ``enrollment_to_continue_idx`` (coverage_end descending, id), so
+    their first pages are an index range with ``LIMIT`` instead of a sort of the whole
+    list. The two sections one after the other are the list's order.
     """
 
-    def __init__(self, object_list, per_page, *, count: int | None = None):
+    def __init__(self, object_list, per_page, *, as_of: dt.date, count: int | None = None):
         super().__init__(object_list, per_page)
+        self.as_of = as_of
         if count is not None:  # already known (:func:`villages_on_list`): not counted again
             self.count = count
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        top = bottom + self.per_page
+        ending = self.object_list.filter(_ending(self.as_of))
+        ending_count = ending.count()
+        ids = []
+        if bottom < ending_count:
+            ordered = ending.order_by("coverage_end", "id").values_list("pk", flat=True)
+            ids = list(ordered[bottom:top])
+        if len(ids) < self.per_page:
+            ended = self.object_list.filter(_ended(self.as_of)).order_by("-coverage_end", "id")
+            start = max(bottom - ending_count, 0)
+            ids += ended.values_list("pk", flat=True)[start : start + self.per_page - len(ids)]
         rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 

@@ -403,9 +403,9 @@ def work_list(request):
     filters = _work_filters(request)
     rows = selectors.work_list(request.user, as_of=as_of, **filters)
     on_list = selectors.villages_on_list(rows)
-    page = selectors.WorkListPaginator(rows, PAGE_SIZE, count=sum(on_list.values())).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.WorkListPaginator(
+        rows, PAGE_SIZE, as_of=as_of, count=sum(on_list.values())
+    ).get_page(request.GET.get("page"))
     for enrollment in page.object_list:
         enrollment.window = selectors.window(enrollment, as_of)
     # Names and phone numbers of workers: who saw which, for the access log (UU PDP).

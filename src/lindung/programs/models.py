@@ -295,6 +295,12 @@ class Enrollment(RegionCodes):
             models.Index(fields=["program", "state"]),
             models.Index(fields=["program", "village", "state"]),
             models.Index(fields=["state", "coverage_end"]),
+            # The work list's ended section, newest first (``agents.selectors``).
+            models.Index(
+                fields=["-coverage_end", "id"],
+                condition=Q(state__in=["active", "ended"]),
+                name="enrollment_to_continue_idx",
+            ),
         ]
 
     def __str__(self) -> str:
