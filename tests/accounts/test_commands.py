@@ -52,6 +52,13 @@ def test_users_create_refuses_with_a_clear_message(args, message):
         run("users", "create", "--username", "x", *args, "--password-stdin", stdin="abc-def-123\n")
 
 
+def test_users_create_without_a_terminal_says_to_use_password_stdin():
+    """A script without --password-stdin gets the way out, not getpass's traceback."""
+    with pytest.raises(CommandError, match="--password-stdin"):
+        run("users", "create", "--username", "x", "--role", "system_admin")
+    assert not User.objects.filter(username="x").exists()
+
+
 def test_users_token_for_unknown_user():
     with pytest.raises(CommandError, match="tidak ada"):
         run("users", "token", "siapa")

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindung.regions.fields import RegionCodeField
+
 
 class Region(models.Model):
     class Level(models.IntegerChoices):
@@ -19,7 +21,7 @@ class Region(models.Model):
         DESA = "desa", _("Desa")
         KELURAHAN = "kelurahan", _("Kelurahan")
 
-    code = models.CharField(_("kode"), max_length=13, primary_key=True)
+    code = RegionCodeField(_("kode"), max_length=13, primary_key=True)
     name = models.CharField(_("nama"), max_length=120)
     level = models.PositiveSmallIntegerField(_("tingkat"), choices=Level.choices)
     kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)

@@ -34,6 +34,12 @@ class Command(TrackedCommand):
             return
         if options["password_stdin"]:
             password = sys.stdin.readline().rstrip("\n")
+        elif not sys.stdin.isatty():
+            # Without a terminal getpass reads standard input, which a script may have
+            # closed: say what to do instead of ending in a traceback.
+            raise CommandError(
+                "Tidak ada terminal untuk mengetik kata sandi: berikan lewat --password-stdin."
+            )
         else:
             password = getpass.getpass("Kata sandi: ")
             if password != getpass.getpass("Ulangi kata sandi: "):
