@@ -128,10 +128,15 @@ TEMPLATES = [
     }
 ]
 
+# A request on PostgreSQL reuses its thread's connection for up to a minute: opening one
+# per request (a new server process each time) cost more than the work of a NIK lookup
+# (docs/performance.md, "The request path"). The health check finds a connection the server
+# dropped meanwhile, before a request uses it.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'lindung.sqlite3'}"),
-        conn_max_age=int(os.environ.get("LINDUNG_DB_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("LINDUNG_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
