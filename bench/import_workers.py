@@ -22,11 +22,13 @@ medians over ``--rounds``.
 ratio (``--history off`` runs (a) without it). ``--only-import`` skips (c) to (f).
 ``--export`` adds, on the loaded registry, ``lindung export workers OUT.csv`` of all rows
 (median over the rounds) and what the access log adds to one export: the entry's
-``INSERT`` and, for the page's streamed CSV, the count of the rows.
+``INSERT`` and, for the page's streamed CSV, the count of the rows. ``--profile`` adds
+one import without and one with the history, in process, timing each part (Python's and
+PostgreSQL's).
 
     .venv/bin/python bench/import_workers.py [--rows 1000000] [--rounds 3]
         [--pg postgres://postgres@127.0.0.1:5432/lindung_bench_import] [--skip-sqlite]
-        [--history on|off|both] [--only-import] [--export]
+        [--history on|off|both] [--only-import] [--export] [--profile]
 
 The PostgreSQL database named by ``--pg`` is dropped and made again: give it a name of
 its own.
@@ -180,6 +182,48 @@ print(entry, time.perf_counter() - started)
     return float(entry), float(count)
 
 
+PROFILE = """
+import collections, json, time
+from lindung.imports import loading, services
+from lindung.privacy import history
+spent = collections.defaultdict(float)
+
+def timed(module, name, label):
+    real = getattr(module, name)
+    def wrapper(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            spent[label] += time.perf_counter() - started
+    setattr(module, name, wrapper)
+
+timed(services, "read_table", "read the file (Python)")
+timed(services, "order_keys", "order and find duplicates (Python)")
+timed(services, "check_rows", "check the rows (Python)")
+timed(loading, "_take_ids", "ids from the sequence (PostgreSQL)")
+timed(services, "prepare_direct", "rows and history rows as CSV, ids included (Python)")
+timed(loading, "_copy_into_registry", "COPY into the registry (PostgreSQL)")
+timed(loading, "write_history", "COPY into the history (PostgreSQL)")
+timed(services, "write_rows", "report rows (PostgreSQL)")
+timed(services, "load_batch", "load_batch in all")
+timed(services, "_load", "a batch's transaction, commit included")
+from django.core.management import call_command
+started = time.perf_counter()
+call_command("import", "workers", PATH, "--json", "--no-progress")
+spent["wall"] = time.perf_counter() - started
+print(json.dumps(spent))
+"""
+
+
+def profile(env: dict, path: Path) -> dict[str, float]:
+    """Where one import's time goes: seconds per part, from the functions that do each
+    (the checks run in the main thread while the previous batch loads in another)."""
+    code = PROFILE.replace("PATH", repr(str(path)))
+    _, _, out = run_command(["shell", "-c", code], env)
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def rate(rows: int, seconds: float) -> str:
     return f"{rows / seconds:>12,.0f} rows/s".replace(",", ".")
 
@@ -195,6 +239,7 @@ def main() -> None:
     parser.add_argument("--history", choices=["on", "off", "both"], default="on")
     parser.add_argument("--only-import", action="store_true")
     parser.add_argument("--export", action="store_true")
+    parser.add_argument("--profile", action="store_true")
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="lindung-bench-import-"))
     base_env = {
@@ -247,6 +292,12 @@ def main() -> None:
             print(f"    export of all rows (CSV) {exports[-1]:.1f} s", flush=True)
     if options.export:
         entry_seconds, count_seconds = access_log_cost(pg_env)
+    if options.profile:
+        for env, label in ((no_history_env, "off"), (history_env, "on")):
+            empty_registry(options.pg)
+            print(f"profile of one import, history {label}:")
+            for part, seconds in profile(env, csv_path).items():
+                print(f"    {part:55} {seconds:6.1f} s")
     if options.only_import:
         a, b = statistics.median(imports), statistics.median(floors)
         print(f"(a) import, history {options.history:>4}: {a:.1f} s {rate(options.rows, a)}")
