@@ -7,7 +7,9 @@ regency admin of the busiest regency and a system admin read, with Django's test
   (a) the worker list ``/pekerja/`` (25 a page): the first page and a middle one;
   (b) a search by a full NIK and by a NIK prefix (the district's six digits, thousands
       of matches), on the page and in ``GET /api/v1/workers``;
-  (c) one worker's page ``/pekerja/<id>/`` (a full record).
+  (c) one worker's page ``/pekerja/<id>/`` (a full record);
+  (d) the export page's streamed CSV of one district's workers (the 1,000,000-row export
+      is timed by ``bench/import_workers.py --export``).
 
 Each request is timed with the access log on (as in production: a NIK search and a full
 record write their entry in the request) and off (the same request with the log's
@@ -17,7 +19,8 @@ of both and their ratio. A plain list page writes no entry: its ratio shows the 
 
     createdb -h 127.0.0.1 -U postgres lindung_bench_list
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lindung_bench_list \\
-        .venv/bin/python bench/worker_list.py [--workers 1000000] [--requests 60]
+        .venv/bin/python bench/worker_list.py [--workers 1000000] [--requests 60] \\
+        [--export-requests 10]
 """
 
 import argparse
@@ -105,6 +108,9 @@ def measure(client: Client, name: str, url: str, requests: int) -> dict:
     def fetch():
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
+        if response.streaming:
+            for _ in response.streaming_content:
+                pass
 
     times = {True: [], False: []}
     for on in (True, False):  # warm the caches once each way
@@ -132,6 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--export-requests", type=int, default=10)
     options = parser.parse_args()
     ensure_registry(options.workers)
     busiest = (
@@ -144,6 +151,9 @@ def main() -> None:
     regency, in_regency = busiest
     sample = Person.objects.filter(regency_code=regency).order_by("nik")[in_regency // 2]
     prefix = sample.nik[:6]
+    district = sample.district_code
+    in_district = Person.objects.filter(district_code=district).count()
+    export = f"/ekspor/pekerja/?format=csv&region={district}"
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE people_person")
     log(
@@ -170,8 +180,10 @@ def main() -> None:
             ("search full NIK (API)", f"/api/v1/workers?nik={sample.nik}"),
             (f"search NIK prefix {prefix} (API)", f"/api/v1/workers?nik={prefix}"),
             ("one worker /pekerja/<id>/", f"/pekerja/{sample.pk}/"),
+            (f"export CSV, district {district} ({in_district:,})", export),
         ):
-            results[(who.username, name)] = measure(client, name, url, options.requests)
+            runs = options.export_requests if url == export else options.requests
+            results[(who.username, name)] = measure(client, name, url, runs)
     ratios = [r[True]["median"] / r[False]["median"] for r in results.values()]
     worst = max(r[True]["p95"] - r[False]["p95"] for r in results.values())
     log(
