@@ -459,7 +459,7 @@ class _Batch:
         self.now = timezone.now()
         self.direct = None
         if direct and connection.vendor == "postgresql":
-            self.direct = prepare_direct(self.valid, stamps=stamps_for(job.user), now=self.now)
+            self.direct = prepare_direct(self.valid, stamps=stamps_for(job.user))
         self.report = _report(job, checked, raw, BatchResult())
 
 
