@@ -131,36 +131,46 @@ def test_an_import_copying_its_history_from_what_it_sent_tells_a_later_save_apar
         assert list(person.history.values_list("id", flat=True)) == [person.pk]
 
 
-def test_history_rows_written_in_bulk_are_those_a_save_writes(operator):
+@pytest.mark.parametrize("address", ['Jl. Raya, No. "1"', "Banjar Kaja\nGang 2"])
+def test_history_rows_written_in_bulk_are_those_a_save_writes(operator, address):
     """``write_history(rows=…)``, the bulk writer of rows a writer sent itself (COPY on
-    PostgreSQL, one executemany on SQLite), records what ``save()`` records."""
+    PostgreSQL, one executemany on SQLite), records what ``save()`` records: with the
+    records' CSV reused (PostgreSQL), also when a field holds a comma, a quote or a line
+    break, and whatever the source's detail holds."""
     from django.db import connection
 
     from lindung.privacy.history import history_rows, write_history
 
-    with changes_through(Via.IMPORT, "impor #7 a.csv", user=operator):
-        person = register_worker(user=operator, data=worker_data(address="Jl. Raya, No. 1"))
+    detail = 'impor #7 "a, b".csv'
+    person = register_worker(user=operator, data=worker_data())
+    with changes_through(Via.IMPORT, detail, user=operator):
+        person.address = address
+        person.save()
     single = _last(person)
     values = {}
     for f in Person._meta.concrete_fields:
         value = f.get_db_prep_save(getattr(person, f.attname), connection)
         values[f.attname] = [value.isoformat() if hasattr(value, "tzinfo") else value]
     records = pl.DataFrame(values, schema_overrides={"birth_date": pl.Date})
-    with changes_through(Via.IMPORT, "impor #7 a.csv", user=operator):
-        rows = history_rows(Person, records, created=True, now=single.history_date)
+    sent = None
+    if connection.vendor == "postgresql":
+        sent = records.write_csv(include_header=False).encode()
+    with changes_through(Via.IMPORT, detail, user=operator):
+        rows = history_rows(Person, records, created=False, now=single.history_date, sent=sent)
         with connection.cursor() as cursor:
             write_history(cursor, rows=rows)
     bulk = _last(person)
     assert bulk.history_id != single.history_id
+    assert bulk.address == address
     assert _tracked(bulk) == _tracked(single)
     assert (bulk.history_type, bulk.history_date, bulk.history_user) == (
-        single.history_type,
+        "~",
         single.history_date,
         operator,
     )
     assert (bulk.history_via, bulk.history_via_detail, bulk.history_change_reason) == (
         Via.IMPORT,
-        "impor #7 a.csv",
+        detail,
         None,
     )
 
