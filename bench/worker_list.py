@@ -8,8 +8,9 @@ regency admin of the busiest regency and a system admin read, with Django's test
   (b) a search by a full NIK and by a NIK prefix (the district's six digits, thousands
       of matches), on the page and in ``GET /api/v1/workers``;
   (c) one worker's page ``/pekerja/<id>/`` (a full record);
-  (d) the export page's streamed CSV of one district's workers (the 1,000,000-row export
-      is timed by ``bench/import_workers.py --export``).
+  (d) the export page's streamed CSV of one district's workers;
+  (e) with ``--full-export RUNS``, the page's CSV of every worker once, and the log's part
+      of it (the count of the rows it asks first and the entry) timed RUNS times.
 
 Each request is timed with the access log on (as in production: a NIK search and a full
 record write their entry in the request) and off (the same request with the log's
@@ -20,7 +21,7 @@ of both and their ratio. A plain list page writes no entry: its ratio shows the 
     createdb -h 127.0.0.1 -U postgres lindung_bench_list
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lindung_bench_list \\
         .venv/bin/python bench/worker_list.py [--workers 1000000] [--requests 60] \\
-        [--export-requests 10]
+        [--export-requests 10] [--full-export 5]
 """
 
 import argparse
@@ -134,11 +135,37 @@ def measure(client: Client, name: str, url: str, requests: int) -> dict:
     return result
 
 
+def full_export(runs: int) -> None:
+    """The page's streamed CSV of every worker (a system admin), and what the access log
+    adds to it: the count of the rows asked before the first byte, and the entry."""
+    from lindung.exports.workers import workers_to_export
+
+    who = user("bench.system", Role.SYSTEM_ADMIN, None)
+    client = Client()
+    client.force_login(who)
+    started = time.perf_counter()
+    response = client.get("/ekspor/pekerja/?format=csv")
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    export = time.perf_counter() - started
+    parts = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        access.exported(who, {}, workers_to_export(who, {}).count(), operation="bench")
+        parts.append(time.perf_counter() - started)
+    part = statistics.median(parts)
+    log(
+        f"export of all {Person.objects.count():,} workers, page CSV ({size / 1e6:.0f} MB): "
+        f"{export:.1f} s with the log; the log's part (count + entry) median {part * 1000:.0f} ms "
+        f"of {runs} = {part / export:.2%} of the export"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workers", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--export-requests", type=int, default=10)
+    parser.add_argument("--full-export", type=int, default=0, metavar="RUNS")
     options = parser.parse_args()
     ensure_registry(options.workers)
     busiest = (
@@ -184,6 +211,8 @@ def main() -> None:
         ):
             runs = options.export_requests if url == export else options.requests
             results[(who.username, name)] = measure(client, name, url, runs)
+    if options.full_export:
+        full_export(options.full_export)
     ratios = [r[True]["median"] / r[False]["median"] for r in results.values()]
     worst = max(r[True]["p95"] - r[False]["p95"] for r in results.values())
     log(
