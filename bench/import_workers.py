@@ -201,13 +201,12 @@ def timed(module, name, label, server=False):
     if real is None:  # an older version of the loader
         return
     def wrapper(*args, **kwargs):
-        wall, cpu = time.perf_counter(), time.thread_time()
+        wall = time.perf_counter()
         before = backend_cpu() if server else 0
         try:
             return real(*args, **kwargs)
         finally:
             spent[label + ": wall"] += time.perf_counter() - wall
-            spent[label + ": Python CPU"] += time.thread_time() - cpu
             if server:
                 spent[label + ": PostgreSQL CPU"] += backend_cpu() - before
     setattr(module, name, wrapper)
@@ -227,17 +226,18 @@ from django.core.management import call_command
 wall, cpu = time.perf_counter(), time.process_time()
 call_command("import", "workers", PATH, "--json", "--no-progress")
 spent["all: wall"] = time.perf_counter() - wall
-spent["all: Python CPU (every thread)"] = time.process_time() - cpu
+spent["all: CPU of the import process (every thread, polars' too)"] = time.process_time() - cpu
 print(json.dumps(spent))
 """
 
 
 def profile(env: dict, path: Path) -> dict[str, float]:
     """Where one import's time goes: per part, from the functions that do each, the wall
-    time, the CPU time of the Python thread and, for the loader's statements, of the
-    PostgreSQL backend (read from /proc: the server must run on this machine). The main
-    thread checks batch N+1 while the loader loads batch N: on a quiet machine the import
-    takes about the longer of the two CPU sums (2 cores)."""
+    time and, for the loader's statements, the CPU time of the PostgreSQL backend (read
+    from /proc: the server must run on this machine); and the CPU time of the whole import
+    process (polars works in threads of its own). The main thread checks batch N+1 while
+    the loader loads batch N. CPU seconds hardly depend on the neighbours' load: on a
+    quiet 2-core machine the import takes at least half their sum."""
     code = PROFILE.replace("PATH", repr(str(path)))
     _, _, out = run_command(["shell", "-c", code], env)
     return json.loads(out.strip().splitlines()[-1])
