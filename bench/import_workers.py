@@ -22,11 +22,13 @@ medians over ``--rounds``.
 ratio (``--history off`` runs (a) without it). ``--only-import`` skips (c) to (f).
 ``--export`` adds, on the loaded registry, ``lindung export workers OUT.csv`` of all rows
 (median over the rounds) and what the access log adds to one export: the entry's
-``INSERT`` and, for the page's streamed CSV, the count of the rows.
+``INSERT`` and, for the page's streamed CSV, the count of the rows. ``--profile`` adds
+one import without and one with the history, in process, timing each part (Python's and
+PostgreSQL's).
 
     .venv/bin/python bench/import_workers.py [--rows 1000000] [--rounds 3]
         [--pg postgres://postgres@127.0.0.1:5432/lindung_bench_import] [--skip-sqlite]
-        [--history on|off|both] [--only-import] [--export]
+        [--history on|off|both] [--only-import] [--export] [--profile]
 
 The PostgreSQL database named by ``--pg`` is dropped and made again: give it a name of
 its own.
@@ -180,6 +182,67 @@ print(entry, time.perf_counter() - started)
     return float(entry), float(count)
 
 
+PROFILE = """
+import collections, json, os, time
+from django.db import connection
+from lindung.imports import loading, services
+spent = collections.defaultdict(float)
+TICK = os.sysconf("SC_CLK_TCK")
+
+def backend_cpu():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+def timed(module, name, label, server=False):
+    real = getattr(module, name, None)
+    if real is None:  # an older version of the loader
+        return
+    def wrapper(*args, **kwargs):
+        wall = time.perf_counter()
+        before = backend_cpu() if server else 0
+        try:
+            return real(*args, **kwargs)
+        finally:
+            spent[label + ": wall"] += time.perf_counter() - wall
+            if server:
+                spent[label + ": PostgreSQL CPU"] += backend_cpu() - before
+    setattr(module, name, wrapper)
+
+timed(services, "read_table", "main: read the file")
+timed(services, "order_keys", "main: order, find duplicates")
+timed(services, "check_rows", "main: check the rows")
+timed(loading, "_take_ids", "main: ids from the sequence")
+timed(services, "prepare_direct", "main: rows and history rows as CSV, ids included")
+timed(loading, "_copy_into_registry", "loader: COPY into the registry", server=True)
+timed(loading, "write_history", "loader: COPY into the history", server=True)
+timed(services, "registry_payload", "main: rows as CSV (before 2026-12-07)")
+timed(loading, "_write_history", "loader: history by INSERT … SELECT", server=True)
+timed(services, "write_rows", "loader: report rows")
+timed(services, "_load", "loader: a batch's transaction, commit included", server=True)
+from django.core.management import call_command
+wall, cpu = time.perf_counter(), time.process_time()
+call_command("import", "workers", PATH, "--json", "--no-progress")
+spent["all: wall"] = time.perf_counter() - wall
+spent["all: CPU of the import process (every thread, polars' too)"] = time.process_time() - cpu
+print(json.dumps(spent))
+"""
+
+
+def profile(env: dict, path: Path) -> dict[str, float]:
+    """Where one import's time goes: per part, from the functions that do each, the wall
+    time and, for the loader's statements, the CPU time of the PostgreSQL backend (read
+    from /proc: the server must run on this machine); and the CPU time of the whole import
+    process (polars works in threads of its own). The main thread checks batch N+1 while
+    the loader loads batch N. CPU seconds hardly depend on the neighbours' load: on a
+    quiet 2-core machine the import takes at least half their sum."""
+    code = PROFILE.replace("PATH", repr(str(path)))
+    _, _, out = run_command(["shell", "-c", code], env)
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def rate(rows: int, seconds: float) -> str:
     return f"{rows / seconds:>12,.0f} rows/s".replace(",", ".")
 
@@ -195,6 +258,7 @@ def main() -> None:
     parser.add_argument("--history", choices=["on", "off", "both"], default="on")
     parser.add_argument("--only-import", action="store_true")
     parser.add_argument("--export", action="store_true")
+    parser.add_argument("--profile", action="store_true")
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="lindung-bench-import-"))
     base_env = {
@@ -247,6 +311,14 @@ def main() -> None:
             print(f"    export of all rows (CSV) {exports[-1]:.1f} s", flush=True)
     if options.export:
         entry_seconds, count_seconds = access_log_cost(pg_env)
+    if options.profile:
+        for env, label in ((no_history_env, "off"), (history_env, "on")):
+            empty_registry(options.pg)
+            print(f"profile of one import, history {label}:")
+            for part, seconds in profile(env, csv_path).items():
+                print(f"    {part:70} {seconds:6.1f} s")
+    if not imports:
+        return
     if options.only_import:
         a, b = statistics.median(imports), statistics.median(floors)
         print(f"(a) import, history {options.history:>4}: {a:.1f} s {rate(options.rows, a)}")

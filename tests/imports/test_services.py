@@ -94,7 +94,7 @@ def test_direct_copy_and_the_staged_path_write_the_same_rows(write_file, operato
     assert direct.created == 4
     assert {p.created_by_id for p in Person.objects.all()} == {operator.pk}
     Person.objects.all().delete()
-    monkeypatch.setattr(services, "registry_payload", lambda *args, **kwargs: None)
+    monkeypatch.setattr(services, "prepare_direct", lambda *args, **kwargs: None)
     staged = run(path, user=operator)
     assert staged.summary() == direct.summary()
     created_at = columns.index("created_at"), columns.index("updated_at")
@@ -110,7 +110,7 @@ def test_a_batch_meeting_registered_niks_falls_back_and_the_next_ones_skip_the_c
     real = loading.load_batch
 
     def watch(batch, **kwargs):
-        tried.append(kwargs["payload"] is not None)
+        tried.append(kwargs["direct"] is not None)
         return real(batch, **kwargs)
 
     monkeypatch.setattr(services, "load_batch", watch)

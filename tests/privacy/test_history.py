@@ -1,8 +1,10 @@
 """Change history: who, when, old and new values, and through what, for every way in."""
 
+import datetime as dt
 import io
 import json
 
+import polars as pl
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -12,7 +14,7 @@ from lindung.accounts.services import issue_token
 from lindung.people.models import Person
 from lindung.people.services import register_worker
 from lindung.privacy.history import Via, changes_through
-from tests.factories import PASSWORD, worker_data
+from tests.factories import PASSWORD, nik_for, worker_data
 from tests.imports.files import row, to_csv
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +107,7 @@ def test_an_import_writes_the_rows_per_row_saving_would(write_file, operator, ca
         )
         assert bulk.history_via_detail.startswith("impor #")
         assert _tracked(bulk) == _tracked(person)
+        assert bulk.history_date == person.created_at  # the batch's time, as in a save
         # The same person saved one by one, through the same source, records the same.
         with changes_through(Via.IMPORT, bulk.history_via_detail, user=operator):
             person.save()
@@ -112,6 +115,64 @@ def test_an_import_writes_the_rows_per_row_saving_would(write_file, operator, ca
         assert _tracked(single) | {"updated_at": None} == _tracked(bulk) | {"updated_at": None}
         assert (single.history_user, single.history_via) == (operator, Via.IMPORT)
         assert single.history_via_detail == bulk.history_via_detail
+
+
+def test_an_import_copying_its_history_from_what_it_sent_tells_a_later_save_apart(
+    write_file, operator, capsys
+):
+    """The direct COPY takes its ids from the sequence ahead: later workers, saved one by
+    one, get new ids, and every person has exactly one historical row of its own."""
+    _import(write_file, operator, [row(1), row(2)])
+    later = register_worker(
+        user=operator, data=worker_data(nik=nik_for("51.04.01", dt.date(1985, 2, 19), "L", 99))
+    )
+    assert later.pk > max(Person.objects.exclude(pk=later.pk).values_list("pk", flat=True))
+    for person in Person.objects.all():
+        assert list(person.history.values_list("id", flat=True)) == [person.pk]
+
+
+@pytest.mark.parametrize("address", ['Jl. Raya, No. "1"', "Banjar Kaja\nGang 2"])
+def test_history_rows_written_in_bulk_are_those_a_save_writes(operator, address):
+    """``write_history(rows=…)``, the bulk writer of rows a writer sent itself (COPY on
+    PostgreSQL, one executemany on SQLite), records what ``save()`` records: with the
+    records' CSV reused (PostgreSQL), also when a field holds a comma, a quote or a line
+    break, and whatever the source's detail holds."""
+    from django.db import connection
+
+    from lindung.privacy.history import history_rows, write_history
+
+    detail = 'impor #7 "a, b".csv'
+    person = register_worker(user=operator, data=worker_data())
+    with changes_through(Via.IMPORT, detail, user=operator):
+        person.address = address
+        person.save()
+    single = _last(person)
+    values = {}
+    for f in Person._meta.concrete_fields:
+        value = f.get_db_prep_save(getattr(person, f.attname), connection)
+        values[f.attname] = [value.isoformat() if hasattr(value, "tzinfo") else value]
+    records = pl.DataFrame(values, schema_overrides={"birth_date": pl.Date})
+    sent = None
+    if connection.vendor == "postgresql":
+        sent = records.write_csv(include_header=False).encode()
+    with changes_through(Via.IMPORT, detail, user=operator):
+        rows = history_rows(Person, records, created=False, now=single.history_date, sent=sent)
+        with connection.cursor() as cursor:
+            write_history(cursor, rows=rows)
+    bulk = _last(person)
+    assert bulk.history_id != single.history_id
+    assert bulk.address == address
+    assert _tracked(bulk) == _tracked(single)
+    assert (bulk.history_type, bulk.history_date, bulk.history_user) == (
+        "~",
+        single.history_date,
+        operator,
+    )
+    assert (bulk.history_via, bulk.history_via_detail, bulk.history_change_reason) == (
+        Via.IMPORT,
+        detail,
+        None,
+    )
 
 
 def test_an_import_update_records_old_and_new(write_file, operator, capsys):

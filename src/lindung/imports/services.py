@@ -32,7 +32,7 @@ from lindung.imports.checks import ERRORS, FIRST_ROW, WARNINGS, Context, check_r
 from lindung.imports.loading import (
     BatchResult,
     load_batch,
-    registry_payload,
+    prepare_direct,
     stamps_for,
     write_rows,
 )
@@ -339,20 +339,24 @@ def _run(job: ImportJob, notify: Progress, threads: int) -> ImportJob:
     _sum_batches(job)
     notify(job)
 
+    overlap = {"seen": False}
+    source = {"via": Via.IMPORT, "detail": f"impor #{job.pk} {job.source_name}", "user": job.user}
+
     def check(index: int) -> _Batch:
         chunk = raw.slice(index * size, size)
-        batch = _prepare(job, check_rows(chunk, context), chunk.drop(FIRST_ROW))
+        with changes_through(**source):  # the historical rows are made here, ahead
+            batch = _prepare(
+                job, check_rows(chunk, context), chunk.drop(FIRST_ROW), direct=not overlap["seen"]
+            )
         job.rows_validated += chunk.height
         job.heartbeat_at = timezone.now()
         _save(job, ["rows_validated", "heartbeat_at"])
         return batch
 
-    overlap = {"seen": False}
-
     def load(index: int, batch: _Batch, own: bool) -> None:
         try:
             # Set here, in the thread that loads: a thread does not inherit the context.
-            with changes_through(Via.IMPORT, f"impor #{job.pk} {job.source_name}", user=job.user):
+            with changes_through(**source):
                 _load(job, index, batch, present, overlap)
         finally:
             if own:
@@ -445,21 +449,22 @@ def _registry_has(rows: int) -> bool:
 class _Batch:
     """A checked batch, with what can be made before it is loaded (see :func:`_prepare`)."""
 
-    def __init__(self, job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame):
+    def __init__(self, job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, direct: bool):
         self.checked, self.raw = checked, raw
         self.valid = checked.filter(pl.col(ERRORS).list.len() == 0)
-        # The registry's rows and the report as if the registry held none of these NIKs:
-        # what the loader sends when, as with a new file, it does not (``_report`` again
-        # if it does).
+        # The registry's rows, their historical rows and the report as if the registry
+        # held none of these NIKs: what the loader sends when, as with a new file, it does
+        # not (``_report`` again if it does). Not made once a batch of the file met
+        # registered NIKs (a file imported again): it would only be refused.
         self.now = timezone.now()
-        self.payload = None
-        if connection.vendor == "postgresql":
-            self.payload = registry_payload(self.valid, stamps=stamps_for(job.user), now=self.now)
+        self.direct = None
+        if direct and connection.vendor == "postgresql":
+            self.direct = prepare_direct(self.valid, stamps=stamps_for(job.user))
         self.report = _report(job, checked, raw, BatchResult())
 
 
-def _prepare(job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame) -> _Batch:
-    return _Batch(job, checked, raw)
+def _prepare(job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, *, direct=True) -> _Batch:
+    return _Batch(job, checked, raw, direct)
 
 
 def _report(job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, result: BatchResult):
@@ -531,7 +536,7 @@ def _load(job: ImportJob, index: int, batch: _Batch, present: set, overlap: dict
             update=job.update_existing,
             present=present,
             now=batch.now,
-            payload=None if overlap["seen"] else batch.payload,
+            direct=None if overlap["seen"] else batch.direct,
         )
         overlap["seen"] = result.overlapped
         report = batch.report

@@ -8,6 +8,18 @@ from lindung.people.categories import Category
 from lindung.privacy.history import tracked_history
 
 
+class TransactionNow(Now):
+    """The time the transaction began: PostgreSQL's ``CURRENT_TIMESTAMP`` (Django's ``Now``
+    is the statement's); elsewhere the same as ``Now``.
+
+    The default of the times an import's ``COPY`` leaves out: a batch's registry rows and
+    their historical rows, written by two statements of one transaction, then hold the
+    same times, with no timestamp sent or parsed per row (see ``imports.loading``)."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="CURRENT_TIMESTAMP", **extra_context)
+
+
 class Occupation(models.Model):
     """A managed list of occupations (jenis pekerjaan); the regency tidies it."""
 
@@ -123,8 +135,8 @@ class Person(models.Model):
     has_disability = models.BooleanField(
         _("penyandang disabilitas"), default=False, db_default=False
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_default=Now())
-    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
+    created_at = models.DateTimeField(auto_now_add=True, db_default=TransactionNow())
+    updated_at = models.DateTimeField(auto_now=True, db_default=TransactionNow())
     created_by = models.ForeignKey(
         "accounts.User",
         models.SET_NULL,
