@@ -176,3 +176,25 @@ def test_another_organisations_worker_is_404(gianyar, round_one):
     agent = gianyar[1]["batubulan"]
     with pytest.raises(Http404):
         selectors.get_work_item(agent.user, round_one["celuk"].pk)
+
+
+def test_village_choices_follow_the_scope_and_the_portfolio(gianyar, round_one, regency_admin):
+    orgs, agents = gianyar
+    codes = lambda user, **kw: [  # noqa: E731
+        r.code for r in selectors.villages_on_list(user, as_of=AS_OF, **kw)
+    ]
+    assert codes(regency_admin) == sorted([BATUBULAN, CELUK, KETEWEL])
+    assert codes(regency_admin, agent=agents["ketewel"]) == [KETEWEL]
+    agent_user = agents["batubulan"].user
+    assert codes(agent_user) == [BATUBULAN]
+    celuk = round_one["celuk"]
+    celuk.agent = agents["batubulan"]
+    celuk.save(update_fields=["agent"])
+    assert codes(agent_user) == sorted([BATUBULAN, CELUK])
+    assert codes(agents["celuk"].user) == [CELUK]
+    assert codes(agents["holding_coordinator"].user) == sorted([BATUBULAN, CELUK, KETEWEL])
+    # Nothing on the list there any more: a village is not offered.
+    for key in ("ketewel",):
+        round_one[key].state = State.CONTINUED
+        round_one[key].save(update_fields=["state"])
+    assert KETEWEL not in codes(regency_admin)

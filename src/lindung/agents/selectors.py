@@ -15,6 +15,7 @@ from django.core import signing
 from django.db.models import (
     BigIntegerField,
     Case,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -177,16 +178,16 @@ def organisation_villages(organisation: Organisation) -> QuerySet[OrganisationVi
     )
 
 
-def portfolio(user) -> Q | None:
-    """What an agent's user may see of enrollments and workers, as a filter on their
-    ``village_id`` and ``agent_id``; ``None`` for users who are not agents (region only)."""
+def _portfolio_parts(user) -> tuple[list[str], object] | None:
+    """An agent's user's portfolio as its villages and its agents (ids or a query of them);
+    ``None`` for users who are not agents."""
     if user is None or user.role != Role.AGENT:
         return None
     agent = agent_of(user)
     if agent is None:
-        return Q(pk__in=[])
+        return [], []
     if not agent.is_coordinator:
-        return Q(village_id__in=villages_of(agent)) | Q(agent_id=agent.pk)
+        return villages_of(agent), [agent.pk]
     organisations = Organisation.objects.filter(_own_organisations(agent)).values("pk")
     agents = Agent.objects.filter(_own_agents(agent)).values("pk")
     villages = set(
@@ -197,7 +198,17 @@ def portfolio(user) -> Q | None:
     villages |= set(
         AgentVillage.objects.filter(agent__in=agents).values_list("village_id", flat=True)
     )
-    return Q(village_id__in=sorted(villages)) | Q(agent_id__in=agents)
+    return sorted(villages), agents
+
+
+def portfolio(user) -> Q | None:
+    """What an agent's user may see of enrollments and workers, as a filter on their
+    ``village_id`` and ``agent_id``; ``None`` for users who are not agents (region only)."""
+    parts = _portfolio_parts(user)
+    if parts is None:
+        return None
+    villages, agents = parts
+    return Q(village_id__in=villages) | Q(agent_id__in=agents)
 
 
 # --- the continuation work list -----------------------------------------------------------
@@ -314,21 +325,35 @@ def villages_on_list(user, *, as_of: dt.date, agent: Agent | None = None) -> Que
     """The villages to choose from on the work list: those of the user's region (and, for an
     agent's user, portfolio) holding an enrollment of either section.
 
-    One probe of the enrollments' village index per village rather than a pass over the
-    whole list, so it costs the same on every page; a village whose every row is covered
-    again elsewhere may still be offered (choosing it shows an empty list).
+    One probe of the enrollments' village index per village (EXISTS, stopping at the first
+    row) rather than a pass over the whole list, so it costs the same on every page; an
+    agent's villages outside its own are those of the enrollments attributed to it (its
+    ``agent_id`` index). A village whose every row is covered again elsewhere may still be
+    offered (choosing it shows an empty list).
     """
-    enrollments = in_portfolio(
+    scope = scope_code(user)
+    if scope == "-":
+        return Region.objects.none()
+    enrollments = scoped(
         user,
         Enrollment.objects.filter(
             state__in=OPEN_TO_CONTINUE, coverage_end__lte=as_of + dt.timedelta(days=ENDING_DAYS)
         ),
-    )
+    ).order_by()
     if agent is not None:
         enrollments = enrollments.filter(Q(agent=agent) | Q(village_id__in=villages_of(agent)))
-    return Region.objects.filter(
-        code__in=enrollments.order_by().values("village_id"), level=VILLAGE
-    ).order_by("code")
+    villages = Region.objects.filter(level=VILLAGE)
+    if scope is not None:
+        villages = villages.filter(code__startswith=f"{scope}.")
+    parts = _portfolio_parts(user)
+    if parts is not None:
+        own, agents = parts
+        attributed = set(
+            enrollments.filter(agent_id__in=agents).values_list("village_id", flat=True).distinct()
+        )
+        villages = villages.filter(Q(code__in=own) | Q(code__in=sorted(attributed)))
+    found = enrollments.filter(village_id=OuterRef("code"))
+    return villages.filter(Exists(found.values("pk")[:1])).order_by("code")
 
 
 # --- pages of the work list: keyset pages along ``enrollment_to_continue_idx`` ------------
