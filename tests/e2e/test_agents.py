@@ -80,7 +80,7 @@ def test_work_list_pages_by_links_without_javascript(
     login(regency_admin)
     page.goto(f"{live_server.url}/agen/daftar-kerja/")
     expect(page.locator("body")).to_contain_text("125 pekerja")
-    page.get_by_label("Desa", exact=True).select_option(BATUBULAN)
+    page.locator("select[name=village]").select_option(BATUBULAN)
     page.get_by_role("button", name="Tampilkan").click()
     expect(page.locator("body")).to_contain_text("120 pekerja")
 
