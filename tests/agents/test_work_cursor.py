@@ -268,3 +268,13 @@ def test_page_cursor_of_yesterday_starts_again(client, many, regency_admin, monk
     assert response.status_code == 200
     assert "Tanggal sudah berganti" in response.content.decode()
     assert response.context["page"].number == 1
+
+
+def test_the_openapi_document_declares_the_cursor(client):
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/continuation"]["get"]
+    names = {p["name"]: p for p in operation["parameters"]}
+    assert "next" in names["cursor"]["description"] and "422" in names["cursor"]["description"]
+    problems = operation["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
+    assert problems.endswith("/Problems")
+    page = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert page.endswith("/WorkPage")
