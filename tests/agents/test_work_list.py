@@ -46,21 +46,30 @@ def test_ending_first_then_ended_most_recent_first(gianyar, round_one):
     assert [e.bucket for e in rows] == [0, 1, 1, 1]
 
 
+def walk(per_page: int, **filters) -> list[list[str]]:
+    """Every page of Batubulan's list, following ``next`` from the first."""
+    page = selectors.work_page(None, as_of=AS_OF, village=BATUBULAN, per_page=per_page)
+    pages = [names(page)]
+    while page.next:
+        cursor = selectors.Cursor.decode(page.next)
+        page = selectors.work_page(
+            None, as_of=AS_OF, village=BATUBULAN, per_page=per_page, cursor=cursor
+        )
+        pages.append(names(page))
+    return pages
+
+
 def test_pages_keep_the_order_of_the_list(round_one):
-    rows = selectors.work_list(None, as_of=AS_OF, village=BATUBULAN)
-    paginator = selectors.WorkListPaginator(rows, 3, as_of=AS_OF)
-    assert paginator.count == 4
-    assert names(paginator.page(1)) == ["soon", "past_end", "ended"]
-    assert names(paginator.page(2)) == ["long_ago"]
-    assert [e.bucket for e in paginator.page(1)] == [0, 1, 1]
+    page = selectors.work_page(None, as_of=AS_OF, village=BATUBULAN, per_page=3)
+    assert (page.count, page.num_pages, page.number) == (4, 2, 1)
+    assert names(page) == ["soon", "past_end", "ended"]
+    assert [e.bucket for e in page] == [0, 1, 1]
+    assert walk(3) == [["soon", "past_end", "ended"], ["long_ago"]]
 
 
 def test_pages_of_any_size_read_the_sections_one_after_the_other(round_one):
-    rows = selectors.work_list(None, as_of=AS_OF, village=BATUBULAN)
-    for per_page in (1, 2):
-        paginator = selectors.WorkListPaginator(rows, per_page, as_of=AS_OF)
-        pages = [names(paginator.page(n)) for n in paginator.page_range]
-        assert sum(pages, []) == ["soon", "past_end", "ended", "long_ago"]
+    for per_page in (1, 2, 4, 5):
+        assert sum(walk(per_page), []) == ["soon", "past_end", "ended", "long_ago"]
 
 
 def test_months_left(round_one):
@@ -167,3 +176,25 @@ def test_another_organisations_worker_is_404(gianyar, round_one):
     agent = gianyar[1]["batubulan"]
     with pytest.raises(Http404):
         selectors.get_work_item(agent.user, round_one["celuk"].pk)
+
+
+def test_village_choices_follow_the_scope_and_the_portfolio(gianyar, round_one, regency_admin):
+    orgs, agents = gianyar
+    codes = lambda user, **kw: [  # noqa: E731
+        r.code for r in selectors.villages_on_list(user, as_of=AS_OF, **kw)
+    ]
+    assert codes(regency_admin) == sorted([BATUBULAN, CELUK, KETEWEL])
+    assert codes(regency_admin, agent=agents["ketewel"]) == [KETEWEL]
+    agent_user = agents["batubulan"].user
+    assert codes(agent_user) == [BATUBULAN]
+    celuk = round_one["celuk"]
+    celuk.agent = agents["batubulan"]
+    celuk.save(update_fields=["agent"])
+    assert codes(agent_user) == sorted([BATUBULAN, CELUK])
+    assert codes(agents["celuk"].user) == [CELUK]
+    assert codes(agents["holding_coordinator"].user) == sorted([BATUBULAN, CELUK, KETEWEL])
+    # Nothing on the list there any more: a village is not offered.
+    for key in ("ketewel",):
+        round_one[key].state = State.CONTINUED
+        round_one[key].save(update_fields=["state"])
+    assert KETEWEL not in codes(regency_admin)

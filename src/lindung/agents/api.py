@@ -164,10 +164,20 @@ class WorkItemOut(Schema):
 
 
 class WorkPage(Schema):
+    """A page of the work list. Pages are read by keyset: ``next``, ``previous`` and
+    ``last`` are opaque cursors; pass one as ``cursor`` with the same filters and
+    ``as_of`` to read that page. ``count`` is the list's size when its first page was
+    read (``counted_at``), carried by the cursors so the following pages need not count."""
+
     as_of: dt.date
     count: int
+    counted_at: dt.datetime
     page: int
+    pages: int
     page_size: int
+    next: str | None
+    previous: str | None
+    last: str | None
     results: list[WorkItemOut]
 
 
@@ -195,33 +205,59 @@ def _work_out(enrollment, as_of: dt.date, user: User) -> dict:
     }
 
 
-@continuation_router.get("", response=WorkPage, summary="Daftar kerja lanjutan iuran mandiri")
+CURSOR_HELP = (
+    "Penanda halaman: nilai `next`, `previous` atau `last` dari jawaban sebelumnya, dengan "
+    "saringan dan `as_of` yang sama. Kosong: halaman pertama. Cursor yang rusak, diubah, atau "
+    "dibuat untuk saringan lain dijawab 422 (`cursor_invalid`, `cursor_mismatch`)."
+)
+
+
+@continuation_router.get(
+    "",
+    response={200: WorkPage, 422: Problems},
+    summary="Daftar kerja lanjutan iuran mandiri",
+)
 def work_list(
     request,
     village: str = "",
     agent: int | None = None,
     program: int | None = None,
     as_of: IsoDate | None = None,
-    page: int = Query(1, ge=1),
+    cursor: str = Query("", max_length=2000, description=CURSOR_HELP),
+    page: int = Query(
+        1, ge=1, description="Hanya 1 (halaman pertama); halaman lain dibaca lewat `cursor`."
+    ),
     page_size: int = Query(50, ge=1, le=500),
 ):
-    as_of = as_of or clock.today()
-    rows = selectors.work_list(
-        request.user,
-        as_of=as_of,
-        agent=selectors.get_agent(request.user, agent) if agent is not None else None,
-        program=get_program(request.user, program) if program is not None else None,
-        village=village[:13],
-    )
-    current = selectors.WorkListPaginator(rows, page_size, as_of=as_of).get_page(page)
+    if page != 1:
+        return Status(422, as_problems(selectors.CursorRefused("page_by_cursor"), "page"))
+    try:
+        position = selectors.Cursor.decode(cursor) if cursor.strip() else None
+        # Without as_of, a cursor keeps the date of the list it came from.
+        as_of = as_of or (position.as_of if position else clock.today())
+        current = selectors.work_page(
+            request.user,
+            as_of=as_of,
+            agent=selectors.get_agent(request.user, agent) if agent is not None else None,
+            program=get_program(request.user, program) if program is not None else None,
+            village=village[:13],
+            cursor=position,
+            per_page=page_size,
+        )
+    except selectors.CursorRefused as refusal:
+        return Status(422, as_problems(refusal, "cursor"))
     filters = {"village": village, "agent": agent, "program": program, "as_of": as_of}
-    listed = [e.person_id for e in current.object_list]
-    access.listed(request, listed, filters, current.paginator.count)
+    access.listed(request, [e.person_id for e in current.object_list], filters, current.count)
     return {
         "as_of": as_of,
-        "count": current.paginator.count,
+        "count": current.count,
+        "counted_at": dt.datetime.fromtimestamp(current.counted_at, tz=dt.UTC),
         "page": current.number,
+        "pages": current.num_pages,
         "page_size": page_size,
+        "next": current.next,
+        "previous": current.previous,
+        "last": current.last,
         "results": [_work_out(e, as_of, request.user) for e in current.object_list],
     }
 

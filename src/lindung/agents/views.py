@@ -1,5 +1,7 @@
 """Agent pages. Thin: parse the request, call a selector or a service, render."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -397,31 +399,61 @@ def _work_filters(request):
     return {"agent": agent, "program": program, "village": village}
 
 
+def _work_page(request, as_of, filters):
+    """The page a ``cursor`` in the query names, or the first one. A cursor made here on
+    an earlier day starts the list again (its places belong to that day's list); one that
+    is damaged or edited is refused with a message above the first page (status 400)."""
+    token = request.GET.get("cursor", "")
+    cursor, notice, status = None, "", 200
+    if token.strip():
+        try:
+            cursor = selectors.Cursor.decode(token)
+        except selectors.CursorRefused as refusal:
+            notice, status = refusal.message, 400
+        else:
+            if cursor.as_of != as_of:
+                cursor = None
+                notice = _(
+                    "Tanggal sudah berganti: daftar disusun ulang per hari ini, mulai dari "
+                    "halaman pertama."
+                )
+    try:
+        page = selectors.work_page(
+            request.user, as_of=as_of, cursor=cursor, per_page=PAGE_SIZE, **filters
+        )
+    except selectors.CursorRefused as refusal:
+        notice, status = refusal.message, 400
+        page = selectors.work_page(request.user, as_of=as_of, per_page=PAGE_SIZE, **filters)
+    return page, notice, status
+
+
 @login_required
 def work_list(request):
+    """The continuation work list, 50 rows a page, paged by cursor (links, no script)."""
     as_of = clock.today()
     filters = _work_filters(request)
-    rows = selectors.work_list(request.user, as_of=as_of, **filters)
-    on_list = selectors.villages_on_list(rows)
-    page = selectors.WorkListPaginator(
-        rows, PAGE_SIZE, as_of=as_of, count=sum(on_list.values())
-    ).get_page(request.GET.get("page"))
+    page, notice, status = _work_page(request, as_of, filters)
     for enrollment in page.object_list:
         enrollment.window = selectors.window(enrollment, as_of)
     # Names and phone numbers of workers: who saw which, for the access log (UU PDP).
-    access.listed(request, [e.person_id for e in page.object_list], filters, page.paginator.count)
+    access.listed(request, [e.person_id for e in page.object_list], filters, page.count)
     return render(
         request,
         "agents/work_list.html",
         {
             "page": page,
             "as_of": as_of,
+            "counted_at": dt.datetime.fromtimestamp(page.counted_at, tz=dt.UTC),
+            "notice": notice,
             "filters": filters,
             "agents": selectors.agents_for(request.user),
             "programs": programs_for(request.user),
-            "villages": Region.objects.filter(code__in=sorted(on_list)).order_by("code"),
+            "villages": selectors.villages_on_list(
+                request.user, as_of=as_of, agent=filters["agent"]
+            ),
             "outcomes": dict(Contact.Outcome.choices),
         },
+        status=status,
     )
 
 
