@@ -8,12 +8,12 @@ personal or per-village data: they always go through ``accounts.scope``.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from lindung.accounts.scope import scope_code, scoped
-from lindung.billing.models import Bill, BillLine, BillVillageTotal, Payment, RunBill
+from lindung.billing.models import Bill, BillingRun, BillLine, BillVillageTotal, Payment, RunBill
 from lindung.programs.lifecycle import RELEASING
 from lindung.programs.models import Enrollment, Funder, Program, ProgramVillage, Transition
 from lindung.programs.selectors import programs_for
@@ -32,6 +32,34 @@ def bills_for(user, *, program: Program | None = None) -> QuerySet[Bill]:
     if program is not None:
         bills = bills.filter(program=program)
     return bills
+
+
+def billable_months(program: Program, today: dt.date) -> list[dt.date]:
+    """Months a run can bill now, oldest first: from the program's first covered month up to
+    this month and the end of its last sponsored month (or latest coverage end)."""
+    from lindung.billing.run import program_months
+    from lindung.programs.selectors import rounds_of
+
+    ends = [r.end_month for r in rounds_of(program)]
+    covered = program.enrollments.aggregate(last=Max("coverage_end"))["last"]
+    if covered is not None:
+        ends.append(covered.replace(day=1))
+    this_month = today.replace(day=1)
+    return program_months(program, min([this_month, max(ends, default=this_month)]))
+
+
+def last_billed_month(program: Program) -> dt.date | None:
+    """The latest month a finished run billed (along ``BillingRun (program, month)``)."""
+    runs = BillingRun.objects.filter(program=program, finished_at__isnull=False)
+    return runs.aggregate(last=Max("month"))["last"]
+
+
+def months_due(program: Program, today: dt.date) -> list[dt.date]:
+    """Billable months after the last billed one, oldest first. A run of month M bills the
+    months before it too (as catch-up lines), so only the months after the latest run are
+    still to bill; the first of them is the month due next."""
+    last = last_billed_month(program)
+    return [m for m in billable_months(program, today) if last is None or m > last]
 
 
 def get_bill(user, pk) -> Bill:
