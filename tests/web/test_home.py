@@ -199,3 +199,22 @@ def test_nothing_waiting_is_said(make_user):
     client = Client()
     client.force_login(admin)
     assert "Tidak ada pekerjaan yang menunggu." in client.get("/").content.decode()
+
+
+def test_regency_admin_sees_agents_fee_statements_in_draft(make_user):
+    from lindung.agents.models import Agent, Organisation
+    from lindung.people.models import Person
+    from lindung.selfpay import fees
+
+    wadah = Organisation.objects.create(kind="bumdes", name="BumDes Batubulan", regency_id="51.04")
+    perisai = Agent.objects.create(organisation=wadah, regency_id="51.04", full_name="Ni Luh Ayu")
+    worker = make_person(BATUBULAN)
+    Person.objects.filter(pk=worker.pk).update(
+        agent=perisai, created_at=dt.datetime(2026, 10, 3, tzinfo=dt.UTC)
+    )
+    fees.run_fees(month=dt.date(2026, 10, 1))  # drafts for the agent and for its BumDes
+    admin = make_user("disnaker.gianyar", Role.REGENCY_ADMIN, "51.04")
+    [draft] = by_kind(home_summary(admin, TODAY)["waiting"])["fee_draft"]
+    assert (draft.count, draft.url) == (2, reverse("selfpay:fees"))
+    jembrana = make_user("disnaker.jembrana", Role.REGENCY_ADMIN, "51.01")
+    assert "fee_draft" not in by_kind(home_summary(jembrana, TODAY)["waiting"])
