@@ -21,8 +21,8 @@ from tests.programs.conftest import BATUBULAN, KETEWEL, NEGARA_JEMBRANA, make_pe
 
 pytestmark = pytest.mark.django_db
 
-# A date after the real one: the realisation counts what was proposed and billed before
-# the end of its day, and the services stamp those with the real time.
+# Any date works: the counts read states, dates and counters, not the services' timestamps
+# (recent imports and refusals are "the last 30 days" of the real clock, as they are news).
 TODAY = dt.date(2027, 6, 10)
 PROPOSED_ON = dt.date(2027, 1, 2)
 
