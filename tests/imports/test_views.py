@@ -47,6 +47,9 @@ def test_small_upload_runs_at_once_and_shows_counts(signed_in, operator):
     page = signed_in.get(response.url).content.decode()
     assert job.status == "done" and job.user == operator
     assert 'id="count-accepted">1<' in page and 'id="count-rejected">2<' in page
+    # The counters say what they count: processed rows include the rejected ones.
+    assert "diproses (diterima atau ditolak)" in page
+    assert "Diterima (disimpan)" in page and "Ditolak (tidak disimpan)" in page
     assert "name_missing" in page and "village_out_of_scope" in page
     assert "Nama lengkap wajib diisi" in page
 

@@ -72,7 +72,27 @@ def test_each_error_code(overrides, code, operator):
     checked = check_worker(worker_data(**overrides), user=operator, today=TODAY)
     assert code in codes(checked)
     problem = next(p for p in checked.errors if p.code == code)
-    assert problem.message == str(MESSAGES[code])  # every code explains itself
+    if not problem.facts:
+        assert problem.message == str(MESSAGES[code])  # every code explains itself
+    else:  # told with the fact it needs (see test_messages_name_the_fact)
+        assert problem.message and problem.message != str(MESSAGES[code])
+
+
+def test_messages_name_the_fact(operator):
+    """A NIK of the wrong length says how many digits were typed; a NIK that disagrees with
+    the birth date says which date the NIK holds, under the NIK field."""
+    short = check_worker(worker_data(nik="510401190285001"), user=operator, today=TODAY)
+    [problem] = [p for p in short.errors if p.code == "nik_format"]
+    assert problem.field == "nik"
+    assert "yang diisi 15 angka" in problem.message
+    assert problem.as_dict()["code"] == "nik_format"  # the code stays for the API and files
+    mismatch = check_worker(worker_data(birth_date="20/02/1985"), user=operator, today=TODAY)
+    [problem] = [p for p in mismatch.errors if p.code == "birth_date_mismatch"]
+    assert problem.field == "nik"
+    assert "NIK ini memuat tanggal lahir 19/02/1985" in problem.message
+    letters = check_worker(worker_data(nik="51040119028500AB"), user=operator, today=TODAY)
+    [problem] = [p for p in letters.errors if p.code == "nik_format"]
+    assert problem.message == str(MESSAGES["nik_format"])  # no digit count to give
 
 
 def test_labels_and_codes_of_categories_in_any_case(operator):

@@ -132,6 +132,8 @@ PAGES = {
     "selfpay:fee-approve": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 302 405 404", "405 302 405 404"),
     "region-picker": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
     "set_language": ("302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302"),
+    # billing (issue 19): the preview before a run; without ?month= it sends back to the program.
+    "billing:run-preview": ("302 405 302 405", "302 405 404 405", "403 405 404 405", "403 405 404 405", "403 405 404 405"),
 }
 # fmt: on
 
@@ -218,6 +220,8 @@ OBJECT_PARAMETERS = {
     },
     # The work list holds the enrollments whose sponsored months are over.
     "POST /api/v1/continuation/{enrollment_id}/contacts": {"enrollment_id": "ended"},
+    # billing (issue 19)
+    "billing:run-preview": {"pk": "program"},
 }
 
 

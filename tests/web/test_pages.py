@@ -55,6 +55,17 @@ def test_form_errors_are_indonesian_and_on_their_fields(client, operator):
     assert not Person.objects.exists()
 
 
+def test_nik_errors_name_the_fact_under_the_nik_field(client, operator):
+    client.force_login(operator)
+    html = client.post("/pekerja/baru/", worker_data(nik="510401190285001")).content.decode()
+    assert '<p class="error" data-field="nik">NIK harus 16 angka; yang diisi 15 angka.' in html
+    html = client.post("/pekerja/baru/", worker_data(birth_date="20/02/1985")).content.decode()
+    assert (
+        '<p class="error" data-field="nik">NIK ini memuat tanggal lahir 19/02/1985, tidak cocok'
+    ) in html
+    assert not Person.objects.exists()
+
+
 def test_list_paginates_and_masks_nik_for_viewers(client, viewer):
     for serial in range(1, 31):
         register_worker(user=None, data=worker_data(nik=nik_for("51.04.01", _born(), "L", serial)))
@@ -93,11 +104,13 @@ def test_english_is_the_second_language(client, operator):
     assert "Registri pekerja" in client.get("/pekerja/").content.decode()
 
 
-def test_home_counts_the_users_region(client, operator):
+def test_home_names_the_users_region_and_its_waiting_work(client, operator):
     register_worker(user=None, data=worker_data())
     client.force_login(operator)
     html = client.get("/").content.decode()
-    assert "Desa Batubulan" in html and "Pekerja rentan" in html
+    # The work waiting per role is tested in tests/web/test_home.py; no registry count here.
+    assert "Desa Batubulan" in html and "Pekerjaan menunggu" in html
+    assert "Pekerja per kategori" not in html
 
 
 def _born():

@@ -8,12 +8,13 @@ personal or per-village data: they always go through ``accounts.scope``.
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.scope import scope_code, scoped
-from lindung.billing.models import Bill, BillLine, BillVillageTotal, Payment, RunBill
+from lindung.billing.models import Bill, BillingRun, BillLine, BillVillageTotal, Payment, RunBill
 from lindung.programs.lifecycle import RELEASING
 from lindung.programs.models import Enrollment, Funder, Program, ProgramVillage, Transition
 from lindung.programs.selectors import programs_for
@@ -32,6 +33,34 @@ def bills_for(user, *, program: Program | None = None) -> QuerySet[Bill]:
     if program is not None:
         bills = bills.filter(program=program)
     return bills
+
+
+def billable_months(program: Program, today: dt.date) -> list[dt.date]:
+    """Months a run can bill now, oldest first: from the program's first covered month up to
+    this month and the end of its last sponsored month (or latest coverage end)."""
+    from lindung.billing.run import program_months
+    from lindung.programs.selectors import rounds_of
+
+    ends = [r.end_month for r in rounds_of(program)]
+    covered = program.enrollments.aggregate(last=Max("coverage_end"))["last"]
+    if covered is not None:
+        ends.append(covered.replace(day=1))
+    this_month = today.replace(day=1)
+    return program_months(program, min([this_month, max(ends, default=this_month)]))
+
+
+def last_billed_month(program: Program) -> dt.date | None:
+    """The latest month a finished run billed (along ``BillingRun (program, month)``)."""
+    runs = BillingRun.objects.filter(program=program, finished_at__isnull=False)
+    return runs.aggregate(last=Max("month"))["last"]
+
+
+def months_due(program: Program, today: dt.date) -> list[dt.date]:
+    """Billable months after the last billed one, oldest first. A run of month M bills the
+    months before it too (as catch-up lines), so only the months after the latest run are
+    still to bill; the first of them is the month due next."""
+    last = last_billed_month(program)
+    return [m for m in billable_months(program, today) if last is None or m > last]
 
 
 def get_bill(user, pk) -> Bill:
@@ -321,3 +350,167 @@ def realisations_for(user, as_of: dt.date) -> list[Realisation]:
         realisation(user, program, as_of, villages=False)
         for program in programs_for(user).order_by("-year", "name")
     ]
+
+
+# --- what a run would bill (the preview before the run) -------------------------------------
+
+NOTHING_TO_BILL = {
+    "program_not_started": _(
+        "Program ini mulai %(start)s: tagihan pertama bisa dibuat pada bulan itu."
+    ),
+    "nobody_active": _(
+        "Belum ada peserta aktif: tagihan dibuat setelah BPJS mengaktifkan peserta (jawaban "
+        "BPJS dengan nomor KPJ dan tanggal efektif)."
+    ),
+}
+
+
+def nothing_to_bill(program: Program, today: dt.date) -> str:
+    """Why no month can be billed yet, in Indonesian; empty when one can."""
+    from lindung.programs.selectors import rounds_of
+
+    starts = [r.start_month for r in rounds_of(program)]
+    if starts and min(starts) > today.replace(day=1):
+        return str(NOTHING_TO_BILL["program_not_started"]) % {"start": f"{min(starts):%m/%Y}"}
+    if not Enrollment.objects.filter(program=program, effective_date__isnull=False).exists():
+        return str(NOTHING_TO_BILL["nobody_active"])
+    return ""
+
+
+def default_run_month(program: Program, today: dt.date) -> dt.date | None:
+    """The month the run form offers first: the next month due, oldest first, so that one
+    month is billed at a time; when every month is billed, the latest (a re-run changes
+    nothing, or adds what came late)."""
+    due = months_due(program, today)
+    if due:
+        return due[0]
+    months = billable_months(program, today)
+    return months[-1] if months else None
+
+
+def months_at_once(program: Program, month: dt.date, today: dt.date) -> list[dt.date]:
+    """The months not billed yet that a run of ``month`` would bill together (it bills the
+    earlier ones as catch-up lines). More than one asks for a confirmation."""
+    return [m for m in months_due(program, today) if m <= month]
+
+
+@dataclass
+class MonthPreview:
+    month: dt.date
+    lines: int = 0
+    amount: int = 0
+
+
+@dataclass
+class RunPreview:
+    """What a run of ``month`` would write, read without writing anything."""
+
+    program: Program
+    month: dt.date
+    months: list[MonthPreview] = field(default_factory=list)  # months with new lines
+    reversals: int = 0
+    reversal_amount: int = 0  # negative: corrections of lines no longer due
+    unbilled: list[dt.date] = field(default_factory=list)  # months_at_once
+    refusal: str = ""  # why the run would be refused (Indonesian); nothing else is set
+
+    @property
+    def lines(self) -> int:
+        return sum(m.lines for m in self.months) + self.reversals
+
+    @property
+    def amount(self) -> int:
+        return sum(m.amount for m in self.months) + self.reversal_amount
+
+    @property
+    def catch_up(self) -> list[dt.date]:
+        """Earlier months that get lines (``late``) in this run."""
+        return [m.month for m in self.months if m.month < self.month]
+
+    @property
+    def at_once(self) -> list[dt.date]:
+        """Every month this run bills: those not billed yet and those getting lines."""
+        return sorted(set(self.unbilled) | {m.month for m in self.months})
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return len(self.at_once) > 1
+
+
+def run_preview(program: Program, month: dt.date, today: dt.date) -> RunPreview:
+    """The lines, months and amount a billing run of ``month`` would add, computed with the
+    run's own rules (``billing.run``: billable states, whole months from the effective
+    date, the same premium function) but only read: a count per month, income and
+    transport flag of the enrollment-months without a live charge, priced once each."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    from lindung.billing.run import BILLABLE, CHARGES, BillingRefused, payer_of, program_months
+    from lindung.contributions.models import Segment
+    from lindung.contributions.premiums import NoRateInForce, RateBook
+    from lindung.programs.models import add_months
+
+    month = month.replace(day=1)
+    preview = RunPreview(program=program, month=month)
+    if month > today.replace(day=1):
+        preview.refusal = BillingRefused("month_in_future", month=f"{month:%m/%Y}").message
+        return preview
+    months = program_months(program, month)
+    if not months or months[-1] != month:
+        first = min((r.start_month for r in program.rounds.all()), default=month)
+        preview.refusal = BillingRefused(
+            "month_before_program", start=f"{first:%m/%Y}", month=f"{month:%m/%Y}"
+        ).message
+        return preview
+    preview.unbilled = months_at_once(program, month, today)
+    reversed_ = BillLine.objects.filter(reverses=OuterRef("pk"))
+    billable = Enrollment.objects.filter(
+        program=program,
+        state__in=BILLABLE,
+        effective_date__isnull=False,
+        coverage_end__isnull=False,
+    )
+    income = "person__declared_income" if program.income_basis is None else None
+    book, payer = RateBook.load(), payer_of(program)
+    for covered in months:
+        last_day = add_months(covered, 1) - dt.timedelta(days=1)
+        live = BillLine.objects.filter(
+            enrollment=OuterRef("pk"), covered_month=covered, kind__in=CHARGES
+        ).exclude(Exists(reversed_))
+        missing = billable.filter(effective_date__lte=last_day, coverage_end__gte=covered)
+        missing = missing.exclude(Exists(live)).order_by()
+        groups = missing.values_list(
+            *([income] if income else []), "person__occupation__is_transport"
+        ).annotate(n=Count("pk"))
+        found = MonthPreview(covered)
+        for row in groups:
+            amount_of = program.income_basis if income is None else row[0]
+            transport, n = bool(row[-2]), row[-1]
+            try:
+                quote = book.premium(
+                    Segment.BPU, program.benefits, amount_of, covered, payer=payer,
+                    transport=transport,
+                )  # fmt: skip
+            except NoRateInForce as exc:
+                preview.refusal = BillingRefused("no_rate", detail=str(exc)).message
+                preview.months = []
+                return preview
+            found.lines += n
+            found.amount += n * quote.total
+        if found.lines:
+            preview.months.append(found)
+    # Live charges of months up to ``month`` that are no longer due: the run reverses them.
+    due = Q(
+        enrollment__state__in=BILLABLE,
+        enrollment__effective_date__isnull=False,
+        enrollment__coverage_end__gte=F("covered_month"),
+        effective_month__lte=F("covered_month"),
+    )
+    stale = (
+        BillLine.objects.filter(program=program, covered_month__lte=month, kind__in=CHARGES)
+        .exclude(Exists(reversed_))
+        .annotate(effective_month=TruncMonth("enrollment__effective_date"))
+        .exclude(due)
+        .aggregate(n=Count("pk"), s=Sum("amount"))
+    )
+    preview.reversals, preview.reversal_amount = stale["n"] or 0, -(stale["s"] or 0)
+    return preview

@@ -12,6 +12,7 @@ urlpatterns = [
     path("pembayaran/<int:pk>/bukti/", views.proof, name="proof"),
     path("program/<int:pk>/", views.program_billing, name="program"),
     path("program/<int:pk>/jalankan/", views.run, name="run"),
+    path("program/<int:pk>/pratinjau/", views.run_preview, name="run-preview"),
     path("program/<int:pk>/realisasi/", views.realisation, name="realisation"),
     path("realisasi/", views.realisation_overview, name="realisations"),
     path("impor-pembayaran/", views.import_payments, name="import"),

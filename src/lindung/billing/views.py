@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lindung.billing import planner, reports, selectors, services, tasks
 from lindung.billing.forms import (
@@ -18,7 +19,6 @@ from lindung.billing.forms import (
     PaymentForm,
     PlannerForm,
     QuoteForm,
-    RunForm,
 )
 from lindung.billing.models import STATUS_LABELS, Bill, Payment
 from lindung.billing.run import BillingRefused
@@ -50,16 +50,7 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 
 def _month_choices(program, today: dt.date) -> list[dt.date]:
     """Months that can be billed now, latest first: up to this month and the program's end."""
-    from django.db.models import Max
-
-    from lindung.billing.run import program_months
-
-    ends = [r.end_month for r in program_selectors.rounds_of(program)]
-    covered = program.enrollments.aggregate(last=Max("coverage_end"))["last"]
-    if covered is not None:
-        ends.append(covered.replace(day=1))
-    last = min([today.replace(day=1), max(ends, default=today.replace(day=1))])
-    return list(reversed(program_months(program, last)))
+    return list(reversed(selectors.billable_months(program, today)))
 
 
 # --- bills ---------------------------------------------------------------------------------
@@ -218,6 +209,7 @@ def program_billing(request, pk: int):
     )
     real = selectors.realisation(request.user, program, today, villages=False)
     months = _month_choices(program, today)
+    default = selectors.default_run_month(program, today)
     return render(
         request,
         "billing/program.html",
@@ -228,14 +220,32 @@ def program_billing(request, pk: int):
             "real": real,
             "warning": reports.warning_text(real),
             "can_run": services.can_run(request.user, program),
-            "run_form": RunForm(initial={"month": months[0].strftime("%m/%Y") if months else ""}),
             "months": months,
+            "default_month": default,
+            "due": selectors.months_due(program, today),
+            "nothing_to_bill": selectors.nothing_to_bill(program, today),
             "today": today,
             "status_labels": STATUS_LABELS,
             "import_form": ImportForm(),
             "runs": program.billing_runs.select_related("by").order_by("-started_at", "-id")[:10],
         },
     )
+
+
+@login_required
+@require_GET
+def run_preview(request, pk: int):
+    """What a run of the month asked for would bill, before anything is written."""
+    today = clock.today()
+    program = program_selectors.get_program(request.user, pk)
+    if not services.can_run(request.user, program):
+        raise PermissionDenied
+    month = parse_month(request.GET.get("month", ""))
+    if month is None:
+        messages.error(request, _("Bulan tagihan tidak dikenali: tulis seperti 01/2024."))
+        return redirect("billing:program", pk=pk)
+    preview = selectors.run_preview(program, month, today)
+    return render(request, "billing/run_preview.html", {"program": program, "preview": preview})
 
 
 @login_required
@@ -248,6 +258,17 @@ def run(request, pk: int):
     if month is None:
         messages.error(request, _("Bulan tagihan tidak dikenali: tulis seperti 01/2024."))
         return redirect("billing:program", pk=pk)
+    at_once = selectors.months_at_once(program, month.replace(day=1), clock.today())
+    if len(at_once) > 1 and request.POST.get("confirm") != "1":
+        # Several months at once only after the preview has named them and been confirmed.
+        messages.warning(
+            request,
+            _("Tagihan %(month)s akan menagih %(n)s bulan sekaligus (%(months)s): periksa "
+              "pratinjau dan centang konfirmasi dulu.")
+            % {"month": f"{month:%m/%Y}", "n": len(at_once),
+               "months": ", ".join(f"{m:%m/%Y}" for m in at_once)},
+        )  # fmt: skip
+        return redirect(reverse("billing:run-preview", args=[pk]) + f"?month={month:%m/%Y}")
     if services.runs_in_background(program):
         tasks.enqueue_billing(user=request.user, program=program, month=month,
                                  today=clock.today())  # fmt: skip

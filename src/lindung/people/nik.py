@@ -42,6 +42,17 @@ MESSAGES = {
     BIRTH_DATE_MISMATCH: _("Tanggal lahir tidak cocok dengan tanggal lahir pada NIK."),
 }
 
+# The same codes told with the one fact needed to fix them (``NikCheck.facts``).
+MESSAGES_WITH_FACTS = {
+    NIK_FORMAT: _(
+        "NIK harus 16 angka; yang diisi %(count)s angka. Salin lagi dari KTP/KK, tanpa spasi."
+    ),
+    BIRTH_DATE_MISMATCH: _(
+        "NIK ini memuat tanggal lahir %(date)s, tidak cocok dengan tanggal lahir yang diisi: "
+        "periksa NIK atau tanggal lahirnya."
+    ),
+}
+
 MALE, FEMALE = "L", "P"
 
 _SCIENTIFIC = re.compile(r"^[+-]?\d+([.,]\d+)?[eE][+-]?\d+$")
@@ -60,6 +71,8 @@ class NikCheck:
     regency_code: str | None = None
     province_code: str | None = None
     serial: str | None = None
+    # code → the fact its message names: how many digits, which date the NIK holds
+    facts: dict[str, dict] = field(default_factory=dict)
 
     def as_json(self) -> dict:
         data = asdict(self)
@@ -103,6 +116,8 @@ def check_nik(
         return result
     if len(nik) != 16 or not nik.isascii() or not nik.isdigit() or nik[12:] == "0000":
         result.errors.append(NIK_FORMAT)
+        if nik.isascii() and nik.isdigit() and len(nik) != 16:
+            result.facts[NIK_FORMAT] = {"count": len(nik)}
         return result
 
     result.serial = nik[12:]
@@ -134,6 +149,7 @@ def check_nik(
         stated = (birth_date.day, birth_date.month, birth_date.year % 100)
         if stated != (result.birth_date.day, result.birth_date.month, year):
             result.errors.append(BIRTH_DATE_MISMATCH)
+            result.facts[BIRTH_DATE_MISMATCH] = {"date": f"{result.birth_date:%d/%m/%Y}"}
         else:
             result.birth_date = birth_date
     result.valid = not result.errors
@@ -147,5 +163,8 @@ def mask_nik(nik: str) -> str:
     return f"{nik[:6]}******{nik[12:]}"
 
 
-def message(code: str) -> str:
+def message(code: str, facts: dict | None = None) -> str:
+    """The message of ``code``; with its facts (``NikCheck.facts``), the one naming them."""
+    if facts and code in MESSAGES_WITH_FACTS:
+        return str(MESSAGES_WITH_FACTS[code]) % facts
     return str(MESSAGES.get(code, code))

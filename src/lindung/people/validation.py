@@ -71,8 +71,9 @@ MESSAGES = {
 }
 
 MAX_INCOME = 1_000_000_000
-# A cross-check failure is shown on the stated field, which is more often the wrong one.
-_CROSS_CHECK_FIELD = {nik_rules.SEX_MISMATCH: "sex", nik_rules.BIRTH_DATE_MISMATCH: "birth_date"}
+# A sex mismatch is shown on the sex field, which is more often the wrong one; a birth-date
+# mismatch under the NIK, whose message names the date the NIK holds (either may be wrong).
+_CROSS_CHECK_FIELD = {nik_rules.SEX_MISMATCH: "sex", nik_rules.BIRTH_DATE_MISMATCH: "nik"}
 _NAME = re.compile(r"^[^\W\d_]+([ .,'’-]*[^\W\d_]*)*\.?$")
 _PHONE = re.compile(r"^(\+62|62|0)8\d{7,12}$")
 
@@ -81,9 +82,12 @@ _PHONE = re.compile(r"^(\+62|62|0)8\d{7,12}$")
 class Problem:
     field: str
     code: str
+    facts: tuple = ()  # (name, value) pairs the message names, e.g. (("count", 15),)
 
     @property
     def message(self) -> str:
+        if self.facts:
+            return nik_rules.message(self.code, dict(self.facts))
         return str(MESSAGES.get(self.code, self.code))
 
     def as_dict(self) -> dict:
@@ -224,7 +228,14 @@ def check_worker(
         verdict = nik_rules.check_nik(
             raw, sex=values.get("sex"), birth_date=values.get("birth_date"), today=today
         )
-        errors.extend(Problem(_CROSS_CHECK_FIELD.get(code, "nik"), code) for code in verdict.errors)
+        errors.extend(
+            Problem(
+                _CROSS_CHECK_FIELD.get(code, "nik"),
+                code,
+                tuple(sorted(verdict.facts.get(code, {}).items())),
+            )
+            for code in verdict.errors
+        )
         checked.warnings.extend(Problem("nik", code) for code in verdict.warnings)
         if verdict.valid:
             values["nik"] = verdict.nik

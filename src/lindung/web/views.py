@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from lindung import __version__
+from lindung.programs import clock
 from lindung.web import selectors
 
 
@@ -19,7 +20,8 @@ def healthz(request):
 
 @login_required
 def home(request):
-    return render(request, "web/home.html", {"summary": selectors.home_summary(request.user)})
+    summary = selectors.home_summary(request.user, clock.today())
+    return render(request, "web/home.html", {"summary": summary})
 
 
 def not_found(request, exception=None):

@@ -24,3 +24,9 @@ def percent_of(amount, total) -> int:
         return min(max(round(100 * int(amount) / int(total)), 0), 100) if total else 0
     except (TypeError, ValueError):
         return 0
+
+
+@register.filter
+def join_months(months) -> str:
+    """``01/2024, 02/2024``: months written as on the bills."""
+    return ", ".join(f"{m:%m/%Y}" for m in months)
