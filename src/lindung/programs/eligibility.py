@@ -8,9 +8,10 @@ held by a unique index, so two operators proposing the same person at once canno
 
 import datetime as dt
 
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from lindung.people.models import Person
+from lindung.people.models import Membership, Person
 from lindung.programs.lifecycle import OPEN
 from lindung.programs.models import Enrollment, Program, ProgramVillage, Round
 from lindung.refusals import Refusal
@@ -43,7 +44,8 @@ MESSAGES = {
     ),
     ALREADY_COVERED: _(
         "Pekerja ini sudah terlindungi atau sedang diusulkan (di program ini atau program "
-        "lain), atau tercatat sebagai peserta penerima upah (pekerja formal)."
+        "lain), atau tercatat sebagai peserta penerima upah (pekerja formal). Tercatat: "
+        "%(where)s."
     ),
     AGE_OUT_OF_RANGE: _(
         "Umur pekerja pada awal kepesertaan di luar batas program (%(min)s–%(max)s tahun)."
@@ -85,7 +87,36 @@ def static_problem(program: Program, round: Round, person: Person, today: dt.dat
     if not program.min_age <= age <= program.max_age:
         return Ineligible(AGE_OUT_OF_RANGE, min=program.min_age, max=program.max_age)
     if person.segment == Person.Segment.PU:
-        return Ineligible(ALREADY_COVERED)
-    if Enrollment.objects.filter(person=person, state__in=OPEN).exists():
-        return Ineligible(ALREADY_COVERED)
+        return Ineligible(ALREADY_COVERED, where=str(Person.Segment.PU.label))
+    open_enrollment = (
+        Enrollment.objects.filter(person=person, state__in=OPEN).select_related("program").first()
+    )
+    if open_enrollment is not None:
+        where = _("program %(program)s (%(state)s)") % {
+            "program": open_enrollment.program.name,
+            "state": open_enrollment.get_state_display(),
+        }
+        return Ineligible(ALREADY_COVERED, where=where)
+    if membership := active_elsewhere(person):
+        return Ineligible(ALREADY_COVERED, where=membership.where)
     return None
+
+
+def active_elsewhere(person: Person) -> Membership | None:
+    """An active membership the insurer reported that none of our sponsorships explains.
+
+    The insurer's member list of a region names the workers our programs pay for too: an
+    entry dated within one of the person's sponsorships (up to its end) is that sponsorship,
+    not coverage elsewhere.
+    """
+    membership = Membership.objects.filter(
+        person=person, status=Membership.Status.ACTIVE, source=Membership.Source.MEMBER_LIST
+    ).first()
+    if membership is None:
+        return None
+    sponsored_until = Enrollment.objects.filter(person=person).aggregate(end=Max("coverage_end"))[
+        "end"
+    ]
+    if sponsored_until is not None and membership.as_of <= sponsored_until:
+        return None
+    return membership

@@ -536,7 +536,9 @@ def propose(
                 with transaction.atomic():
                     enrollment.save()
             except IntegrityError as exc:  # another proposal of this person won the race
-                raise Ineligible(eligibility.ALREADY_COVERED) from exc
+                raise Ineligible(
+                    eligibility.ALREADY_COVERED, where=_("usulan lain yang disimpan bersamaan")
+                ) from exc
             Transition.objects.create(
                 enrollment=enrollment,
                 from_state="",
