@@ -132,6 +132,9 @@ PAGES = {
     "selfpay:fee-approve": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 302 405 404", "405 302 405 404"),
     "region-picker": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
     "set_language": ("302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302"),
+    # issue 16 (imports): the insurer's member list and the welfare file, regency staff only
+    "imports:updates": ("200 200 200 200", "200 200 200 200", "403 403 403 403", "403 403 403 403", "403 403 403 403"),
+    "imports:update": ("200 405 200 405", "200 405 404 405", "403 405 403 405", "403 405 403 405", "403 405 403 405"),
 }
 # fmt: on
 
@@ -183,6 +186,7 @@ OPERATIONS = {
 OBJECT_PARAMETERS = {
     "people": {"pk": "worker"},
     "imports": {"pk": "job"},
+    "imports:update": {"pk": "update_import"},
     "accounts": {"pk": "user"},
     "accounts:token-revoke": {"pk": "token"},
     "agents": {"pk": "agent"},
