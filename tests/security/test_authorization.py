@@ -179,6 +179,8 @@ OPERATIONS = {
     "POST /api/v1/collections": ("201 201", "201 422", "201 422", "201 422", "403 403"),
     "GET /api/v1/collections/{collection_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "GET /api/v1/agents/{agent_id}/fees": ("200 200", "200 404", "200 404", "200 404", "200 404"),
+    # issue 16 (bpjs): a submission batch through the API; the world has none left to submit
+    "POST /api/v1/programs/{program_id}/batches": ("409 409", "409 404", "403 404", "403 404", "403 404"),
 }
 # fmt: on
 
@@ -254,6 +256,7 @@ def bodies(side) -> dict:
         "PATCH /api/v1/workers/{worker_id}": {"json": {"phone": "081999888777"}},
         "POST /api/v1/programs": {"json": program_data(area_code=side.region)},
         "POST /api/v1/programs/{program_id}/enrollments": {"json": {"nik": side.people[1].nik}},
+        "POST /api/v1/programs/{program_id}/batches": {"json": {}},
         "POST /api/v1/enrollments/{enrollment_id}/reject": {"json": {"reason": "uji"}},
         "POST /api/v1/enrollments/{enrollment_id}/withdraw": {"json": {"reason": "uji"}},
         "POST /api/v1/billing/programs/{program_id}/runs": {"json": {"month": "2024-02"}},

@@ -64,6 +64,8 @@ class ProgramOut(Schema):
     eligible_categories: list[str]
     min_age: int
     max_age: int
+    favoured_decile_max: int | None
+    others_fill_remaining: bool
     legal_basis: list[LegalOut]
     totals: TotalsOut
 
@@ -88,6 +90,8 @@ class ProgramIn(Schema):
     eligible_categories: list[str] = list(Category.values)
     min_age: int = 18
     max_age: int = 65
+    favoured_decile_max: int | str | None = None
+    others_fill_remaining: bool = True
     notes: str = ""
 
 
@@ -185,6 +189,8 @@ def _program_out(program, user) -> dict:
         "eligible_categories": program.eligible_categories,
         "min_age": program.min_age,
         "max_age": program.max_age,
+        "favoured_decile_max": program.favoured_decile_max,
+        "others_fill_remaining": program.others_fill_remaining,
         "legal_basis": [
             {"number": d.number, "title": d.title, "issued_on": d.issued_on, "has_pdf": bool(d.pdf)}
             for d in program.legal_basis.all()

@@ -23,6 +23,7 @@ AGE_OUT_OF_RANGE = "age_out_of_range"
 CATEGORY_NOT_ELIGIBLE = "category_not_eligible"
 OUTSIDE_PROGRAM_AREA = "outside_program_area"
 ROUND_CLOSED = "round_closed"
+DECILE_NOT_FAVOURED = "decile_not_favoured"
 
 CODES = (
     QUOTA_FULL,
@@ -31,6 +32,7 @@ CODES = (
     AGE_OUT_OF_RANGE,
     CATEGORY_NOT_ELIGIBLE,
     OUTSIDE_PROGRAM_AREA,
+    DECILE_NOT_FAVOURED,
 )
 
 MESSAGES = {
@@ -55,6 +57,10 @@ MESSAGES = {
     ),
     OUTSIDE_PROGRAM_AREA: _(
         "Pekerja ini tinggal di luar wilayah program, atau di kelurahan yang tidak ikut program."
+    ),
+    DECILE_NOT_FAVOURED: _(
+        "Program ini hanya untuk pekerja desil DTSEN 1–%(max)s; desil pekerja ini "
+        "%(decile)s. Perbarui desilnya dari data Dinas Sosial bila sudah berubah."
     ),
     ROUND_CLOSED: _("Masa sponsor putaran ini sudah lewat: pilih putaran yang belum selesai."),
 }
@@ -83,6 +89,12 @@ def static_problem(program: Program, round: Round, person: Person, today: dt.dat
         return Ineligible(OUTSIDE_PROGRAM_AREA)
     if program.eligible_categories and person.category not in program.eligible_categories:
         return Ineligible(CATEGORY_NOT_ELIGIBLE, categories=", ".join(program.category_labels()))
+    if not program.others_fill_remaining and not program.decile_favoured(person.welfare_decile):
+        return Ineligible(
+            DECILE_NOT_FAVOURED,
+            max=program.favoured_decile_max,
+            decile=person.welfare_decile or _("belum diketahui"),
+        )
     age = age_on(person.birth_date, enrollment_date(round, today))
     if not program.min_age <= age <= program.max_age:
         return Ineligible(AGE_OUT_OF_RANGE, min=program.min_age, max=program.max_age)

@@ -80,6 +80,9 @@ PROGRAM_MESSAGES = {
     ),
     "categories_invalid": _("Pilih paling sedikit satu kategori sasaran yang dikenal."),
     "age_invalid": _("Batas umur harus 0 sampai 100 tahun, dan minimal tidak melebihi maksimal."),
+    "decile_invalid": _(
+        "Desil yang diutamakan harus angka 1 sampai 10 (mis. 4 berarti desil 1–4), atau kosong."
+    ),
     "village_not_in_program": _("Desa ini tidak ikut program."),
     "legal_number_missing": _("Nomor peraturan wajib diisi."),
     "legal_title_missing": _("Judul peraturan wajib diisi."),
@@ -189,6 +192,16 @@ def _text(value, limit: int) -> str:
     return " ".join(str(value or "").replace("\x00", "").split())[:limit]
 
 
+def _decile_max(value) -> int | None:
+    """The last favoured decile from ``4`` or ``1-4`` / ``1–4`` (the first must be 1)."""
+    text = str(value).strip().replace("–", "-")
+    if "-" in text:
+        first, _sep, text = text.partition("-")
+        if first.strip() != "1":
+            return None
+    return _int_in(text, 1, 10)
+
+
 # Settings a new program gets when the request leaves them out.
 CREATE_DEFAULTS = {"sponsored_months": 6, "quota_per_village": 100, "min_age": 18, "max_age": 65}
 
@@ -249,7 +262,14 @@ def _check_program(data: dict, *, user, current: Program | None = None) -> tuple
             problems.append(Problem("eligible_categories", "categories_invalid"))
         else:
             values["eligible_categories"] = [c for c in Category.values if c in codes]
-    for name in ("includes_jht", "include_kelurahan"):
+    if "favoured_decile_max" in data:
+        if _blank(data["favoured_decile_max"]):
+            values["favoured_decile_max"] = None
+        elif (top := _decile_max(data["favoured_decile_max"])) is None:
+            problems.append(Problem("favoured_decile_max", "decile_invalid"))
+        else:
+            values["favoured_decile_max"] = top
+    for name in ("includes_jht", "include_kelurahan", "others_fill_remaining"):
         if name in data:
             values[name] = bool(data[name])
     if "funder_name" in data:
@@ -343,7 +363,7 @@ def create_program(*, user, data: dict) -> Program:
 
 EDITABLE_ALWAYS = {
     "name", "funder_name", "funding_code", "budget", "min_age", "max_age",
-    "eligible_categories", "notes", "year",
+    "eligible_categories", "notes", "year", "favoured_decile_max", "others_fill_remaining",
 }  # fmt: skip
 
 
