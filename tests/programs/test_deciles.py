@@ -85,3 +85,49 @@ def test_the_preference_can_be_changed_and_shows_on_the_program_page(
     client.force_login(regency_admin)
     page = client.get(f"/program/{program.pk}/").content.decode()
     assert "desil 1–4 diutamakan" in page and "desil lain tidak diterima" in page
+
+
+# ---- budget against places (issue 16, item 10) -------------------------------------------
+
+
+def test_a_budget_that_cannot_pay_for_the_places_says_so(make_program, client, regency_admin):
+    # 64 villages × 100 places × 2 rounds at Rp 100.800 each (6 × Rp 16.800) would need
+    # Rp 1.290.240.000; this budget pays 1.000 workers.
+    program = make_program(budget=1_000 * 100_800)
+    check = selectors.budget_check(program)
+    assert (check.per_worker, check.months, check.affordable) == (100_800, 6, 1_000)
+    assert check.workers == 12_800 and check.needed == 12_800 * 100_800 and check.short
+    warning = services.budget_warning(program)
+    assert "1.000 pekerja × 6 bulan" in warning and "Rp 100.800" in warning
+    assert "12.800 pekerja" in warning and "Rp 1.290.240.000" in warning
+
+    client.force_login(regency_admin)
+    page = client.get(f"/program/{program.pk}/").content.decode()
+    assert 'id="budget-warning"' in page
+
+
+def test_a_target_count_of_workers_is_priced_instead_of_the_places(make_program):
+    # Published: 2,829 workers × Rp 16,800 × 12 = Rp 570,326,400.
+    program = make_program(
+        budget=570_326_400, target_workers="2.829", sponsored_months=12, rounds="01/2027"
+    )
+    assert program.target_workers == 2_829
+    check = selectors.budget_check(program)
+    assert (check.workers, check.needed, check.affordable) == (2_829, 570_326_400, 2_829)
+    assert services.budget_warning(program) == ""
+    services.update_program(user=None, program=program, changes={"target_workers": 3_000})
+    program.refresh_from_db()
+    assert "3.000 pekerja" in services.budget_warning(program)
+    with pytest.raises(ProgramInvalid) as refused:
+        services.update_program(user=None, program=program, changes={"target_workers": "0"})
+    assert refused.value.problems[0].code == "target_invalid"
+
+
+def test_the_api_gives_the_budget_figure(client, make_program, regency_admin):
+    from lindung.accounts.services import issue_token
+
+    program = make_program(budget=1_000 * 100_800)
+    headers = {"Authorization": f"Bearer {issue_token(regency_admin)}"}
+    body = client.get(f"/api/v1/programs/{program.pk}", headers=headers).json()
+    assert body["budget_pays_workers"] == 1_000 and body["budget_needed"] == 12_800 * 100_800
+    assert body["budget_warning"].startswith("Pagu Rp 100.800.000")

@@ -66,6 +66,10 @@ class ProgramOut(Schema):
     max_age: int
     favoured_decile_max: int | None
     others_fill_remaining: bool
+    target_workers: int | None
+    budget_pays_workers: int | None
+    budget_needed: int | None
+    budget_warning: str
     legal_basis: list[LegalOut]
     totals: TotalsOut
 
@@ -92,6 +96,7 @@ class ProgramIn(Schema):
     max_age: int = 65
     favoured_decile_max: int | str | None = None
     others_fill_remaining: bool = True
+    target_workers: int | str | None = None
     notes: str = ""
 
 
@@ -160,6 +165,7 @@ def _month(value: dt.date) -> str:
 
 def _program_out(program, user) -> dict:
     totals = selectors.program_totals(None, program)
+    check = selectors.budget_check(program)
     rounds = selectors.rounds_of(program)
     return {
         "id": program.pk,
@@ -191,6 +197,10 @@ def _program_out(program, user) -> dict:
         "max_age": program.max_age,
         "favoured_decile_max": program.favoured_decile_max,
         "others_fill_remaining": program.others_fill_remaining,
+        "target_workers": program.target_workers,
+        "budget_pays_workers": check.affordable if check else None,
+        "budget_needed": check.needed if check else None,
+        "budget_warning": services.budget_warning(program),
         "legal_basis": [
             {"number": d.number, "title": d.title, "issued_on": d.issued_on, "has_pdf": bool(d.pdf)}
             for d in program.legal_basis.all()

@@ -25,6 +25,7 @@ PROGRAM_FIELDS = [
     "eligible_categories",
     "min_age",
     "max_age",
+    "target_workers",
     "favoured_decile_max",
     "others_fill_remaining",
     "notes",
@@ -100,6 +101,12 @@ class ProgramForm(forms.Form):
     )
     min_age = forms.CharField(label=_("Umur minimal"), max_length=3, required=False, initial="18")
     max_age = forms.CharField(label=_("Umur maksimal"), max_length=3, required=False, initial="65")
+    target_workers = forms.CharField(
+        label=_("Target pekerja"),
+        max_length=12,
+        required=False,
+        help_text=_("mis. 2829; kosong: kuota × desa × putaran"),
+    )
     favoured_decile_max = forms.CharField(
         label=_("Desil DTSEN diutamakan sampai"),
         max_length=5,

@@ -105,6 +105,15 @@ class Program(models.Model):
     eligible_categories = models.JSONField(_("kategori sasaran"), default=list)
     min_age = models.PositiveSmallIntegerField(_("umur minimal"), default=18)
     max_age = models.PositiveSmallIntegerField(_("umur maksimal"), default=65)
+    target_workers = models.PositiveIntegerField(
+        _("target pekerja"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Jumlah pekerja yang dibiayai menurut rencana (mis. 2.829), bila tidak sama dengan "
+            "kuota × desa."
+        ),
+    )
     favoured_decile_max = models.PositiveSmallIntegerField(
         _("desil diutamakan sampai"),
         null=True,

@@ -256,3 +256,58 @@ def proposal_candidates(user, program: Program, village_code: str, q: str = "") 
 
 def transitions_of(enrollment: Enrollment):
     return enrollment.transitions.select_related("by").order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class BudgetCheck:
+    """Whether the budget pays for the program's places (or its own target of workers)."""
+
+    workers: int  # the target, or the places of all rounds
+    per_worker: int  # the premiums of one worker's sponsored months (the first round)
+    months: int
+    needed: int  # what ``workers`` cost
+    affordable: int  # how many workers the budget pays for all their months
+
+    @property
+    def short(self) -> bool:
+        return self.affordable < self.workers
+
+
+def budget_check(program: Program) -> BudgetCheck | None:
+    """The planner's figure for a program: workers × months against the budget.
+
+    Priced like a proposal (``premiums.enrollment_cost``: the dated rates of each month, on
+    the program's income basis); a program without rounds, or whose rates are missing,
+    has no figure (``None``).
+    """
+    from lindung.contributions.premiums import NoRateInForce, PremiumInputInvalid
+    from lindung.programs.premiums import enrollment_cost
+
+    rounds = list(program.rounds.order_by("number"))
+    if not rounds:
+        return None
+    places = dict(
+        VillageQuota.objects.filter(program=program)
+        .order_by()
+        .values_list("round_id")
+        .annotate(n=Sum("quota"))
+    )
+    try:
+        costs = {r.pk: enrollment_cost(program, r) for r in rounds}
+    except (NoRateInForce, PremiumInputInvalid):
+        return None
+    per_worker = costs[rounds[0].pk]
+    if program.target_workers is not None:
+        workers = program.target_workers
+        needed = workers * per_worker
+    else:
+        workers = sum(places.get(r.pk, 0) for r in rounds)
+        needed = sum(places.get(r.pk, 0) * costs[r.pk] for r in rounds)
+    affordable = program.budget // per_worker if per_worker else workers
+    return BudgetCheck(
+        workers=workers,
+        per_worker=per_worker,
+        months=program.sponsored_months,
+        needed=needed,
+        affordable=affordable,
+    )

@@ -80,6 +80,7 @@ PROGRAM_MESSAGES = {
     ),
     "categories_invalid": _("Pilih paling sedikit satu kategori sasaran yang dikenal."),
     "age_invalid": _("Batas umur harus 0 sampai 100 tahun, dan minimal tidak melebihi maksimal."),
+    "target_invalid": _("Target pekerja harus angka bulat 1 sampai 10.000.000, atau kosong."),
     "decile_invalid": _(
         "Desil yang diutamakan harus angka 1 sampai 10 (mis. 4 berarti desil 1–4), atau kosong."
     ),
@@ -262,6 +263,13 @@ def _check_program(data: dict, *, user, current: Program | None = None) -> tuple
             problems.append(Problem("eligible_categories", "categories_invalid"))
         else:
             values["eligible_categories"] = [c for c in Category.values if c in codes]
+    if "target_workers" in data:
+        if _blank(data["target_workers"]):
+            values["target_workers"] = None
+        elif (target := _int_in(str(data["target_workers"]).replace(".", ""), 1, 10**7)) is None:
+            problems.append(Problem("target_workers", "target_invalid"))
+        else:
+            values["target_workers"] = target
     if "favoured_decile_max" in data:
         if _blank(data["favoured_decile_max"]):
             values["favoured_decile_max"] = None
@@ -364,6 +372,7 @@ def create_program(*, user, data: dict) -> Program:
 EDITABLE_ALWAYS = {
     "name", "funder_name", "funding_code", "budget", "min_age", "max_age",
     "eligible_categories", "notes", "year", "favoured_decile_max", "others_fill_remaining",
+    "target_workers",
 }  # fmt: skip
 
 
@@ -871,3 +880,32 @@ def end_finished(*, user=None, today: dt.date, program: Program | None = None) -
 def _records_changed() -> None:
     """Said after a bulk move, for the figures kept from enrollments (the dashboards)."""
     records_changed.send(sender=__name__)
+
+
+BUDGET_SHORT = _(
+    "Pagu %(budget)s hanya cukup untuk %(affordable)s pekerja × %(months)s bulan "
+    "(%(per_worker)s per pekerja), sedangkan program ini merencanakan %(workers)s pekerja "
+    "yang memerlukan %(needed)s. Tambah pagu, kurangi kuota, atau isi target pekerja."
+)
+
+
+def budget_warning(program: Program) -> str:
+    """The planner's figure as a sentence when the budget cannot pay for the places, else ''.
+
+    A warning, not a refusal: a regency often sets places first and the budget later in
+    the year (APBD-P); the program page and the API keep saying it until it is fixed.
+    """
+    from lindung.formatting import number, rupiah
+    from lindung.programs.selectors import budget_check
+
+    check = budget_check(program)
+    if check is None or not check.short:
+        return ""
+    return str(BUDGET_SHORT) % {
+        "budget": rupiah(program.budget),
+        "affordable": number(check.affordable),
+        "months": check.months,
+        "per_worker": rupiah(check.per_worker),
+        "workers": number(check.workers),
+        "needed": rupiah(check.needed),
+    }
