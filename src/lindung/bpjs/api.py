@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from lindung.bpjs import services
 from lindung.programs import selectors
@@ -47,13 +47,16 @@ def create_batch(request, program_id: int, payload: BatchIn):
             note=payload.note,
         )
     except services.NothingToSubmit as refusal:
-        return 409, {"code": "nothing_to_submit", "message": refusal.message}
-    return 201, {
-        "program_id": program.pk,
-        "number": batch.number,
-        "label": batch.label,
-        "region_code": batch.region_code,
-        "created_at": batch.created_at,
-        "note": batch.note,
-        "entries": batch.entries.count(),
-    }
+        return Status(409, {"code": "nothing_to_submit", "message": refusal.message})
+    return Status(
+        201,
+        {
+            "program_id": program.pk,
+            "number": batch.number,
+            "label": batch.label,
+            "region_code": batch.region_code,
+            "created_at": batch.created_at,
+            "note": batch.note,
+            "entries": batch.entries.count(),
+        },
+    )
