@@ -58,3 +58,41 @@ def test_export_and_import_answer(program, regency_admin, viewer, tmp_path):
     with pytest.raises(CommandError, match="tidak boleh"):
         run("bpjs", "import-answer", str(answer), "--program", str(program.pk), "--user",
             viewer.username)  # fmt: skip
+
+
+def test_a_batch_by_command(program, regency_admin, viewer):
+    """issue 16: the submission batch has a command like the other steps."""
+    people = [make_person(), make_person()]
+    for person in people:
+        propose(user=None, program=program, person=person, today=TODAY)
+    Enrollment.objects.update(state="verified")
+    summary = json.loads(
+        run("bpjs", "batch", "--program", str(program.pk), "--user", regency_admin.username,
+            "--note", "Batch uji", "--json")
+    )  # fmt: skip
+    assert (summary["number"], summary["entries"]) == (1, 2)
+    assert set(Enrollment.objects.values_list("state", flat=True)) == {"submitted"}
+    with pytest.raises(CommandError, match="Tidak ada pekerja terverifikasi"):
+        run("bpjs", "batch", "--program", str(program.pk))
+    with pytest.raises(CommandError, match="tidak boleh"):
+        run("bpjs", "batch", "--program", str(program.pk), "--user", viewer.username)
+
+
+def test_a_program_created_by_command(regency_admin, tmp_path):
+    from tests.programs.conftest import program_data
+
+    data = program_data(rounds="01/2027")
+    del data["name"]
+    source = tmp_path / "program.json"
+    source.write_text(json.dumps(data))
+    summary = json.loads(
+        run("programs", "create", "--data", str(source), "--name", "Program Desil 2027",
+            "--favoured-deciles", "1-4", "--user", regency_admin.username, "--json")
+    )  # fmt: skip
+    assert summary["name"] == "Program Desil 2027" and summary["rounds"] == ["01/2027"]
+    assert summary["favoured_decile_max"] == 4 and summary["villages"] > 0
+    with pytest.raises(CommandError, match="favoured_decile_max: decile_invalid"):
+        run("programs", "create", "--data", str(source), "--name", "Lain",
+            "--favoured-deciles", "12")  # fmt: skip
+    with pytest.raises(CommandError, match="JSON"):
+        run("programs", "create", "--data", str(tmp_path / "tidak-ada.json"))

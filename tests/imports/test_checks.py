@@ -204,3 +204,25 @@ def test_same_codes_as_check_worker(values):
     theirs = check_worker({f: repaired[f] for f in FIELD_OF.values()}, today=TODAY)
     assert set(ours.get_column(ERRORS)[0]) == {p.code for p in theirs.errors}
     assert set(ours.get_column(WARNINGS)[0]) == {p.code for p in theirs.warnings}
+
+
+def test_a_number_cell_that_lost_its_last_digit_is_named_as_such():
+    """Excel keeps 15 digits of a number: a NIK typed into a number cell ends in 0."""
+    lost = nik_for("51.04.01", dt.date(1985, 2, 19), "L", 10)  # ...0010: ends in 0
+    kept = nik_for("51.04.01", dt.date(1985, 2, 19), "L", 13)  # a number cell, all digits
+    rows = [row(1, nik=lost), row(2, nik=kept)]
+    result = checked(rows, xlsx=True, cell_types={"nik": "number"})
+    assert codes(result) == [(2, ["nik_precision_lost"]), (3, [])]
+
+
+def test_a_nik_ending_in_0_written_as_text_is_a_good_nik():
+    good = nik_for("51.04.01", dt.date(1985, 2, 19), "L", 10)
+    assert codes(checked([row(1, nik=good)], xlsx=True)) == [(2, [])]
+    assert codes(checked([row(1, nik=good)])) == [(2, [])]
+
+
+def test_the_precision_message_says_what_happened_and_how_to_fix_it():
+    from lindung.people import nik as nik_rules
+
+    text = nik_rules.message(nik_rules.NIK_PRECISION_LOST)
+    assert "15 angka" in text and "Teks" in text

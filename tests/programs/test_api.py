@@ -153,3 +153,21 @@ def test_openapi_lists_the_paths(api, regency_admin):
         "/api/v1/enrollments/{enrollment_id}/withdraw",
     ):
         assert path in schema["paths"], path
+
+
+def test_a_submission_batch_through_the_api(api, regency_admin, operator, program):
+    """issue 16: verified enrollments become a batch, as on the page."""
+    from lindung.programs import services
+
+    people = [make_person(), make_person()]
+    for person in people:
+        services.propose(user=None, program=program, person=person, today=TODAY)
+    Enrollment.objects.update(state="verified")
+    refused = api(operator, "post", f"/programs/{program.pk}/batches", data={})
+    assert refused.status_code == 403
+    made = api(regency_admin, "post", f"/programs/{program.pk}/batches", data={"note": "uji"})
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert (body["number"], body["entries"], body["note"]) == (1, 2, "uji")
+    again = api(regency_admin, "post", f"/programs/{program.pk}/batches", data={"round": 1})
+    assert again.status_code == 409 and again.json()["code"] == "nothing_to_submit"

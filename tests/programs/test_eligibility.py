@@ -201,3 +201,62 @@ def test_propose_niks_reports_each_line(program, operator):
         ("5.1040", "nik_scientific_notation"),
     ]
     assert results[0].ok and all(r.message for r in results[1:])
+
+
+def test_already_covered_names_the_program(make_program):
+    first = make_program()
+    second = make_program(name="Program Provinsi Bali 2027", area_code="51", funder="province")
+    person = make_person()
+    services.propose(user=None, program=first, person=person, today=TODAY)
+    assert first.name in refusal(second, person).message
+
+
+def test_already_covered_as_an_active_member_on_the_insurers_list(program):
+    """A member elsewhere is refused before the insurer has to, with the list named."""
+    from lindung.people.models import Membership
+
+    person = make_person()
+    Membership.objects.create(
+        person=person,
+        kpj="24001234",
+        status=Membership.Status.ACTIVE,
+        as_of=dt.date(2026, 11, 30),
+        source=Membership.Source.MEMBER_LIST,
+        source_label="peserta-gianyar-nov.xlsx",
+    )
+    refused = refusal(program, person)
+    assert refused.code == "already_covered"
+    assert "peserta-gianyar-nov.xlsx" in refused.message and "daftar peserta" in refused.message
+
+
+def test_an_inactive_member_or_one_our_program_paid_for_may_be_proposed(make_program):
+    from lindung.people.models import Membership
+
+    program = make_program()
+    inactive, ours = make_person(), make_person()
+    Membership.objects.create(
+        person=inactive,
+        kpj="24001235",
+        status=Membership.Status.INACTIVE,
+        as_of=dt.date(2026, 11, 30),
+        source=Membership.Source.MEMBER_LIST,
+        source_label="peserta.xlsx",
+    )
+    # Active on the list only because an earlier sponsorship of ours ran until then.
+    earlier = make_program(name="Program 2026", year=2026, rounds="01/2026")
+    enrollment = services.propose(
+        user=None, program=earlier, person=ours, today=dt.date(2026, 1, 1)
+    )
+    Enrollment.objects.filter(pk=enrollment.pk).update(
+        state="ended", coverage_end=dt.date(2026, 6, 30)
+    )
+    Membership.objects.create(
+        person=ours,
+        kpj="24001236",
+        status=Membership.Status.ACTIVE,
+        as_of=dt.date(2026, 6, 1),
+        source=Membership.Source.MEMBER_LIST,
+        source_label="peserta.xlsx",
+    )
+    assert services.propose(user=None, program=program, person=inactive, today=TODAY)
+    assert services.propose(user=None, program=program, person=ours, today=TODAY)

@@ -134,6 +134,9 @@ PAGES = {
     "set_language": ("302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302"),
     # billing (issue 19): the preview before a run; without ?month= it sends back to the program.
     "billing:run-preview": ("302 405 302 405", "302 405 404 405", "403 405 404 405", "403 405 404 405", "403 405 404 405"),
+    # issue 16 (imports): the insurer's member list and the welfare file, regency staff only
+    "imports:updates": ("200 200 200 200", "200 200 200 200", "403 403 403 403", "403 403 403 403", "403 403 403 403"),
+    "imports:update": ("200 405 200 405", "200 405 404 405", "403 405 403 405", "403 405 403 405", "403 405 403 405"),
 }
 # fmt: on
 
@@ -178,6 +181,8 @@ OPERATIONS = {
     "POST /api/v1/collections": ("201 201", "201 422", "201 422", "201 422", "403 403"),
     "GET /api/v1/collections/{collection_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "GET /api/v1/agents/{agent_id}/fees": ("200 200", "200 404", "200 404", "200 404", "200 404"),
+    # issue 16 (bpjs): a submission batch through the API; the world has none left to submit
+    "POST /api/v1/programs/{program_id}/batches": ("409 409", "409 404", "403 404", "403 404", "403 404"),
 }
 # fmt: on
 
@@ -185,6 +190,7 @@ OPERATIONS = {
 OBJECT_PARAMETERS = {
     "people": {"pk": "worker"},
     "imports": {"pk": "job"},
+    "imports:update": {"pk": "update_import"},
     "accounts": {"pk": "user"},
     "accounts:token-revoke": {"pk": "token"},
     "agents": {"pk": "agent"},
@@ -254,6 +260,7 @@ def bodies(side) -> dict:
         "PATCH /api/v1/workers/{worker_id}": {"json": {"phone": "081999888777"}},
         "POST /api/v1/programs": {"json": program_data(area_code=side.region)},
         "POST /api/v1/programs/{program_id}/enrollments": {"json": {"nik": side.people[1].nik}},
+        "POST /api/v1/programs/{program_id}/batches": {"json": {}},
         "POST /api/v1/enrollments/{enrollment_id}/reject": {"json": {"reason": "uji"}},
         "POST /api/v1/enrollments/{enrollment_id}/withdraw": {"json": {"reason": "uji"}},
         "POST /api/v1/billing/programs/{program_id}/runs": {"json": {"month": "2024-02"}},

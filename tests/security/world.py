@@ -25,7 +25,7 @@ from lindung.agents.models import Contact
 from lindung.billing.services import record_payment, run_billing
 from lindung.bpjs.files import write_answer
 from lindung.bpjs.services import create_batch, import_answer
-from lindung.imports.models import ImportJob, ImportRow
+from lindung.imports.models import ImportJob, ImportRow, UpdateImport
 from lindung.people.models import Person
 from lindung.privacy.access import record_access
 from lindung.privacy.models import AccessKind, SubjectRequest
@@ -321,4 +321,17 @@ def build() -> World:
     inside.objects["statement_import"] = StatementImport.objects.create(
         file_name="rekening-koran.xlsx", sha256="1" * 64, uploaded_at=timezone.now(), rows=0
     )
+    # issue 16: a member list applied in each region, its report naming the side's worker.
+    for side, uploader in ((inside, users[Role.REGENCY_ADMIN]), (outside, None)):
+        side.objects["update_import"] = UpdateImport.objects.create(
+            kind=UpdateImport.Kind.MEMBERS,
+            file_name="peserta.csv",
+            sha256="2" * 64,
+            uploaded_at=timezone.now(),
+            uploaded_by=uploader,
+            region_code=side.region,
+            rows=1,
+            refused=1,
+            report=[{"row": 2, "nik": side.people[0].nik, "code": "kpj_taken", "message": "x"}],
+        )
     return World(inside=inside, outside=outside, users=users, tokens=tokens)

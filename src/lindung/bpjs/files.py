@@ -74,6 +74,10 @@ ROW_MESSAGES = {
     "nik_invalid": _("NIK harus 16 angka: periksa sel NIK (format Teks, bukan angka)."),
     "status_invalid": _("STATUS harus DITERIMA atau DITOLAK."),
     "kpj_invalid": _("NO_KPJ wajib untuk peserta diterima: 8 sampai 20 angka."),
+    "kpj_taken": _(
+        "NO_KPJ %(kpj)s sudah milik pekerja lain (NIK %(holder)s): satu KPJ hanya untuk satu "
+        "orang. Tanyakan nomor yang benar ke BPJS, lalu impor baris ini lagi."
+    ),
     "effective_date_invalid": _(
         "TGL_EFEKTIF wajib untuk peserta diterima, dengan format 19/02/2024."
     ),

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,10 @@ from django.utils.translation import gettext as _
 from lindung.accounts.scope import scope_code, scoped
 from lindung.bpjs.files import ROW_MESSAGES, AnswerRow, read_answer
 from lindung.bpjs.models import AnswerImport, BatchEntry, SubmissionBatch
+from lindung.people.models import Membership, Person
+from lindung.people.nik import mask_nik
+from lindung.people.selectors import kpj_holders
+from lindung.people.services import is_kpj_conflict, record_memberships
 from lindung.privacy.history import Via, changes_through
 from lindung.programs import permissions
 from lindung.programs.lifecycle import State
@@ -123,9 +127,31 @@ def import_answer(*, user, program: Program, content: bytes, file_name: str) -> 
     that match no submitted enrollment of this program (in the user's region) are reported
     as ``unknown_nik``. Raises ``files.AnswerFileInvalid`` for a file that cannot be read.
     The changes it makes are recorded as coming through the insurer's file.
+
+    A KPJ already another person's is refused as ``kpj_taken``. Two files giving one KPJ
+    at the same moment both pass that check; the KPJ's unique constraint then fails the
+    later transaction, which is run again and now finds the KPJ taken.
     """
     with changes_through(Via.INSURER_FILE, f"jawaban BPJS {file_name}", user=user):
-        return _import_answer(user=user, program=program, content=content, file_name=file_name)
+        for attempt in range(3):
+            try:
+                return _import_answer(
+                    user=user, program=program, content=content, file_name=file_name
+                )
+            except IntegrityError as exc:
+                if attempt == 2 or not is_kpj_conflict(exc):
+                    raise
+    raise AssertionError("unreachable")
+
+
+def _kpj_holders(kpjs: set[str]) -> dict[str, int]:
+    """Who already holds each KPJ: the registry's memberships, and the enrollments activated
+    before memberships were kept."""
+    holders = dict(
+        Enrollment.objects.filter(kpj__in=kpjs).exclude(kpj="").values_list("kpj", "person_id")
+    )
+    holders.update(kpj_holders(kpjs))
+    return holders
 
 
 def _import_answer(*, user, program: Program, content: bytes, file_name: str) -> AnswerImport:
@@ -143,6 +169,7 @@ def _import_answer(*, user, program: Program, content: bytes, file_name: str) ->
         latest: dict[str, BatchEntry] = {}
         for entry in entries.order_by("id"):
             latest[entry.nik] = entry  # a NIK proposed again after a rejection: the newest
+        holders = _kpj_holders({r.kpj for r in rows if r.status == "accepted" and r.kpj})
         seen: set[str] = set()
         to_activate: dict[int, tuple[str, dt.date]] = {}
         to_reject: dict[str, list[int]] = {}
@@ -165,7 +192,14 @@ def _import_answer(*, user, program: Program, content: bytes, file_name: str) ->
             enrollment = entry.enrollment
             state = enrollment.state
             if row.status == "accepted":
-                if state == State.SUBMITTED:
+                holder = holders.setdefault(row.kpj, enrollment.person_id)
+                if holder != enrollment.person_id:
+                    nik = Person.objects.filter(pk=holder).values_list("nik", flat=True).first()
+                    report.append(
+                        _problem(row, "kpj_taken", kpj=row.kpj, holder=mask_nik(nik or ""))
+                    )
+                    counts["invalid"] += 1
+                elif state == State.SUBMITTED:
                     to_activate[enrollment.pk] = (row.kpj, row.effective_date)
                     answered.append(_Decision(row, entry))
                 elif (enrollment.kpj, enrollment.effective_date) == (
@@ -190,6 +224,14 @@ def _import_answer(*, user, program: Program, content: bytes, file_name: str) ->
                     counts["invalid"] += 1
         activated = activate_many(user=user, answers=to_activate, via=Transition.Via.BPJS)
         counts["activated"] = len(activated.moved)
+        record_memberships(
+            {
+                e.person_id: (e.kpj, Membership.Status.ACTIVE, e.effective_date)
+                for e in Enrollment.objects.filter(pk__in=[e.pk for e in activated.moved])
+            },
+            source=Membership.Source.PROGRAM,
+            source_label=program.name,
+        )
         for reason, ids in to_reject.items():
             result = move_many(
                 user=user,

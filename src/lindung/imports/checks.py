@@ -20,7 +20,7 @@ import polars as pl
 
 from lindung.accounts.scope import in_scope
 from lindung.imports.columns import FIELD_ORDER
-from lindung.imports.reading import RAGGED, ROW
+from lindung.imports.reading import NIK_NUMBER, RAGGED, ROW
 from lindung.people import nik as nik_rules
 from lindung.people.categories import parse_category
 from lindung.people.models import Person
@@ -44,6 +44,7 @@ CODE_FIELD = {
     "row_ragged": "",
     "nik_missing": "nik",
     nik_rules.NIK_SCIENTIFIC: "nik",
+    nik_rules.NIK_PRECISION_LOST: "nik",
     nik_rules.NIK_FORMAT: "nik",
     nik_rules.NIK_REGION: "nik",
     nik_rules.NIK_REGION_DISTRICT_UNKNOWN: "nik",
@@ -286,6 +287,8 @@ def check_rows(raw: pl.DataFrame, context: Context) -> pl.DataFrame:
     work is done in three steps so that every parsed value is computed once.
     """
     frame = tolerate(raw, context)
+    if NIK_NUMBER not in frame.columns:
+        frame = frame.with_columns(pl.lit(False).alias(NIK_NUMBER))
     today = context.today
     col = pl.col
 
@@ -360,6 +363,8 @@ def check_rows(raw: pl.DataFrame, context: Context) -> pl.DataFrame:
     ).str.to_date("%Y-%m-%d", strict=False)
     frame = frame.with_columns(
         (~col("_nik_missing") & nik.str.contains(_SCIENTIFIC)).alias("_scientific"),
+        # A number cell of 16 digits ending in 0: the 16th digit was lost (see reading).
+        (col(NIK_NUMBER).fill_null(False) & nik.str.contains(r"^\d{15}0$")).alias("_precision"),
         well_formed.alias("_well_formed"),
         nik.str.slice(0, 6)
         .is_in(pl.Series(sorted(district_prefixes())).implode())
@@ -390,8 +395,12 @@ def check_rows(raw: pl.DataFrame, context: Context) -> pl.DataFrame:
         code(col(RAGGED), "row_ragged"),
         code(col("_nik_missing"), "nik_missing"),
         code(col("_scientific"), nik_rules.NIK_SCIENTIFIC),
+        code(col("_precision"), nik_rules.NIK_PRECISION_LOST),
         code(~col("_nik_missing") & ~col("_scientific") & ~well_formed, nik_rules.NIK_FORMAT),
-        code(well_formed & ~col("_in_district") & ~col("_in_regency"), nik_rules.NIK_REGION),
+        code(
+            ~col("_precision") & well_formed & ~col("_in_district") & ~col("_in_regency"),
+            nik_rules.NIK_REGION,
+        ),
         code(well_formed & nik_born.is_null(), nik_rules.NIK_DATE),
         code(col(FIRST_ROW).is_not_null() & (col(FIRST_ROW) != col(ROW)), "duplicate_in_file"),
         code(col("_name_missing"), "name_missing"),

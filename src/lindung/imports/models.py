@@ -160,3 +160,44 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_id}/{self.index}"
+
+
+class UpdateImport(models.Model):
+    """A file that updated a few facts of registered workers by NIK, and its row report.
+
+    The insurer's member list (KPJ and status) and the social office's welfare file
+    (DTSEN decile): small next to a worker import, so applied in one transaction during
+    the request; the report keeps only the rows with a problem.
+    """
+
+    class Kind(models.TextChoices):
+        MEMBERS = "members", _("Daftar peserta BPJS")
+        WELFARE = "welfare", _("Data kesejahteraan (DTSEN)")
+
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(_("diunggah"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pengguna"),
+    )
+    region_code = models.CharField(_("wilayah"), max_length=13, blank=True)
+    as_of = models.DateField(_("tanggal data"), null=True, blank=True)
+    rows = models.PositiveIntegerField(_("baris"), default=0)
+    updated = models.PositiveIntegerField(_("diperbarui"), default=0)
+    unchanged = models.PositiveIntegerField(_("tetap"), default=0)
+    refused = models.PositiveIntegerField(_("ditolak"), default=0)
+    report = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("impor pembaruan data")
+        verbose_name_plural = _("impor pembaruan data")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file_name}"

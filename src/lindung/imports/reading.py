@@ -21,6 +21,10 @@ from lindung.uploads import inspect
 
 ROW = "row"  # the row number as a spreadsheet shows it (the header is row 1)
 RAGGED = "ragged"  # the row has more cells than the header
+# Whether the NIK cell of an XLSX row was stored as a number, not text: Excel keeps 15
+# significant digits of a number, so a 16-digit NIK typed into such a cell lost its last
+# digit (it became 0). Only an XLSX file can tell; a CSV never has this column.
+NIK_NUMBER = "nik_number_cell"
 
 
 class FileRefused(Refusal):
@@ -74,12 +78,14 @@ def read_table(data: bytes, name: str = "", *, village_given: bool = False) -> R
 def _canonical(frame: pl.DataFrame, headers: HeaderMap) -> pl.DataFrame:
     """Rename to field names, drop unused columns and wholly empty rows."""
     columns = [ROW, RAGGED]
+    if NIK_NUMBER in frame.columns:
+        columns.append(NIK_NUMBER)
     for column in COLUMNS:
         if column.field in headers.fields:
             frame = frame.rename({headers.fields[column.field]: column.field})
             columns.append(column.field)
     frame = frame.select(columns)
-    values = [c for c in columns if c not in (ROW, RAGGED)]
+    values = [c for c in columns if c not in (ROW, RAGGED, NIK_NUMBER)]
     blank = pl.all_horizontal(
         [pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in values]
     )
@@ -226,4 +232,24 @@ def _read_xlsx(data: bytes) -> tuple[pl.DataFrame, HeaderMap, dict]:
     headers = map_headers(cleaned)
     frame = frame.with_columns(pl.all().cast(pl.String)).with_row_index(ROW, offset=2)
     frame = frame.with_columns(pl.col(ROW).cast(pl.Int64), pl.lit(False).alias(RAGGED))
+    if nik_column := headers.fields.get("nik"):
+        numbers = _number_cells(reader, chosen, names[cleaned.index(nik_column)])
+        if numbers is None or len(numbers) != frame.height:
+            numbers = pl.repeat(False, frame.height, eager=True)
+        frame = frame.with_columns(numbers.alias(NIK_NUMBER))
     return frame, headers, {"sheet": reader.sheet_names[chosen]}
+
+
+def _number_cells(reader, sheet: int, column: str) -> pl.Series | None:
+    """Which cells of the NIK column hold a number rather than text.
+
+    The sheet is read as text (a NIK must stay text), which hides a cell's type; read
+    alone as booleans, the column gives a value for number cells and null for text.
+    """
+    import fastexcel
+
+    try:
+        cells = reader.load_sheet(sheet, use_columns=[column], dtypes={column: "boolean"})
+        return cells.to_polars().to_series(0).is_not_null()
+    except (fastexcel.FastExcelError, ValueError, pl.exceptions.PolarsError):
+        return None

@@ -1,6 +1,7 @@
 """Reads of import jobs. A job's report holds personal data: only its owner (and the
 system admin, who sees everything) may read it; anybody else gets a 404."""
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -27,3 +28,21 @@ def rejected_rows(job: ImportJob, limit: int = 50) -> list[ImportRow]:
 
 def warned_rows(job: ImportJob, limit: int = 50) -> list[ImportRow]:
     return list(job.rows.filter(rejected=False).order_by("row")[:limit])
+
+
+def update_imports_for(user) -> QuerySet:
+    """Member lists and welfare files applied: like a job, only the uploader's (and all for
+    the system admin), since the row report names workers."""
+    from lindung.imports.models import UpdateImport
+
+    records = UpdateImport.objects.select_related("uploaded_by")
+    if user is None or user.sees_everything:
+        return records
+    return records.filter(uploaded_by=user)
+
+
+def get_update_import(user, pk):
+    try:
+        return update_imports_for(user).get(pk=pk)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc

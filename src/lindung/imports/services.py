@@ -37,7 +37,7 @@ from lindung.imports.loading import (
     write_rows,
 )
 from lindung.imports.models import ImportBatch, ImportJob
-from lindung.imports.reading import RAGGED, ROW, FileRefused, max_file_bytes, read_table
+from lindung.imports.reading import NIK_NUMBER, RAGGED, ROW, FileRefused, max_file_bytes, read_table
 from lindung.people.models import Person
 from lindung.privacy.history import Via, changes_through
 from lindung.refusals import Refusal
@@ -496,7 +496,7 @@ def _report(job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, result: Ba
         )
     )
     cells = raw.join(problems.select(ROW), on=ROW, how="semi")
-    fields = [c for c in cells.columns if c not in (ROW, RAGGED)]
+    fields = [c for c in cells.columns if c not in (ROW, RAGGED, NIK_NUMBER)]
     cells = cells.select(ROW, pl.struct(fields).struct.json_encode().alias("values"))
     rows = problems.join(cells, on=ROW, how="left").select(
         pl.lit(job.pk).alias("job_id"),

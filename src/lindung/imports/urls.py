@@ -11,4 +11,6 @@ urlpatterns = [
     path("<int:pk>/batal/", views.job_cancel, name="cancel"),
     path("<int:pk>/lanjutkan/", views.job_resume, name="resume"),
     path("<int:pk>/laporan.<str:fmt>", views.job_report, name="report"),
+    path("pembaruan/", views.update_index, name="updates"),
+    path("pembaruan/<int:pk>/", views.update_detail, name="update"),
 ]

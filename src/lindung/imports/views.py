@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lindung.accounts.picker import picker_context
-from lindung.imports import report, selectors, services, tasks
+from lindung.imports import report, selectors, services, tasks, updates
 from lindung.imports.messages import file_message, row_message
-from lindung.imports.models import ImportJob
+from lindung.imports.models import ImportJob, UpdateImport
 from lindung.imports.template import template_workbook
 from lindung.privacy import access
 from lindung.privacy.models import AccessKind
+from lindung.programs import permissions
 from lindung.uploads import UploadField
 
 
@@ -70,6 +71,7 @@ def index(request):
         "form": form,
         "jobs": selectors.jobs_for(request.user)[:20],
         "picker": picker_context(request, village, name="village", village_only=True),
+        "can_update": permissions.is_manager(request.user),
     }
     return render(request, "imports/index.html", context)
 
@@ -165,3 +167,67 @@ def job_report(request, pk: int, fmt: str):
     response = HttpResponse(buffer.getvalue(), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="laporan-impor-{job.pk}.{fmt}"'
     return response
+
+
+# ---- the insurer's member list and the social office's welfare file --------------------
+
+
+class UpdateForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Jenis berkas"), choices=UpdateImport.Kind.choices)
+    file = UploadField(
+        label=gettext_lazy("Berkas (.xlsx atau .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+    )
+    as_of = forms.DateField(
+        label=gettext_lazy("Tanggal data (untuk baris tanpa kolom TANGGAL)"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"placeholder": "30/11/2026"}),
+    )
+
+
+def _require_manager(user) -> None:
+    if not permissions.is_manager(user):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def update_index(request):
+    """Upload a member list or a welfare file; it is applied at once, then its report."""
+    _require_manager(request.user)
+    form = UpdateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        apply = {
+            UpdateImport.Kind.MEMBERS: updates.import_member_list,
+            UpdateImport.Kind.WELFARE: updates.import_welfare,
+        }[form.cleaned_data["kind"]]
+        upload = form.cleaned_data["file"]
+        try:
+            record = apply(
+                user=request.user,
+                content=upload.read(),
+                file_name=upload.name or "berkas",
+                as_of=form.cleaned_data["as_of"],
+            )
+        except updates.UpdateRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            return redirect("imports:update", pk=record.pk)
+    context = {"form": form, "records": selectors.update_imports_for(request.user)[:20]}
+    return render(request, "imports/updates.html", context)
+
+
+@login_required
+@require_GET
+def update_detail(request, pk: int):
+    _require_manager(request.user)
+    record = selectors.get_update_import(request.user, pk)
+    if record.report:
+        access.record_access(
+            request,
+            AccessKind.VIEW,
+            query={"update_import": record.pk},
+            count=len(record.report),
+        )
+    return render(request, "imports/update.html", {"record": record})

@@ -194,3 +194,53 @@ class Person(models.Model):
     @property
     def occupation_label(self) -> str:
         return self.occupation.name if self.occupation_id else self.occupation_text
+
+
+class Membership(models.Model):
+    """What is known of a worker at the insurer: the KPJ and whether the membership is active.
+
+    Learned from the insurer's answer to a program's submission, or from the member list of
+    a region the insurer hands over (imported by NIK), each with the date it was true on and
+    where it came from: ``already_covered`` then refuses a worker who is an active member
+    elsewhere before the insurer has to, and names the source. A KPJ belongs to one person:
+    the unique constraint holds that even against two answer files applied at once.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("aktif")
+        INACTIVE = "inactive", _("tidak aktif")
+
+    class Source(models.TextChoices):
+        PROGRAM = "program", _("jawaban BPJS atas usulan program")
+        MEMBER_LIST = "member_list", _("daftar peserta dari BPJS")
+
+    person = models.OneToOneField(
+        Person, models.CASCADE, related_name="membership", verbose_name=_("pekerja")
+    )
+    kpj = models.CharField(_("nomor KPJ"), max_length=20, blank=True)
+    status = models.CharField(_("status kepesertaan"), max_length=10, choices=Status.choices)
+    as_of = models.DateField(_("per tanggal"))
+    source = models.CharField(_("sumber"), max_length=12, choices=Source.choices)
+    source_label = models.CharField(
+        _("keterangan sumber"), max_length=200, help_text=_("Nama program atau nama berkas.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("kepesertaan BPJS")
+        verbose_name_plural = _("kepesertaan BPJS")
+        ordering = ["person_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpj"], condition=~models.Q(kpj=""), name="membership_kpj_one_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpj or '-'} ({self.get_status_display()})"
+
+    @property
+    def where(self) -> str:
+        """Where the worker is covered, as a refusal names it."""
+        return f"{self.get_source_display()}: {self.source_label}"

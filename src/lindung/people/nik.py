@@ -17,6 +17,7 @@ from lindung.regions.codes import district_prefixes, regency_prefixes
 # Stable codes: files, the API and tests rely on them; never rename one.
 NIK_FORMAT = "nik_format"
 NIK_SCIENTIFIC = "nik_scientific_notation"
+NIK_PRECISION_LOST = "nik_precision_lost"
 NIK_REGION = "nik_region"
 NIK_REGION_DISTRICT_UNKNOWN = "nik_region_district_unknown"
 NIK_DATE = "nik_date"
@@ -28,6 +29,11 @@ MESSAGES = {
     NIK_SCIENTIFIC: _(
         "NIK rusak oleh spreadsheet (tertulis seperti 5.10401E+15): format kolom NIK sebagai "
         "Teks lalu ketik ulang NIK dari KTP/KK."
+    ),
+    NIK_PRECISION_LOST: _(
+        "NIK tersimpan sebagai angka, bukan teks: spreadsheet hanya menyimpan 15 angka, "
+        "sehingga angka ke-16 berubah menjadi 0. Format kolom NIK sebagai Teks lalu ketik "
+        "ulang NIK dari KTP/KK."
     ),
     NIK_REGION: _("6 angka pertama NIK bukan kode kecamatan/kabupaten yang ada: periksa KTP."),
     NIK_REGION_DISTRICT_UNKNOWN: _(

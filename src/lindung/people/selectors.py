@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from lindung.accounts.scope import get_scoped_or_404, scoped, within
 from lindung.people import visibility
-from lindung.people.models import Person
+from lindung.people.models import Membership, Person
 
 
 def workers_for(
@@ -42,3 +42,14 @@ def get_worker(user, pk) -> Person:
     """One worker, or 404 when it does not exist or lies outside the user's region."""
     people = Person.objects.select_related("village", "occupation", "agent__organisation")
     return get_scoped_or_404(user, people, pk=pk)
+
+
+def kpj_holders(kpjs) -> dict[str, int]:
+    """The person each of these KPJs already belongs to (not scoped: a KPJ is unique
+    nationally, and the answer names no one beyond a masked NIK)."""
+    wanted = {k for k in kpjs if k}
+    return (
+        dict(Membership.objects.filter(kpj__in=wanted).values_list("kpj", "person_id"))
+        if wanted
+        else {}
+    )

@@ -5,11 +5,13 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.people import visibility
-from lindung.people.models import Person
+from lindung.people.models import Membership, Person
 from lindung.people.validation import Checked, Problem, check_worker
+from lindung.privacy.history import bulk_history
 from lindung.refusals import Invalid, Refusal
 
 
@@ -124,3 +126,74 @@ def delete_worker(*, user, person: Person) -> None:
             person.delete()
     except ProtectedError as exc:
         raise WorkerKept("worker_in_use") from exc
+
+
+# ---- what the insurer says of a worker -------------------------------------------------
+
+KPJ_TAKEN = "kpj_taken"
+
+
+def is_kpj_conflict(exc: IntegrityError) -> bool:
+    """Whether ``exc`` is the KPJ's unique constraint (two people given one KPJ at once)."""
+    text = str(exc)
+    return "membership_kpj_one_person" in text or "people_membership.kpj" in text
+
+
+def record_memberships(
+    answers: dict[int, tuple[str, str, dt.date]], *, source: str, source_label: str
+) -> dict[str, int]:
+    """Keep what the insurer says of workers: ``{person id: (kpj, status, as of)}``.
+
+    A newer or equal date replaces what is kept; an older one is ignored (a member list of
+    last year does not undo this month's answer), and the same facts again change nothing,
+    so applying a file twice is harmless. An empty KPJ keeps the one already known. Raises
+    ``IntegrityError`` if a KPJ is already another person's: callers check first (for a
+    row error) and meet this only when two files give one KPJ at the same moment.
+    """
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    if not answers:
+        return counts
+    label = source_label.replace("\x00", "")[:200]
+    kept = {m.person_id: m for m in Membership.objects.filter(person_id__in=answers)}
+    new, changed = [], []
+    for person_id, (kpj, status, as_of) in answers.items():
+        membership = kept.get(person_id)
+        if membership is None:
+            new.append(
+                Membership(
+                    person_id=person_id,
+                    kpj=kpj,
+                    status=status,
+                    as_of=as_of,
+                    source=source,
+                    source_label=label,
+                )
+            )
+            continue
+        if as_of < membership.as_of:
+            counts["unchanged"] += 1
+            continue
+        facts = (kpj or membership.kpj, status, as_of, source, label)
+        if facts == (
+            membership.kpj,
+            membership.status,
+            membership.as_of,
+            membership.source,
+            membership.source_label,
+        ):
+            counts["unchanged"] += 1
+            continue
+        membership.kpj, membership.status, membership.as_of = facts[:3]
+        membership.source, membership.source_label = source, label
+        membership.updated_at = timezone.now()
+        changed.append(membership)
+    with transaction.atomic():
+        Membership.objects.bulk_create(new, batch_size=2000)
+        Membership.objects.bulk_update(
+            changed, ["kpj", "status", "as_of", "source", "source_label", "updated_at"], 1000
+        )
+        created = Membership.objects.filter(person_id__in=[m.person_id for m in new])
+        bulk_history(Membership, list(created))
+        bulk_history(Membership, changed, update=True)
+    counts["created"], counts["updated"] = len(new), len(changed)
+    return counts

@@ -64,6 +64,12 @@ class ProgramOut(Schema):
     eligible_categories: list[str]
     min_age: int
     max_age: int
+    favoured_decile_max: int | None
+    others_fill_remaining: bool
+    target_workers: int | None
+    budget_pays_workers: int | None
+    budget_needed: int | None
+    budget_warning: str
     legal_basis: list[LegalOut]
     totals: TotalsOut
 
@@ -88,6 +94,9 @@ class ProgramIn(Schema):
     eligible_categories: list[str] = list(Category.values)
     min_age: int = 18
     max_age: int = 65
+    favoured_decile_max: int | str | None = None
+    others_fill_remaining: bool = True
+    target_workers: int | str | None = None
     notes: str = ""
 
 
@@ -156,6 +165,7 @@ def _month(value: dt.date) -> str:
 
 def _program_out(program, user) -> dict:
     totals = selectors.program_totals(None, program)
+    check = selectors.budget_check(program)
     rounds = selectors.rounds_of(program)
     return {
         "id": program.pk,
@@ -185,6 +195,12 @@ def _program_out(program, user) -> dict:
         "eligible_categories": program.eligible_categories,
         "min_age": program.min_age,
         "max_age": program.max_age,
+        "favoured_decile_max": program.favoured_decile_max,
+        "others_fill_remaining": program.others_fill_remaining,
+        "target_workers": program.target_workers,
+        "budget_pays_workers": check.affordable if check else None,
+        "budget_needed": check.needed if check else None,
+        "budget_warning": services.budget_warning(program),
         "legal_basis": [
             {"number": d.number, "title": d.title, "issued_on": d.issued_on, "has_pdf": bool(d.pdf)}
             for d in program.legal_basis.all()

@@ -25,6 +25,9 @@ PROGRAM_FIELDS = [
     "eligible_categories",
     "min_age",
     "max_age",
+    "target_workers",
+    "favoured_decile_max",
+    "others_fill_remaining",
     "notes",
 ]
 
@@ -98,6 +101,21 @@ class ProgramForm(forms.Form):
     )
     min_age = forms.CharField(label=_("Umur minimal"), max_length=3, required=False, initial="18")
     max_age = forms.CharField(label=_("Umur maksimal"), max_length=3, required=False, initial="65")
+    target_workers = forms.CharField(
+        label=_("Target pekerja"),
+        max_length=12,
+        required=False,
+        help_text=_("mis. 2829; kosong: kuota × desa × putaran"),
+    )
+    favoured_decile_max = forms.CharField(
+        label=_("Desil DTSEN diutamakan sampai"),
+        max_length=5,
+        required=False,
+        help_text=_("mis. 4 (desil 1–4 diutamakan); kosong: tanpa prioritas desil"),
+    )
+    others_fill_remaining = forms.BooleanField(
+        label=_("Desil lain boleh mengisi sisa tempat"), required=False, initial=True
+    )
     notes = forms.CharField(
         label=_("Catatan"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

@@ -105,6 +105,28 @@ class Program(models.Model):
     eligible_categories = models.JSONField(_("kategori sasaran"), default=list)
     min_age = models.PositiveSmallIntegerField(_("umur minimal"), default=18)
     max_age = models.PositiveSmallIntegerField(_("umur maksimal"), default=65)
+    target_workers = models.PositiveIntegerField(
+        _("target pekerja"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Jumlah pekerja yang dibiayai menurut rencana (mis. 2.829), bila tidak sama dengan "
+            "kuota × desa."
+        ),
+    )
+    favoured_decile_max = models.PositiveSmallIntegerField(
+        _("desil diutamakan sampai"),
+        null=True,
+        blank=True,
+        help_text=_("mis. 4: pekerja desil DTSEN 1–4 diutamakan; kosong: tanpa prioritas desil."),
+    )
+    others_fill_remaining = models.BooleanField(
+        _("desil lain boleh mengisi sisa tempat"),
+        default=True,
+        help_text=_(
+            "Bila tidak, pekerja di luar desil yang diutamakan (atau tanpa desil) ditolak."
+        ),
+    )
     legal_basis = models.ManyToManyField(
         LegalDocument, blank=True, related_name="programs", verbose_name=_("dasar hukum")
     )
@@ -137,6 +159,12 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def decile_favoured(self, decile: int | None) -> bool:
+        """Whether a worker of this DTSEN decile is among those the program favours."""
+        if self.favoured_decile_max is None:
+            return True
+        return decile is not None and decile <= self.favoured_decile_max
 
     @property
     def benefits(self) -> list[str]:

@@ -3,11 +3,26 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from lindung.accounts.scope import get_scoped_or_404, scope_code, scoped, within
 from lindung.people import visibility
+from lindung.people.categories import Category
 from lindung.people.models import Person
 from lindung.programs.lifecycle import HOLDING, OPEN, State
 from lindung.programs.models import Enrollment, Program, ProgramVillage, Round, VillageQuota
@@ -203,7 +218,10 @@ def get_enrollment(user, pk) -> Enrollment:
 
 def proposal_candidates(user, program: Program, village_code: str, q: str = "") -> QuerySet:
     """Workers of one village, each annotated with whether they already hold an open
-    enrollment anywhere (``covered``) and whether they are in this program (``in_program``)."""
+    enrollment anywhere (``covered``) and whether they are in this program (``in_program``).
+
+    The most vulnerable come first: by DTSEN decile (unknown last), then category; a
+    program that favours deciles 1–N puts those before everybody else (``favoured``)."""
     people = scoped(user, Person.objects.filter(village_id=village_code)).select_related(
         "occupation"
     )
@@ -215,10 +233,81 @@ def proposal_candidates(user, program: Program, village_code: str, q: str = "") 
     in_program = Enrollment.objects.filter(
         person=OuterRef("pk"), program=program, state__in=HOLDING
     )
-    return people.annotate(covered=Exists(open_enrollment), in_program=Exists(in_program)).order_by(
-        "covered", "full_name", "id"
+    top = program.favoured_decile_max
+    favoured = Q(welfare_decile__lte=top) if top is not None else Q(pk__isnull=False)
+    return people.annotate(
+        covered=Exists(open_enrollment),
+        in_program=Exists(in_program),
+        favoured=ExpressionWrapper(favoured, output_field=BooleanField()),
+        category_rank=Case(
+            *(When(category=code, then=Value(i)) for i, code in enumerate(Category.values)),
+            default=Value(len(Category.values)),
+            output_field=IntegerField(),
+        ),
+    ).order_by(
+        "covered",
+        "-favoured",
+        F("welfare_decile").asc(nulls_last=True),
+        "category_rank",
+        "full_name",
+        "id",
     )
 
 
 def transitions_of(enrollment: Enrollment):
     return enrollment.transitions.select_related("by").order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class BudgetCheck:
+    """Whether the budget pays for the program's places (or its own target of workers)."""
+
+    workers: int  # the target, or the places of all rounds
+    per_worker: int  # the premiums of one worker's sponsored months (the first round)
+    months: int
+    needed: int  # what ``workers`` cost
+    affordable: int  # how many workers the budget pays for all their months
+
+    @property
+    def short(self) -> bool:
+        return self.affordable < self.workers
+
+
+def budget_check(program: Program) -> BudgetCheck | None:
+    """The planner's figure for a program: workers × months against the budget.
+
+    Priced like a proposal (``premiums.enrollment_cost``: the dated rates of each month, on
+    the program's income basis); a program without rounds, or whose rates are missing,
+    has no figure (``None``).
+    """
+    from lindung.contributions.premiums import NoRateInForce, PremiumInputInvalid
+    from lindung.programs.premiums import enrollment_cost
+
+    rounds = list(program.rounds.order_by("number"))
+    if not rounds:
+        return None
+    places = dict(
+        VillageQuota.objects.filter(program=program)
+        .order_by()
+        .values_list("round_id")
+        .annotate(n=Sum("quota"))
+    )
+    try:
+        costs = {r.pk: enrollment_cost(program, r) for r in rounds}
+    except (NoRateInForce, PremiumInputInvalid):
+        return None
+    per_worker = costs[rounds[0].pk]
+    if program.target_workers is not None:
+        workers = program.target_workers
+        needed = workers * per_worker
+    else:
+        workers = sum(places.get(r.pk, 0) for r in rounds)
+        needed = sum(places.get(r.pk, 0) * costs[r.pk] for r in rounds)
+    affordable = program.budget // per_worker if per_worker else workers
+    return BudgetCheck(
+        workers=workers,
+        per_worker=per_worker,
+        months=program.sponsored_months,
+        needed=needed,
+        affordable=affordable,
+    )

@@ -80,6 +80,10 @@ PROGRAM_MESSAGES = {
     ),
     "categories_invalid": _("Pilih paling sedikit satu kategori sasaran yang dikenal."),
     "age_invalid": _("Batas umur harus 0 sampai 100 tahun, dan minimal tidak melebihi maksimal."),
+    "target_invalid": _("Target pekerja harus angka bulat 1 sampai 10.000.000, atau kosong."),
+    "decile_invalid": _(
+        "Desil yang diutamakan harus angka 1 sampai 10 (mis. 4 berarti desil 1–4), atau kosong."
+    ),
     "village_not_in_program": _("Desa ini tidak ikut program."),
     "legal_number_missing": _("Nomor peraturan wajib diisi."),
     "legal_title_missing": _("Judul peraturan wajib diisi."),
@@ -189,6 +193,16 @@ def _text(value, limit: int) -> str:
     return " ".join(str(value or "").replace("\x00", "").split())[:limit]
 
 
+def _decile_max(value) -> int | None:
+    """The last favoured decile from ``4`` or ``1-4`` / ``1–4`` (the first must be 1)."""
+    text = str(value).strip().replace("–", "-")
+    if "-" in text:
+        first, _sep, text = text.partition("-")
+        if first.strip() != "1":
+            return None
+    return _int_in(text, 1, 10)
+
+
 # Settings a new program gets when the request leaves them out.
 CREATE_DEFAULTS = {"sponsored_months": 6, "quota_per_village": 100, "min_age": 18, "max_age": 65}
 
@@ -249,7 +263,21 @@ def _check_program(data: dict, *, user, current: Program | None = None) -> tuple
             problems.append(Problem("eligible_categories", "categories_invalid"))
         else:
             values["eligible_categories"] = [c for c in Category.values if c in codes]
-    for name in ("includes_jht", "include_kelurahan"):
+    if "target_workers" in data:
+        if _blank(data["target_workers"]):
+            values["target_workers"] = None
+        elif (target := _int_in(str(data["target_workers"]).replace(".", ""), 1, 10**7)) is None:
+            problems.append(Problem("target_workers", "target_invalid"))
+        else:
+            values["target_workers"] = target
+    if "favoured_decile_max" in data:
+        if _blank(data["favoured_decile_max"]):
+            values["favoured_decile_max"] = None
+        elif (top := _decile_max(data["favoured_decile_max"])) is None:
+            problems.append(Problem("favoured_decile_max", "decile_invalid"))
+        else:
+            values["favoured_decile_max"] = top
+    for name in ("includes_jht", "include_kelurahan", "others_fill_remaining"):
         if name in data:
             values[name] = bool(data[name])
     if "funder_name" in data:
@@ -343,7 +371,8 @@ def create_program(*, user, data: dict) -> Program:
 
 EDITABLE_ALWAYS = {
     "name", "funder_name", "funding_code", "budget", "min_age", "max_age",
-    "eligible_categories", "notes", "year",
+    "eligible_categories", "notes", "year", "favoured_decile_max", "others_fill_remaining",
+    "target_workers",
 }  # fmt: skip
 
 
@@ -536,7 +565,9 @@ def propose(
                 with transaction.atomic():
                     enrollment.save()
             except IntegrityError as exc:  # another proposal of this person won the race
-                raise Ineligible(eligibility.ALREADY_COVERED) from exc
+                raise Ineligible(
+                    eligibility.ALREADY_COVERED, where=_("usulan lain yang disimpan bersamaan")
+                ) from exc
             Transition.objects.create(
                 enrollment=enrollment,
                 from_state="",
@@ -849,3 +880,32 @@ def end_finished(*, user=None, today: dt.date, program: Program | None = None) -
 def _records_changed() -> None:
     """Said after a bulk move, for the figures kept from enrollments (the dashboards)."""
     records_changed.send(sender=__name__)
+
+
+BUDGET_SHORT = _(
+    "Pagu %(budget)s hanya cukup untuk %(affordable)s pekerja × %(months)s bulan "
+    "(%(per_worker)s per pekerja), sedangkan program ini merencanakan %(workers)s pekerja "
+    "yang memerlukan %(needed)s. Tambah pagu, kurangi kuota, atau isi target pekerja."
+)
+
+
+def budget_warning(program: Program) -> str:
+    """The planner's figure as a sentence when the budget cannot pay for the places, else ''.
+
+    A warning, not a refusal: a regency often sets places first and the budget later in
+    the year (APBD-P); the program page and the API keep saying it until it is fixed.
+    """
+    from lindung.formatting import number, rupiah
+    from lindung.programs.selectors import budget_check
+
+    check = budget_check(program)
+    if check is None or not check.short:
+        return ""
+    return str(BUDGET_SHORT) % {
+        "budget": rupiah(program.budget),
+        "affordable": number(check.affordable),
+        "months": check.months,
+        "per_worker": rupiah(check.per_worker),
+        "workers": number(check.workers),
+        "needed": rupiah(check.needed),
+    }

@@ -77,6 +77,8 @@ def program_create(request):
             form.add_problems(error)
         else:
             messages.success(request, _("Program %(name)s dibuat.") % {"name": program.name})
+            if warning := services.budget_warning(program):
+                messages.warning(request, warning)
             return redirect("programs:detail", pk=program.pk)
     return _program_form_page(request, form)
 
@@ -91,11 +93,15 @@ def program_edit(request, pk: int):
     form = ProgramForm(request.POST or None, initial=initial, editable=services.EDITABLE_ALWAYS)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_program(user=request.user, program=program, changes=_form_data(form))
+            program = services.update_program(
+                user=request.user, program=program, changes=_form_data(form)
+            )
         except services.ProgramInvalid as error:
             form.add_problems(error)
         else:
             messages.success(request, _("Program disimpan."))
+            if warning := services.budget_warning(program):
+                messages.warning(request, warning)
             return redirect("programs:detail", pk=program.pk)
     return _program_form_page(request, form, program=program)
 
@@ -109,6 +115,8 @@ def program_detail(request, pk: int):
         "program": program,
         "rounds": rounds,
         "totals": selectors.program_totals(None, program),
+        "budget_check": selectors.budget_check(program),
+        "budget_warning": services.budget_warning(program),
         "mine": selectors.program_totals(request.user, program),
         "table": selectors.quota_table(request.user, program, rounds),
         "manager": manager,

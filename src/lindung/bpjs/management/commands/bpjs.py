@@ -1,4 +1,5 @@
-"""``lindung bpjs``: write a batch's registration file, import the insurer's answer file."""
+"""``lindung bpjs``: make a submission batch, write its registration file, import the
+insurer's answer file."""
 
 import json
 from pathlib import Path
@@ -25,6 +26,13 @@ class Command(TrackedCommand):
         export.add_argument("--batch", type=int, required=True, help="nomor batch di program")
         export.add_argument("--out", required=True)
         export.add_argument("--user")
+        batch = sub.add_parser("batch", help="buat batch pengajuan dari pekerja terverifikasi")
+        batch.add_argument("--program", type=int, required=True)
+        batch.add_argument("--round", type=int, help="nomor putaran (bawaan: semua)")
+        batch.add_argument("--village", default="", help="kode desa (bawaan: seluruh wilayah)")
+        batch.add_argument("--note", default="")
+        batch.add_argument("--user")
+        batch.add_argument("--json", action="store_true")
         answer = sub.add_parser("import-answer", help="impor jawaban BPJS (XLSX/CSV)")
         answer.add_argument("file")
         answer.add_argument("--program", type=int, required=True)
@@ -37,6 +45,8 @@ class Command(TrackedCommand):
             program = programs.get_program(user, options["program"])
             if action == "export":
                 self._export(user, program, options["batch"], Path(options["out"]))
+            elif action == "batch":
+                self._batch(user, program, options)
             else:
                 self._import(user, program, Path(options["file"]), as_json=options["json"])
         except Http404 as exc:
@@ -56,6 +66,32 @@ class Command(TrackedCommand):
             )
         )
         self.stdout.write(f"{len(entries)} peserta ditulis ke {out}.")
+
+    def _batch(self, user, program, options: dict) -> None:
+        try:
+            batch = services.create_batch(
+                user=user,
+                program=program,
+                round_number=options.get("round"),
+                village=options.get("village", ""),
+                note=options.get("note", ""),
+            )
+        except services.NothingToSubmit as refusal:
+            raise CommandError(refusal.message) from refusal
+        summary = {
+            "program_id": program.pk,
+            "number": batch.number,
+            "label": batch.label,
+            "entries": batch.entries.count(),
+        }
+        if options.get("json"):
+            self.stdout.write(json.dumps(summary, ensure_ascii=False))
+        else:
+            self.stdout.write(
+                f"Batch {batch.label} dibuat: {summary['entries']} peserta. Unduh berkasnya "
+                f"dengan: lindung bpjs export --program {program.pk} --batch {batch.number} "
+                "--out BERKAS.xlsx"
+            )
 
     def _import(self, user, program, path: Path, *, as_json: bool) -> None:
         if not path.is_file():
