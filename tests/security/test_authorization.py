@@ -143,6 +143,8 @@ PAGES = {
     "employers:events": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
     "employers:event-create": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403", "403 403 403 403"),
     "employers:event": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
+    "employers:link-worker": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 403 405 404", "405 403 405 404"),
+    "employers:unlink-worker": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 403 405 404", "405 403 405 404"),
 }
 # fmt: on
 
@@ -222,6 +224,7 @@ OBJECT_PARAMETERS = {
     "employers": {"pk": "employer"},
     "employers:action-document": {"pk": "employer", "action": "letter"},
     "employers:event": {"pk": "event"},
+    "employers:unlink-worker": {"pk": "employer", "worker": "worker"},
     "api": {
         "worker_id": "worker",
         "program_id": "program",

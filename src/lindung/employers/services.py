@@ -14,7 +14,7 @@ from django.db.models import Min
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import Role
-from lindung.accounts.scope import in_scope
+from lindung.accounts.scope import in_scope, scoped
 from lindung.employers import kbli
 from lindung.employers.models import (
     PROGRAMS,
@@ -27,6 +27,7 @@ from lindung.employers.models import (
     LegalForm,
     Reason,
 )
+from lindung.people.models import Person
 from lindung.people.validation import parse_date
 from lindung.refusals import Invalid, Refusal
 from lindung.regions.codes import VILLAGE, level_of
@@ -62,6 +63,13 @@ MESSAGES = {
     "letter_number_required": _("Surat imbauan dan peringatan sanksi wajib bernomor surat."),
     "document_not_pdf": _("Berkas surat harus PDF."),
     "no_employers": _("Pilih paling sedikit satu pemberi kerja."),
+    "worker_not_found": _(
+        "NIK ini tidak ada di registri pekerja wilayah Anda: daftarkan dulu di menu Pekerja."
+    ),
+    "worker_not_formal": _(
+        "Pekerja ini tercatat sebagai BPU (bukan penerima upah): ubah segmennya menjadi PU "
+        "di data pekerja sebelum menautkannya ke pemberi kerja."
+    ),
     "forbidden": _("Peran Anda tidak boleh mengubah data pemberi kerja."),
     **UPLOAD_MESSAGES,
 }
@@ -514,3 +522,32 @@ def hold_event(*, user, data: dict, employers, attended: set[int], today: dt.dat
 
 def earliest_follow_up(queryset):
     return queryset.aggregate(day=Min("next_follow_up"))["day"]
+
+
+# --- workers ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def link_worker(*, user, employer: Employer, nik: str) -> Person:
+    """Name ``employer`` as the employer of a formal (PU) worker of the user's region. The
+    worker's history records the change like any other edit of the worker."""
+    _forbid(user)
+    nik = "".join(str(nik).split())
+    person = scoped(user, Person.objects.filter(nik=nik)).first() if nik else None
+    if person is None:
+        raise EmployerRefused("worker_not_found")
+    if person.segment != Person.Segment.PU:
+        raise EmployerRefused("worker_not_formal")
+    person.employer = employer
+    person.save(update_fields=["employer", "updated_at"])
+    return person
+
+
+@transaction.atomic
+def unlink_worker(*, user, employer: Employer, person_id: int) -> None:
+    _forbid(user)
+    person = scoped(user, Person.objects.filter(pk=person_id, employer=employer)).first()
+    if person is None:
+        raise EmployerRefused("worker_not_found")
+    person.employer = None
+    person.save(update_fields=["employer", "updated_at"])

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lindung.accounts.picker import picker_context
 from lindung.employers import kbli, selectors, services
@@ -259,3 +259,36 @@ def event(request, pk: int):
         "employers/event.html",
         {"event": found, "actions": selectors.event_actions(found, request.user)},
     )
+
+
+@login_required
+@require_POST
+def link_worker(request, pk: int):
+    """Name this employer on a formal worker of the registry, found by NIK."""
+    employer = selectors.get_employer(request.user, pk)
+    if not services.can_edit(request.user):
+        raise PermissionDenied
+    try:
+        person = services.link_worker(
+            user=request.user, employer=employer, nik=request.POST.get("nik", "")
+        )
+    except services.EmployerRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("%(name)s ditautkan.") % {"name": person.full_name})
+    return redirect("employers:detail", pk=employer.pk)
+
+
+@login_required
+@require_POST
+def unlink_worker(request, pk: int, worker: int):
+    employer = selectors.get_employer(request.user, pk)
+    if not services.can_edit(request.user):
+        raise PermissionDenied
+    try:
+        services.unlink_worker(user=request.user, employer=employer, person_id=worker)
+    except services.EmployerRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Tautan pekerja dilepas."))
+    return redirect("employers:detail", pk=employer.pk)
