@@ -189,6 +189,13 @@ OPERATIONS = {
     "POST /api/v1/collections": ("201 201", "201 422", "201 422", "201 422", "403 403"),
     "GET /api/v1/collections/{collection_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "GET /api/v1/agents/{agent_id}/fees": ("200 200", "200 404", "200 404", "200 404", "200 404"),
+    # employers (issue 18)
+    "GET /api/v1/employers": ("200 200", "200 200", "200 200", "200 200", "200 200"),
+    "POST /api/v1/employers": ("201 201", "201 422", "201 422", "403 403", "403 403"),
+    "GET /api/v1/employers/worklist": ("200 200", "200 200", "200 200", "200 200", "200 200"),
+    "GET /api/v1/employers/{employer_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
+    "PATCH /api/v1/employers/{employer_id}": ("200 200", "200 404", "200 404", "403 404", "403 404"),
+    "POST /api/v1/employers/{employer_id}/actions": ("201 201", "201 404", "201 404", "403 404", "403 404"),
 }
 # fmt: on
 
@@ -232,6 +239,7 @@ OBJECT_PARAMETERS = {
         "bill_id": "bill",
         "agent_id": "agent",
         "collection_id": "collection",
+        "employer_id": "employer",
     },
     # The work list holds the enrollments whose sponsored months are over.
     "POST /api/v1/continuation/{enrollment_id}/contacts": {"enrollment_id": "ended"},
@@ -291,6 +299,20 @@ def bodies(side) -> dict:
             }
         },
         "GET /api/v1/agents/{agent_id}/fees": {"query": {"month": "2026-11"}},
+        "POST /api/v1/employers": {
+            "json": {
+                "name": "PT Uji Baru",
+                "nib": "9" * 12 + ("1" if side.region == "51.04" else "2"),
+                "village_code": side.village,
+                "sector": "47111",
+                "total_workers": 10,
+                "registered_workers": 4,
+            }
+        },
+        "PATCH /api/v1/employers/{employer_id}": {"json": {"registered_workers": 6}},
+        "POST /api/v1/employers/{employer_id}/actions": {
+            "json": {"kind": "visit", "outcome": "promised", "follow_up_on": "2026-12-10"}
+        },
     }
 
 

@@ -46,7 +46,7 @@ MESSAGES = {
     "legal_form_invalid": _("Bentuk usaha tidak dikenal."),
     "village_invalid": _("Kode desa/kelurahan tidak dikenal: pilih desa dari daftar wilayah."),
     "out_of_scope": _("Desa ini di luar wilayah kerja Anda."),
-    "count_invalid": _("Isi bilangan bulat 0 atau lebih."),
+    "count_invalid": _("Isi bilangan bulat dari 0 sampai 10.000.000."),
     "total_zero": _("Jumlah pekerja paling sedikit 1."),
     "sex_sum": _("Pekerja laki-laki dan perempuan harus berjumlah sama dengan jumlah pekerja."),
     "registered_above_total": _(
@@ -101,6 +101,19 @@ FIELDS = (
 )
 
 
+# More workers than any employer has: a typo, refused before it reaches the column.
+MAX_WORKERS = 10_000_000
+
+# The longest text each free field keeps (the columns' lengths).
+LENGTHS = {
+    "address": 300,
+    "contact_name": 150,
+    "contact_phone": 20,
+    "contact_email": 254,
+    "npp": 20,
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     field: str
@@ -151,7 +164,7 @@ def _count(value, field, problems, *, required=True):
     except ValueError:
         problems.append(Problem(field, "count_invalid"))
         return None
-    if number < 0:
+    if not 0 <= number <= MAX_WORKERS:
         problems.append(Problem(field, "count_invalid"))
         return None
     return number
@@ -222,8 +235,8 @@ def clean(user, data: dict, *, today: dt.date, current: Employer | None = None) 
     else:
         out["village_id"] = village
 
-    for field in ("address", "contact_name", "contact_phone", "contact_email", "npp"):
-        out[field] = str(value[field]).strip()
+    for field, length in LENGTHS.items():
+        out[field] = str(value[field]).strip()[:length]
 
     total = _count(value["total_workers"], "total_workers", problems)
     if total == 0:
