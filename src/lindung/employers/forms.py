@@ -91,3 +91,9 @@ class EventForm(forms.Form):
         options = [(str(e.pk), f"{e.name} ({e.village.display_name})") for e in employers]
         self.fields["invited"].choices = options
         self.fields["attended"].choices = options
+
+
+class ImportForm(forms.Form):
+    file = UploadField(label=_("Berkas daftar pemberi kerja (CSV atau XLSX)"))
+    source = forms.ChoiceField(label=_("Sumber daftar"), choices=FigureSource.choices)
+    as_of = forms.CharField(label=_("Daftar per tanggal"), help_text=DATE_HELP)

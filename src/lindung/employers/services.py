@@ -188,13 +188,29 @@ def _date(value, field, problems, today, *, required=True):
     return day
 
 
+def _village_exists(code: str, villages: set[str] | None) -> bool:
+    if villages is not None:
+        return code in villages
+    return level_of(code) == VILLAGE and Region.objects.filter(code=code).exists()
+
+
 def valid_nib(value: str) -> bool:
     return len(value) == 13 and value.isdigit()
 
 
-def clean(user, data: dict, *, today: dt.date, current: Employer | None = None) -> dict:
+def clean(
+    user,
+    data: dict,
+    *,
+    today: dt.date,
+    current: Employer | None = None,
+    villages: set[str] | None = None,
+) -> dict:
     """The record ``data`` (text or values, as a form, the API or an import row gives it)
-    as model values; refuses with every problem at once."""
+    as model values; refuses with every problem at once.
+
+    An import gives ``villages`` (the village codes of its file that exist) and checks the
+    NIBs of the whole file itself, so a row costs no query."""
     problems: list[Problem] = []
     value = {k: ("" if data.get(k) is None else data.get(k)) for k in FIELDS}
     out: dict = {}
@@ -228,7 +244,7 @@ def clean(user, data: dict, *, today: dt.date, current: Employer | None = None) 
     village = str(value["village_code"]).strip()
     if not village:
         problems.append(Problem("village_code", "required"))
-    elif level_of(village) != VILLAGE or not Region.objects.filter(code=village).exists():
+    elif not _village_exists(village, villages):
         problems.append(Problem("village_code", "village_invalid"))
     elif user is not None and not in_scope(user, village):
         problems.append(Problem("village_code", "out_of_scope"))
@@ -287,7 +303,7 @@ def clean(user, data: dict, *, today: dt.date, current: Employer | None = None) 
     )
     out["closed_on"] = _date(value["closed_on"], "closed_on", problems, today, required=False)
 
-    if out["nib"] and not any(p.field == "nib" for p in problems):
+    if villages is None and out["nib"] and not any(p.field == "nib" for p in problems):
         taken = Employer.objects.filter(nib=out["nib"])
         if current is not None:
             taken = taken.exclude(pk=current.pk)

@@ -4,14 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lindung.accounts.picker import picker_context
-from lindung.employers import kbli, selectors, services
-from lindung.employers.forms import ActionForm, EmployerForm, EventForm
+from lindung.employers import importing, kbli, selectors, services
+from lindung.employers.forms import ActionForm, EmployerForm, EventForm, ImportForm
 from lindung.employers.models import Compliance, SizeClass
 from lindung.privacy import access
 from lindung.programs import clock
@@ -292,3 +292,43 @@ def unlink_worker(request, pk: int, worker: int):
     else:
         messages.success(request, _("Tautan pekerja dilepas."))
     return redirect("employers:detail", pk=employer.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_file(request):
+    """Upload an employer list; the report lists every wrong row, or what was saved."""
+    if not services.can_edit(request.user):
+        raise PermissionDenied
+    today = clock.today()
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"as_of": today.strftime("%d/%m/%Y")},
+    )
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = importing.import_employers(
+                user=request.user,
+                data=upload.read(),
+                name=upload.name,
+                source=form.cleaned_data["source"],
+                as_of=form.cleaned_data["as_of"],
+                today=today,
+            )
+        except (importing.FileRefused, services.EmployerRefused) as refusal:
+            form.add_error(None, refusal.message)
+    return render(request, "employers/import.html", {"form": form, "report": report})
+
+
+@login_required
+@require_GET
+def import_template(request):
+    response = HttpResponse(
+        importing.template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="contoh-pemberi-kerja.xlsx"'
+    return response
