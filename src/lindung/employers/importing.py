@@ -15,18 +15,19 @@ it holds get that source and date, the figures it lacks keep theirs.
 
 import csv
 import datetime as dt
+import functools
 import io
 import zipfile
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.scope import scoped
 from lindung.employers import services
 from lindung.employers.models import ComplianceRule, Employer, FigureSource
-from lindung.privacy.history import bulk_history
+from lindung.privacy.history import bulk_history, current_source, history_enabled
 from lindung.refusals import Refusal
 from lindung.regions.codes import VILLAGE
 from lindung.regions.models import Region
@@ -358,8 +359,12 @@ def _save(plan, rules: _Rules, user, report: ImportReport) -> None:
     actor = user if user is not None and user.pk else None
     now = timezone.now()
     create, update = [], []
+    fast = connection.vendor == "postgresql"
     for current, values in plan:
-        employer = current or Employer(created_by=actor, created_at=now)
+        if current is None and fast:
+            employer = _NewRow(created_by_id=actor.pk if actor else None)
+        else:
+            employer = current or Employer(created_by=actor, created_at=now)
         before = {f: getattr(employer, f) for f in (*WRITTEN, *DERIVED)} if current else None
         for name, value in values.items():
             setattr(employer, name, value)
@@ -373,7 +378,11 @@ def _save(plan, rules: _Rules, user, report: ImportReport) -> None:
             update.append(employer)
         else:
             report.unchanged += 1
-    Employer.objects.bulk_create(create, batch_size=2000)
+    if fast and create:
+        _copy_new(create, actor, now)
+    else:
+        Employer.objects.bulk_create(create, batch_size=2000)
+        bulk_history(Employer, create)
     if update:
         Employer.objects.bulk_update(
             update,
@@ -381,9 +390,76 @@ def _save(plan, rules: _Rules, user, report: ImportReport) -> None:
             batch_size=2000,
         )
     # Written in bulk: the history rows are written for them (a save would have).
-    bulk_history(Employer, create)
     bulk_history(Employer, update, update=True)
     report.created, report.updated = len(create), len(update)
+
+
+@functools.cache
+def _defaults() -> dict:
+    return {
+        f.attname: f.get_default() if f.has_default() else None
+        for f in Employer._meta.concrete_fields
+    }
+
+
+class _NewRow:
+    """A new employer's values before its ``COPY``: the model's attributes without the
+    cost of a model instance per row (a tenth of a 500,000-row import's time)."""
+
+    set_region_codes = Employer.set_region_codes
+
+    def __init__(self, **values):
+        self.__dict__.update(_defaults(), **values)
+
+
+def _copy_new(create: list, actor, now) -> None:
+    """New employers on PostgreSQL: ids taken from the sequence, the rows sent by ``COPY``
+    and their historical rows made from them by one ``INSERT … SELECT`` (what
+    ``bulk_create`` and ``bulk_history`` would do, without building a statement of
+    thousands of parameters per batch)."""
+    table = Employer._meta.db_table
+    fields = Employer._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
+            [len(create)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        attnames = [f.attname for f in fields]
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for employer, pk in zip(create, ids, strict=True):
+                employer.id = pk
+                employer.created_at = now
+                copy.write_row([getattr(employer, name) for name in attnames])
+        if not history_enabled():
+            return
+        history = Employer.history.model
+        source = current_source()
+        fixed = {
+            "history_date": now,
+            "history_type": "+",
+            "history_user_id": actor.pk if actor else None,
+            "history_change_reason": None,
+            "history_via": str(source.via),
+            "history_via_detail": source.detail,
+        }
+        own = {f.column for f in fields}
+        targets, sources, params = [], [], []
+        for f in history._meta.concrete_fields:
+            if f.primary_key:
+                continue
+            targets.append(connection.ops.quote_name(f.column))
+            if f.column in own:
+                sources.append(f"e.{connection.ops.quote_name(f.column)}")
+            else:
+                sources.append("%s")
+                params.append(fixed[f.attname])
+        cursor.execute(
+            f"INSERT INTO {history._meta.db_table} ({', '.join(targets)}) "
+            f"SELECT {', '.join(sources)} FROM {table} e WHERE e.id = ANY(%s)",
+            [*params, ids],
+        )
 
 
 def template_xlsx() -> bytes:

@@ -114,6 +114,11 @@ LENGTHS = {
 }
 
 
+# The codes of the choices, as sets: an import checks them on every row.
+LEGAL_FORMS = frozenset(LegalForm.values)
+SOURCES = frozenset(FigureSource.values)
+
+
 @dataclass(frozen=True)
 class Problem:
     field: str
@@ -231,7 +236,7 @@ def clean(
     out["npwp"] = npwp
 
     legal_form = str(value["legal_form"]).strip() or LegalForm.OTHER
-    if legal_form not in LegalForm.values:
+    if legal_form not in LEGAL_FORMS:
         problems.append(Problem("legal_form", "legal_form_invalid"))
     out["legal_form"] = legal_form
 
@@ -294,7 +299,7 @@ def clean(
 
     for field in ("workers_source", "registration_source"):
         source = str(value[field]).strip()
-        if source not in FigureSource.values:
+        if source not in SOURCES:
             problems.append(Problem(field, "source_invalid" if source else "required"))
         out[field] = source
     out["workers_as_of"] = _date(value["workers_as_of"], "workers_as_of", problems, today)
@@ -341,7 +346,9 @@ def judge(employer: Employer, rule: ComplianceRule) -> None:
             reasons.append(Reason.PDS_WORKERS)
         if employer.wage_underreported:
             reasons.append(Reason.PDS_WAGE)
-        missing = set(rule.required_programs(employer.size_class)) - set(employer.program_list)
+        missing = set(rule.required_programs(employer.size_class)) - set(
+            employer.programs.split(",")
+        )
         if missing:
             reasons.append(Reason.PDS_PROGRAM)
         employer.compliance = Compliance.PARTLY if reasons else Compliance.REGISTERED
