@@ -168,3 +168,14 @@ def test_agents_and_viewers_record_nothing(agent):
     employer = uncovered("UD Satu", "1000000000001", 10, 0)
     with pytest.raises(services.EmployerRefused):
         visit(employer, user=agent)
+
+
+def test_the_work_list_count_stops_at_its_cap(monkeypatch):
+    from lindung.employers import selectors as module
+
+    monkeypatch.setattr(module, "COUNT_CAP", 2)
+    for i in range(4):
+        uncovered(f"UD {i}", f"100000000000{i}", 10 + i, 0)
+    rows = selectors.work_list(None, {}, today=TODAY)
+    assert rows.count() == 2 and rows.capped
+    assert [e.name for e in rows[0:4]] == ["UD 3", "UD 2", "UD 1", "UD 0"]

@@ -113,6 +113,8 @@ class EmployerPage(Schema):
 
 class WorkListPage(EmployerPage):
     as_of: dt.date
+    # ``count`` stops at 10,000 (``employers.selectors.COUNT_CAP``); true when there are more.
+    more: bool
 
 
 class ActionIn(Schema):
@@ -252,9 +254,9 @@ def work_list(
 ):
     today = clock.today()
     filters = selectors.read_filters({"sector": sector, "size": size, "district": district})
-    return {"as_of": today} | _page(
-        selectors.work_list(request.user, filters, today=today), page, page_size
-    )
+    rows = selectors.work_list(request.user, filters, today=today)
+    answer = _page(rows, page, page_size)
+    return {"as_of": today, "more": rows.capped} | answer
 
 
 @router.get("/{employer_id}", response=EmployerOut, summary="Satu pemberi kerja")

@@ -201,10 +201,15 @@ class Employer(RegionCodes):
             ),
         ]
         indexes = [
-            # The work list: a region's open employers, most uncovered workers first.
-            models.Index(fields=["regency_code", "-uncovered", "id"], name="employer_worklist"),
-            models.Index(fields=["district_code", "-uncovered", "id"], name="employer_wl_district"),
-            models.Index(fields=["next_follow_up"], name="employer_follow_up"),
+            # The work list (``selectors.WorkList``): the open employers with uncovered
+            # workers, most uncovered first; the region is a filter along the walk.
+            models.Index(
+                fields=["-uncovered", "id"],
+                condition=Q(uncovered__gt=0) & ~Q(compliance="closed"),
+                name="employer_worklist_open",
+            ),
+            models.Index(fields=["next_follow_up", "id"], name="employer_follow_up"),
+            models.Index(fields=["name", "id"], name="employer_name"),
         ]
 
     def __str__(self) -> str:
