@@ -113,7 +113,7 @@ class EmployerPage(Schema):
 
 class WorkListPage(EmployerPage):
     as_of: dt.date
-    # ``count`` stops at 10,000 (``employers.selectors.COUNT_CAP``); true when there are more.
+    # ``count`` stops at 1,000 (``employers.selectors.COUNT_CAP``); true when there are more.
     more: bool
 
 

@@ -55,7 +55,7 @@ def get_employer(user, pk: int) -> Employer:
 
 
 # The work list counts its employers up to this many (see ``WorkList.count``).
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 class WorkList:
