@@ -48,6 +48,7 @@ api.add_router("/agents", "lindung.agents.api.agents_router", tags=["agen"])
 api.add_router("/continuation", "lindung.agents.api.continuation_router", tags=["agen"])
 api.add_router("", "lindung.privacy.api.router", tags=["privasi"])
 api.add_router("/collections", "lindung.selfpay.api.collections_router", tags=["iuran mandiri"])
+api.add_router("/employers", "lindung.employers.api.router", tags=["pemberi kerja"])
 # Beside the agents' own router: only the ``/{id}/fees`` path is here.
 api.add_router("/agents", "lindung.selfpay.api.fees_router", tags=["imbal jasa agen"])
 # Beside the programs' own router: only the ``/{id}/batches`` path is here.

@@ -137,6 +137,21 @@ PAGES = {
     # issue 16 (imports): the insurer's member list and the welfare file, regency staff only
     "imports:updates": ("200 200 200 200", "200 200 200 200", "403 403 403 403", "403 403 403 403", "403 403 403 403"),
     "imports:update": ("200 405 200 405", "200 405 404 405", "403 405 403 405", "403 405 403 405", "403 405 403 405"),
+    # employers (issue 18)
+    "employers:index": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
+    "employers:create": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403", "403 403 403 403"),
+    "employers:work-list": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
+    "employers:detail": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
+    "employers:edit": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "403 403 404 404", "403 403 404 404"),
+    "employers:action": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "403 403 404 404", "403 403 404 404"),
+    "employers:action-document": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
+    "employers:events": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
+    "employers:event-create": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403", "403 403 403 403"),
+    "employers:event": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
+    "employers:link-worker": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 403 405 404", "405 403 405 404"),
+    "employers:import": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403", "403 403 403 403"),
+    "employers:import-template": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
+    "employers:unlink-worker": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 403 405 404", "405 403 405 404"),
 }
 # fmt: on
 
@@ -183,6 +198,13 @@ OPERATIONS = {
     "GET /api/v1/agents/{agent_id}/fees": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     # issue 16 (bpjs): a submission batch through the API; the world has none left to submit
     "POST /api/v1/programs/{program_id}/batches": ("409 409", "409 404", "403 404", "403 404", "403 404"),
+    # employers (issue 18)
+    "GET /api/v1/employers": ("200 200", "200 200", "200 200", "200 200", "200 200"),
+    "POST /api/v1/employers": ("201 201", "201 422", "201 422", "403 403", "403 403"),
+    "GET /api/v1/employers/worklist": ("200 200", "200 200", "200 200", "200 200", "200 200"),
+    "GET /api/v1/employers/{employer_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
+    "PATCH /api/v1/employers/{employer_id}": ("200 200", "200 404", "200 404", "403 404", "403 404"),
+    "POST /api/v1/employers/{employer_id}/actions": ("201 201", "201 404", "201 404", "403 404", "403 404"),
 }
 # fmt: on
 
@@ -216,6 +238,10 @@ OBJECT_PARAMETERS = {
     "billing:run": {"pk": "program"},
     "billing:realisation": {"pk": "program"},
     "targets": {"pk": "target"},
+    "employers": {"pk": "employer"},
+    "employers:action-document": {"pk": "employer", "action": "letter"},
+    "employers:event": {"pk": "event"},
+    "employers:unlink-worker": {"pk": "employer", "worker": "worker"},
     "api": {
         "worker_id": "worker",
         "program_id": "program",
@@ -223,6 +249,7 @@ OBJECT_PARAMETERS = {
         "bill_id": "bill",
         "agent_id": "agent",
         "collection_id": "collection",
+        "employer_id": "employer",
     },
     # The work list holds the enrollments whose sponsored months are over.
     "POST /api/v1/continuation/{enrollment_id}/contacts": {"enrollment_id": "ended"},
@@ -285,6 +312,20 @@ def bodies(side) -> dict:
             }
         },
         "GET /api/v1/agents/{agent_id}/fees": {"query": {"month": "2026-11"}},
+        "POST /api/v1/employers": {
+            "json": {
+                "name": "PT Uji Baru",
+                "nib": "9" * 12 + ("1" if side.region == "51.04" else "2"),
+                "village_code": side.village,
+                "sector": "47111",
+                "total_workers": 10,
+                "registered_workers": 4,
+            }
+        },
+        "PATCH /api/v1/employers/{employer_id}": {"json": {"registered_workers": 6}},
+        "POST /api/v1/employers/{employer_id}/actions": {
+            "json": {"kind": "visit", "outcome": "promised", "follow_up_on": "2026-12-10"}
+        },
     }
 
 

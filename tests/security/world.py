@@ -25,6 +25,7 @@ from lindung.agents.models import Contact
 from lindung.billing.services import record_payment, run_billing
 from lindung.bpjs.files import write_answer
 from lindung.bpjs.services import create_batch, import_answer
+from lindung.employers import services as employers
 from lindung.imports.models import ImportJob, ImportRow, UpdateImport
 from lindung.people.models import Person
 from lindung.privacy.access import record_access
@@ -292,7 +293,60 @@ def _side(region: str, village: str, word: str, serial: int, owner, agent_user=N
         "token": owner.api_tokens.first(),
     }
     side.objects |= _continuation(side, word, serial, owner, agent_user)
+    side.objects |= _employer(side, word, serial, man)
     return side
+
+
+def _employer(side: Side, word: str, serial: int, worker: Person) -> dict:
+    """An employer of the side's village with one of its workers, a letter of appeal with
+    its PDF and a socialisation event."""
+    employer = employers.create_employer(
+        user=None,
+        data={
+            "name": f"PT Usaha {word}",
+            "nib": f"{serial:012d}{1 if side.region == '51.04' else 2}",
+            "sector": "47111",
+            "village_code": side.village,
+            "total_workers": "12",
+            "workers_source": "wlkp",
+            "workers_as_of": "01/02/2024",
+            "registered_workers": "5",
+            "programs": "JKK,JKM",
+            "npp": f"NPP{word}",
+            "registration_source": "insurer",
+            "registration_as_of": "01/02/2024",
+            "contact_name": f"Pak Kontak {word}",
+        },
+        today=TODAY,
+    )
+    letter = employers.record_action(
+        user=None,
+        employer=employer,
+        data={
+            "kind": "letter",
+            "done_on": "05/02/2024",
+            "outcome": "no_response",
+            "letter_number": f"560/{word}/2024",
+            "follow_up_on": "20/02/2024",
+        },
+        today=TODAY,
+        document=ContentFile(MINIMAL_PDF, name="surat.pdf"),
+    )
+    event = employers.hold_event(
+        user=None,
+        data={
+            "title": f"Sosialisasi {word}",
+            "held_on": "10/02/2024",
+            "village_code": side.village,
+        },
+        employers=[employer],
+        attended={employer.pk},
+        today=TODAY,
+    )
+    worker.employer = employer
+    worker.save(update_fields=["employer"])
+    side.names += [employer.name, f"Pak Kontak {word}", f"560/{word}/2024"]
+    return {"employer": employer, "letter": letter, "event": event}
 
 
 def build() -> World:

@@ -162,16 +162,37 @@ class Person(models.Model):
         db_index=False,
         db_constraint=False,
     )
+    employer = models.ForeignKey(
+        "employers.Employer",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pemberi kerja"),
+        help_text=_("Untuk pekerja penerima upah (PU): usaha tempat ia bekerja."),
+        # Named like the agent, by string: the registry does not import the employers app.
+        # Only the workers with an employer are indexed (a partial index, below), so an
+        # import of informal workers pays nothing for it.
+        db_index=False,
+        db_constraint=False,
+    )
     history = tracked_history(
         # An import writes a historical row per person: only the indexes a read needs.
-        no_db_index=["village", "occupation", "created_by", "agent"]
+        no_db_index=["village", "occupation", "created_by", "agent", "employer"]
     )
 
     class Meta:
         verbose_name = _("pekerja")
         verbose_name_plural = _("pekerja")
         ordering = ["full_name", "id"]
-        indexes = [models.Index(fields=["village"], name="person_village")]
+        indexes = [
+            models.Index(fields=["village"], name="person_village"),
+            models.Index(
+                fields=["employer"],
+                condition=models.Q(employer__isnull=False),
+                name="person_employer",
+            ),
+        ]
         constraints = [
             # A constraint rather than ``unique=True``: on PostgreSQL the latter adds a second,
             # pattern-ops index on the NIK; prefix searches use ranges on this one instead.

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lindung.accounts.scope import scope_code, scoped
 from lindung.billing.selectors import get_bill
+from lindung.employers.selectors import get_employer
 from lindung.people.models import Person
 from lindung.people.selectors import get_worker
 from lindung.people.services import WorkerInvalid
@@ -78,6 +79,7 @@ RECORDS = {
     "program": (get_program, "programs:detail"),
     "kepesertaan": (get_enrollment, "programs:enrollment"),
     "tagihan": (get_bill, "billing:bill"),
+    "pemberi-kerja": (get_employer, "employers:detail"),
 }
 
 

@@ -1,0 +1,158 @@
+"""Demo employers: a few hundred businesses of Gianyar and Jembrana as the article tells it.
+
+Jembrana's fish processors and the minimarkets of both regencies are mostly registered; hotels
+mostly, restaurants in part; the small businesses (UMKM), cooperatives and village credit
+institutions (LPD) lag. Together about half of their workers are registered, the article's
+48 % of the formal sector. Disnaker has held a socialisation in each regency, sent letters of
+appeal to LPD and visited restaurants, with follow-ups some of which are overdue.
+
+Everything goes through the services (rules, history, work list as a user sees them).
+Loaded once: nothing is done when the demo's first employer exists. Names are invented.
+"""
+
+import datetime as dt
+import random
+
+from lindung.accounts.models import User
+from lindung.employers import services
+from lindung.employers.models import Employer
+from lindung.privacy.history import Via, changes_through
+from lindung.regions.models import Region
+
+FIRST_NIB = "9120000000001"
+PROGRAMS_FULL = "JKK,JKM,JHT,JP,JKP"
+
+# kind: (count, regencies, sector, legal form, workers (low, high), share registered
+#        (low, high), chance of a NIB, name stem)
+KINDS = {
+    "fish": (8, ("51.01",), "10213", "pt", (40, 200), (0.85, 1.0), 1.0, "PT Pengalengan Ikan"),
+    "minimarket": (40, ("51.01", "51.04"), "47111", "pt", (8, 20), (1.0, 1.0), 1.0, "Minimarket"),
+    "hotel": (20, ("51.04",), "55110", "pt", (25, 150), (0.3, 0.8), 1.0, "Hotel"),
+    "restaurant": (30, ("51.04", "51.01"), "56101", "cv", (5, 40), (0.2, 0.6), 0.8, "Restoran"),
+    "umkm": (200, ("51.04", "51.01"), "47112", "perorangan", (1, 8), (0.0, 0.0), 0.3, "Warung"),
+    "cooperative": (30, ("51.04", "51.01"), "K", "koperasi", (5, 25), (0.0, 0.5), 0.7, "Koperasi"),
+    "lpd": (40, ("51.04", "51.01"), "K", "lpd", (5, 25), (0.0, 0.4), 0.2, "LPD Desa Adat"),
+}
+
+
+def _villages(regency: str) -> list[str]:
+    return list(
+        Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=f"{regency}.")
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+def _programs(size_total: int, registered: int) -> str:
+    if not registered:
+        return ""
+    return PROGRAMS_FULL if size_total >= 20 else "JKK,JKM,JHT"
+
+
+def load_demo_employers(*, today: dt.date) -> int:
+    """Make the demo's employers and their outreach; returns how many were made."""
+    if Employer.objects.filter(nib=FIRST_NIB).exists():
+        return 0
+    rng = random.Random(48)
+    villages = {code: _villages(code) for code in ("51.01", "51.04")}
+    officers = {
+        regency: User.objects.filter(username=name).first()
+        for regency, name in (("51.04", "disnaker.gianyar"), ("51.01", "disnaker.jembrana"))
+    }
+    as_of = today.replace(day=1)
+    made: dict[str, list[Employer]] = {kind: [] for kind in KINDS}
+    serial = 0
+    with changes_through(Via.COMMAND, "demo"):
+        for kind, (
+            count,
+            regencies,
+            sector,
+            form,
+            workers,
+            share,
+            nib_chance,
+            stem,
+        ) in KINDS.items():
+            for i in range(count):
+                regency = regencies[i % len(regencies)]
+                village = rng.choice(villages[regency])
+                total = rng.randint(*workers)
+                registered = round(total * rng.uniform(*share))
+                if kind == "umkm" and rng.random() < 0.1:
+                    registered = 1
+                serial += 1
+                has_nib = serial == 1 or rng.random() < nib_chance
+                data = {
+                    "name": f"{stem} {village[-4:]}-{i + 1}",
+                    "nib": f"{int(FIRST_NIB) + serial - 1}" if has_nib else "",
+                    "legal_form": form,
+                    "sector": sector,
+                    "village_code": village,
+                    "total_workers": total,
+                    "registered_workers": registered,
+                    "programs": _programs(total, registered),
+                    "npp": f"NPP{serial:05d}" if registered else "",
+                    "wage_underreported": "1" if registered and rng.random() < 0.1 else "",
+                    "workers_source": "wlkp" if has_nib else "umkm",
+                    "workers_as_of": as_of,
+                    "registration_source": "insurer",
+                    "registration_as_of": as_of,
+                }
+                made[kind].append(services.create_employer(user=None, data=data, today=today))
+        _outreach(made, officers, today)
+    return serial
+
+
+def _outreach(made: dict, officers: dict, today: dt.date) -> None:
+    """A socialisation in each regency for its UMKM, cooperatives and LPD; letters of
+    appeal to the LPD; visits to restaurants with follow-ups, some already overdue."""
+    events = (
+        ("51.04", "Sosialisasi BPJS Ketenagakerjaan bagi UMKM Gianyar", "Balai Budaya Gianyar"),
+        ("51.01", "Sosialisasi Jaminan Sosial bagi LPD dan Koperasi Jembrana", "Gedung Kesenian"),
+    )
+    for regency, title, place in events:
+        invited = [
+            e
+            for kind in ("umkm", "cooperative", "lpd")
+            for e in made[kind]
+            if e.regency_code == regency
+        ][:40]
+        services.hold_event(
+            user=officers[regency],
+            data={
+                "title": title,
+                "held_on": today - dt.timedelta(days=40),
+                "place": place,
+                "village_code": invited[0].village_id,
+                "follow_up_on": (today - dt.timedelta(days=10)).strftime("%d/%m/%Y"),
+            },
+            employers=invited,
+            attended={e.pk for e in invited[::3]},
+            today=today,
+        )
+    for i, employer in enumerate(made["lpd"][:12]):
+        services.record_action(
+            user=officers[employer.regency_code],
+            employer=employer,
+            data={
+                "kind": "letter",
+                "done_on": today - dt.timedelta(days=20),
+                "outcome": "no_response" if i % 3 else "promised",
+                "letter_number": f"560/{100 + i}/Disnaker/{today.year}",
+                "follow_up_on": today + dt.timedelta(days=(i % 4) * 7 - 7),
+            },
+            today=today,
+        )
+    for i, employer in enumerate(made["restaurant"][:10]):
+        services.record_action(
+            user=officers[employer.regency_code],
+            employer=employer,
+            data={
+                "kind": "visit",
+                "done_on": today - dt.timedelta(days=14),
+                "outcome": "promised" if i % 2 else "partly",
+                "notes": "Pemilik minta waktu sampai gaji bulan depan.",
+                "follow_up_on": today + dt.timedelta(days=(i % 3) * 10 - 5),
+            },
+            today=today,
+        )

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EmployersConfig(AppConfig):
+    name = "lindung.employers"
+    verbose_name = _("Pemberi kerja")

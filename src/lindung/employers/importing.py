@@ -1,0 +1,479 @@
+"""Employer lists from a spreadsheet (CSV or XLSX): a WLKP extract, the insurer's branch
+list, a village's UMKM list.
+
+Like the statistics tables of ``targets``, a file is checked whole first: if any row is
+wrong, nothing is saved and the report names every wrong row, its column, the stable code
+and how to fix it (the messages of ``services.MESSAGES``). A correct file is saved in one
+transaction. An employer is found again by its NIB, or, when the row has none, by its
+name and village (flagged ``identified_by_name``, since two shops may share a name), so
+importing the same file twice changes nothing. An update keeps the earlier figures in the
+employer's history.
+
+The file is one list from one source as of one date (given with the upload): the figures
+it holds get that source and date, the figures it lacks keep theirs.
+"""
+
+import csv
+import datetime as dt
+import functools
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lindung.accounts.scope import scoped
+from lindung.employers import services
+from lindung.employers.models import ComplianceRule, Employer, FigureSource
+from lindung.privacy.history import bulk_history, current_source, history_enabled
+from lindung.refusals import Refusal
+from lindung.regions.codes import VILLAGE
+from lindung.regions.models import Region
+from lindung.spreadsheets import Workbook
+from lindung.uploads import UPLOAD_MESSAGES, inspect
+
+MAX_ROWS = 600_000
+HEADERS = {
+    "name": ("nama_usaha", "nama usaha", "nama perusahaan", "nama", "name"),
+    "nib": ("nib", "nomor induk berusaha"),
+    "npwp": ("npwp",),
+    "legal_form": ("bentuk_usaha", "bentuk usaha", "badan usaha", "legal_form"),
+    "sector": ("kbli", "kode_kbli", "kode kbli", "sektor", "sector"),
+    "village_code": ("kode_desa", "kode desa", "kode_wilayah", "kode wilayah", "village_code"),
+    "address": ("alamat", "address"),
+    "contact_name": ("narahubung", "kontak", "contact_name"),
+    "contact_phone": ("telepon", "hp", "no hp", "contact_phone"),
+    "contact_email": ("surel", "email", "contact_email"),
+    "total_workers": ("jumlah_pekerja", "jumlah pekerja", "tenaga kerja", "total_workers"),
+    "workers_male": ("pekerja_laki_laki", "pekerja laki laki", "laki laki", "workers_male"),
+    "workers_female": ("pekerja_perempuan", "pekerja perempuan", "perempuan", "workers_female"),
+    "registered_workers": (
+        "terdaftar_bpjs",
+        "terdaftar bpjs",
+        "pekerja terdaftar",
+        "registered_workers",
+    ),
+    "programs": ("program", "programs"),
+    "npp": ("npp",),
+    "wage_underreported": ("upah_kurang", "upah kurang", "pds upah", "wage_underreported"),
+    "closed_on": ("tutup_sejak", "tutup sejak", "closed_on"),
+}
+REQUIRED = ("name", "sector", "village_code", "total_workers")
+TEMPLATE = (
+    [
+        "nama_usaha",
+        "nib",
+        "bentuk_usaha",
+        "kbli",
+        "kode_desa",
+        "alamat",
+        "jumlah_pekerja",
+        "pekerja_laki_laki",
+        "pekerja_perempuan",
+        "terdaftar_bpjs",
+        "program",
+        "npp",
+    ],
+    [
+        [
+            "PT Ikan Segar Jembrana",
+            "8120001234567",
+            "pt",
+            "10213",
+            "51.01.01.2001",
+            "Jl. Pelabuhan 1",
+            "85",
+            "40",
+            "45",
+            "80",
+            "JKK,JKM,JHT,JP,JKP",
+            "NPP1234",
+        ],
+        ["Warung Men Sari", "", "perorangan", "I", "51.04.01.2001", "", "3", "", "", "0", "", ""],
+    ],
+)
+
+FILE_MESSAGES = {
+    **UPLOAD_MESSAGES,
+    "file_empty": _("Berkas kosong: tidak ada baris data di bawah judul kolom."),
+    "file_unreadable": _("Berkas tidak dapat dibaca: unggah CSV atau XLSX (Excel 2007 ke atas)."),
+    "file_xls": _("Berkas .xls (Excel lama) tidak didukung: simpan ulang sebagai .xlsx."),
+    "file_too_long": _("Berkas terlalu panjang: paling banyak %(max)s baris per unggahan."),
+    "column_missing": _("Kolom wajib tidak ada: %(columns)s. Unduh contoh berkas untuk judulnya."),
+    "source_invalid": _("Pilih sumber daftar (WLKP, daftar BPJS, kunjungan, UMKM desa)."),
+    "as_of_invalid": _("Tanggal daftar tidak sah atau setelah hari ini: tulis dd/mm/yyyy."),
+}
+ROW_MESSAGES = {
+    "nib_duplicate_in_file": _("NIB ini sudah ada di baris %(first)s berkas yang sama."),
+    "name_duplicate_in_file": _(
+        "Nama usaha dan desa ini sudah ada di baris %(first)s (tanpa NIB): gabungkan barisnya "
+        "atau isi NIB."
+    ),
+    "nib_out_of_scope": _(
+        "NIB ini milik pemberi kerja di luar wilayah kerja Anda: periksa NIB atau minta admin "
+        "wilayah tersebut."
+    ),
+}
+
+
+class FileRefused(Refusal):
+    messages = FILE_MESSAGES
+
+
+@dataclass
+class RowProblem:
+    row: int
+    field: str
+    column: str
+    code: str
+    value: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    by_name: int = 0  # rows without a NIB, matched or made by name and village
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _norm(header: str) -> str:
+    return " ".join(str(header).strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+def _map_headers(headers: list[str]) -> dict[str, int]:
+    found = {}
+    for index, header in enumerate(headers):
+        key = _norm(header)
+        for name, aliases in HEADERS.items():
+            if name not in found and key in {_norm(a) for a in aliases}:
+                found[name] = index
+    return found
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise FileRefused("file_unreadable") from exc
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(data)
+        best, rows = -1, []
+        for index in range(len(reader.sheet_names)):
+            sheet = reader.load_sheet(index, header_row=None, dtypes="string").to_polars()
+            table = [["" if v is None else str(v) for v in row] for row in sheet.rows()]
+            score = len(_map_headers(table[0])) if table else 0
+            if score > best:
+                best, rows = score, table
+        return rows
+    except (fastexcel.FastExcelError, zipfile.BadZipFile, ValueError) as exc:
+        raise FileRefused("file_unreadable") from exc
+
+
+def read_rows(data: bytes, name: str = "") -> tuple[dict[str, int], list]:
+    """The header map and the (spreadsheet row number, cells) of every non-empty row."""
+    inspect(data, name, limit=200 * 1024 * 1024, refuse=FileRefused)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise FileRefused("file_xls")
+    if data[:4] == b"PK\x03\x04":
+        table = _read_xlsx(data)
+    elif name.lower().endswith((".xlsx", ".xls")):
+        raise FileRefused("file_unreadable")
+    else:
+        table = _read_csv(data)
+    if not table:
+        raise FileRefused("file_empty")
+    headers = _map_headers(table[0])
+    rows = [
+        (number, cells)
+        for number, cells in enumerate(table[1:], start=2)
+        if any(str(c).strip() for c in cells)
+    ]
+    if not rows:
+        raise FileRefused("file_empty")
+    if len(rows) > MAX_ROWS:
+        raise FileRefused("file_too_long", max=f"{MAX_ROWS:,}".replace(",", "."))
+    missing = [c for c in REQUIRED if c not in headers]
+    if missing:
+        raise FileRefused("column_missing", columns=", ".join(HEADERS[c][0] for c in missing))
+    return headers, rows
+
+
+class _Rules:
+    """The dated rules, read once for a whole file."""
+
+    def __init__(self):
+        self.rules = list(ComplianceRule.objects.order_by("-valid_from"))
+
+    def on(self, day: dt.date) -> ComplianceRule:
+        for rule in self.rules:
+            if rule.valid_from <= day:
+                return rule
+        raise services.EmployerInvalid([services.Problem("registration_as_of", "no_rule")])
+
+
+def _name_key(name: str, village: str) -> tuple[str, str]:
+    return (" ".join(name.lower().split()), village)
+
+
+def import_employers(
+    *, user, data: bytes, name: str = "", source: str, as_of, today: dt.date
+) -> ImportReport:
+    """Check the whole file, then save it all, or nothing (see the module's docstring)."""
+    if not services.can_edit(user):
+        raise services.EmployerRefused("forbidden")
+    if source not in FigureSource.values:
+        raise FileRefused("source_invalid")
+    as_of = as_of if isinstance(as_of, dt.date) else services.parse_date(str(as_of or ""))
+    if as_of is None or as_of > today:
+        raise FileRefused("as_of_invalid")
+    headers, rows = read_rows(data, name)
+    report = ImportReport(rows=len(rows))
+    given = [f for f in headers if f in services.FIELDS]
+
+    def cell(cells, key):
+        index = headers[key]
+        return str(cells[index]).strip() if index < len(cells) else ""
+
+    texts = [(number, {k: cell(cells, k) for k in given}) for number, cells in rows]
+    codes = {t.get("village_code", "") for _n, t in texts}
+    villages = set(
+        Region.objects.filter(code__in=codes, level=VILLAGE).values_list("code", flat=True)
+    )
+    by_nib, by_name, foreign = _existing(user, texts, villages)
+    rules = _Rules()
+    first_nib: dict[str, int] = {}
+    first_name: dict[tuple, int] = {}
+    plan = []  # (employer or None, values)
+    for number, text in texts:
+        nib = text.get("nib", "").replace(" ", "")
+        key = _name_key(text.get("name", ""), text.get("village_code", ""))
+        if nib and nib in foreign:  # nothing of another region's employer is read
+            _row_problem(report, number, "nib", "nib_out_of_scope", text)
+            continue
+        current = by_nib.get(nib) if nib else by_name.get(key)
+        data = services.employer_values(current) if current else {}
+        if "workers_male" not in text and "workers_female" not in text:
+            # A split by sex belongs to the total it was counted with.
+            data["workers_male"] = data["workers_female"] = ""
+        data |= text
+        data["workers_source"] = source
+        data["workers_as_of"] = as_of
+        if "registered_workers" in text or current is None:
+            data["registration_source"] = source
+            data["registration_as_of"] = as_of
+        data.setdefault("registered_workers", "0")
+        try:
+            values = services.clean(user, data, today=today, villages=villages)
+        except services.EmployerInvalid as error:
+            for problem in error.problems:
+                _add(report, number, problem.field, problem.code, text, problem.message)
+            continue
+        if nib and nib in first_nib:
+            _row_problem(report, number, "nib", "nib_duplicate_in_file", text, first=first_nib[nib])
+            continue
+        if not nib and key in first_name:
+            _row_problem(
+                report, number, "name", "name_duplicate_in_file", text, first=first_name[key]
+            )
+            continue
+        if nib:
+            first_nib[nib] = number
+        else:
+            first_name[key] = number
+            report.by_name += 1
+        plan.append((current, values))
+    if report.problems:
+        return report
+    _save(plan, rules, user, report)
+    return report
+
+
+def _existing(user, texts, villages):
+    """Employers the file names: by NIB, and (without a NIB) by name and village; and the
+    NIBs held by employers outside the user's region."""
+    nibs = sorted({t.get("nib", "").replace(" ", "") for _n, t in texts} - {""})
+    by_nib, foreign = {}, set()
+    visible = scoped(user, Employer.objects.all())
+    for start in range(0, len(nibs), 5000):
+        chunk = nibs[start : start + 5000]
+        for employer in Employer.objects.filter(nib__in=chunk):
+            by_nib[employer.nib] = employer
+        inside = set(visible.filter(nib__in=chunk).values_list("nib", flat=True))
+        foreign |= {n for n in chunk if n in by_nib and n not in inside}
+    by_name = {}
+    nameless = sorted(villages & {t.get("village_code", "") for _n, t in texts if not t.get("nib")})
+    for start in range(0, len(nameless), 2000):
+        for employer in Employer.objects.filter(
+            village_id__in=nameless[start : start + 2000], nib__isnull=True
+        ):
+            by_name.setdefault(_name_key(employer.name, employer.village_id), employer)
+    return by_nib, by_name, foreign
+
+
+def _add(report, number, field_name, code, text, message) -> None:
+    column = HEADERS[field_name][0] if field_name in HEADERS else field_name
+    report.problems.append(
+        RowProblem(number, field_name, column, code, str(text.get(field_name, "")), str(message))
+    )
+
+
+def _row_problem(report, number, field_name, code, text, **params) -> None:
+    _add(report, number, field_name, code, text, str(ROW_MESSAGES[code]) % params)
+
+
+# The fields an import writes, compared to tell an update from an unchanged row.
+WRITTEN = (
+    *(f for f in services.FIELDS if f not in ("sector", "village_code")),
+    "kbli_section",
+    "kbli_code",
+    "village_id",
+)
+DERIVED = ("size_class", "compliance", "reasons", "uncovered", "identified_by_name")
+
+
+@transaction.atomic
+def _save(plan, rules: _Rules, user, report: ImportReport) -> None:
+    actor = user if user is not None and user.pk else None
+    now = timezone.now()
+    create, update = [], []
+    fast = connection.vendor == "postgresql"
+    for current, values in plan:
+        if current is None and fast:
+            employer = _NewRow(created_by_id=actor.pk if actor else None)
+        else:
+            employer = current or Employer(created_by=actor, created_at=now)
+        before = {f: getattr(employer, f) for f in (*WRITTEN, *DERIVED)} if current else None
+        for name, value in values.items():
+            setattr(employer, name, value)
+        employer.identified_by_name = values["nib"] is None
+        employer.set_region_codes()
+        services.judge(employer, rules.on(employer.registration_as_of))
+        employer.updated_at = now
+        if current is None:
+            create.append(employer)
+        elif any(getattr(employer, f) != before[f] for f in before):
+            update.append(employer)
+        else:
+            report.unchanged += 1
+    if fast and create:
+        _copy_new(create, actor, now)
+    else:
+        Employer.objects.bulk_create(create, batch_size=2000)
+        bulk_history(Employer, create)
+    if update:
+        Employer.objects.bulk_update(
+            update,
+            [*WRITTEN, *DERIVED, "district_code", "regency_code", "province_code", "updated_at"],
+            batch_size=2000,
+        )
+    # Written in bulk: the history rows are written for them (a save would have).
+    bulk_history(Employer, update, update=True)
+    report.created, report.updated = len(create), len(update)
+
+
+@functools.cache
+def _defaults() -> dict:
+    return {
+        f.attname: f.get_default() if f.has_default() else None
+        for f in Employer._meta.concrete_fields
+    }
+
+
+class _NewRow:
+    """A new employer's values before its ``COPY``: the model's attributes without the
+    cost of a model instance per row (a tenth of a 500,000-row import's time)."""
+
+    set_region_codes = Employer.set_region_codes
+
+    def __init__(self, **values):
+        self.__dict__.update(_defaults(), **values)
+
+
+def _copy_new(create: list, actor, now) -> None:
+    """New employers on PostgreSQL: ids taken from the sequence, the rows sent by ``COPY``
+    and their historical rows made from them by one ``INSERT … SELECT`` (what
+    ``bulk_create`` and ``bulk_history`` would do, without building a statement of
+    thousands of parameters per batch)."""
+    table = Employer._meta.db_table
+    fields = Employer._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",
+            [len(create)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        attnames = [f.attname for f in fields]
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for employer, pk in zip(create, ids, strict=True):
+                employer.id = pk
+                employer.created_at = now
+                copy.write_row([getattr(employer, name) for name in attnames])
+        if not history_enabled():
+            return
+        history = Employer.history.model
+        source = current_source()
+        fixed = {
+            "history_date": now,
+            "history_type": "+",
+            "history_user_id": actor.pk if actor else None,
+            "history_change_reason": None,
+            "history_via": str(source.via),
+            "history_via_detail": source.detail,
+        }
+        own = {f.column for f in fields}
+        targets, sources, params = [], [], []
+        for f in history._meta.concrete_fields:
+            if f.primary_key:
+                continue
+            targets.append(connection.ops.quote_name(f.column))
+            if f.column in own:
+                sources.append(f"e.{connection.ops.quote_name(f.column)}")
+            else:
+                sources.append("%s")
+                params.append(fixed[f.attname])
+        cursor.execute(
+            f"INSERT INTO {history._meta.db_table} ({', '.join(targets)}) "
+            f"SELECT {', '.join(sources)} FROM {table} e WHERE e.id = ANY(%s)",
+            [*params, ids],
+        )
+
+
+def template_xlsx() -> bytes:
+    """The example file: its header and two example rows, all text."""
+    headers, rows = TEMPLATE
+    buffer = io.BytesIO()
+    book = Workbook(buffer)
+    sheet = book.add_worksheet("pemberi kerja")
+    bold = book.add_format({"bold": True})
+    for col, header in enumerate(headers):
+        sheet.write_string(0, col, header, bold)
+        sheet.set_column(col, col, max(12, len(header) + 2))
+    for row, values in enumerate(rows, start=1):
+        for col, value in enumerate(values):
+            sheet.write_string(row, col, str(value))
+    book.close()
+    return buffer.getvalue()

@@ -1,0 +1,152 @@
+"""Importing employer lists: every wrong row reported, nothing half-imported, re-runs
+change nothing, NIB or name and village as the key, scope."""
+
+import pytest
+
+from lindung.employers import importing, services
+from lindung.employers.models import Employer
+from tests.employers.conftest import BATUBULAN, JEMBRANA, TODAY, make_employer
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "nama_usaha;nib;kbli;kode_desa;jumlah_pekerja;terdaftar_bpjs;program;npp\n"
+GOOD = (
+    HEADER
+    + f"PT Ikan Segar;8120000000001;10213;{BATUBULAN};85;80;JKK,JKM,JHT,JP,JKP;NPP1\n"
+    + f"Minimarket Sukawati;8120000000002;47111;{BATUBULAN};12;12;JKK,JKM,JHT;NPP2\n"
+    + f"Warung Men Sari;;I;{BATUBULAN};3;0;;\n"
+)
+
+
+def run(text, user=None, **options):
+    return importing.import_employers(
+        user=user,
+        data=text.encode(),
+        name="daftar.csv",
+        source=options.get("source", "insurer"),
+        as_of=options.get("as_of", "01/11/2026"),
+        today=TODAY,
+    )
+
+
+def test_a_good_file_is_saved_and_a_rerun_changes_nothing():
+    report = run(GOOD)
+    assert report.ok and (report.created, report.updated, report.by_name) == (3, 0, 1)
+    fish = Employer.objects.get(nib="8120000000001")
+    assert (fish.size_class, fish.compliance, fish.uncovered) == ("medium", "partly", 5)
+    assert fish.registration_source == "insurer"
+    assert Employer.objects.get(name="Warung Men Sari").identified_by_name
+    again = run(GOOD)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert Employer.objects.count() == 3
+    assert fish.history.count() == 1
+
+
+def test_an_update_keeps_the_earlier_figures_as_history():
+    run(GOOD)
+    run(GOOD.replace(";85;80;", ";85;85;"), as_of="15/11/2026")
+    fish = Employer.objects.get(nib="8120000000001")
+    assert fish.registered_workers == 85 and fish.compliance == "registered"
+    assert list(
+        fish.history.order_by("history_date").values_list("registered_workers", flat=True)
+    ) == [80, 85]
+
+
+def test_every_wrong_row_is_reported_and_nothing_is_saved():
+    text = (
+        HEADER
+        + f"PT Baik;8120000000001;10213;{BATUBULAN};10;10;JKK,JKM,JHT,JP,JKP;N\n"
+        + f"PT NIB Salah;81200;10213;{BATUBULAN};10;0;;\n"
+        + f"PT Lebih;8120000000003;47111;{BATUBULAN};10;11;;\n"
+        + f"PT KBLI;8120000000004;12345;{BATUBULAN};10;0;;\n"
+        + f"PT Kembar;8120000000001;47111;{BATUBULAN};10;0;;\n"
+        + "PT Desa;8120000000006;47111;51.04.99.9999;10;0;;\n"
+    )
+    report = run(text)
+    assert not report.ok and not Employer.objects.exists()
+    found = {(p.row, p.column, p.code) for p in report.problems}
+    assert found == {
+        (3, "nib", "nib_invalid"),
+        (4, "terdaftar_bpjs", "registered_above_total"),
+        (5, "kbli", "kbli_unknown"),
+        (6, "nib", "nib_duplicate_in_file"),
+        (7, "kode_desa", "village_invalid"),
+    }
+    kembar = next(p for p in report.problems if p.code == "nib_duplicate_in_file")
+    assert "baris 2" in kembar.message
+
+
+def test_the_same_name_twice_without_nib_is_refused():
+    text = HEADER + f"Warung A;;I;{BATUBULAN};3;0;;\nwarung  a;;I;{BATUBULAN};2;0;;\n"
+    report = run(text)
+    assert [p.code for p in report.problems] == ["name_duplicate_in_file"]
+
+
+def test_name_and_village_find_an_employer_without_nib():
+    existing = make_employer(
+        nib="",
+        name="Warung Men Sari",
+        sector="I",
+        total_workers="2",
+        workers_male="",
+        workers_female="",
+        registered_workers="0",
+        npp="",
+        programs="",
+    )
+    report = run(HEADER + f"warung men sari;;I;{BATUBULAN};4;0;;\n")
+    assert (report.created, report.updated) == (0, 1)
+    existing.refresh_from_db()
+    assert existing.total_workers == 4
+
+
+def test_outside_the_region_is_refused_per_row(operator):
+    make_employer(nib="8120000000009", village_code=JEMBRANA)
+    text = (
+        HEADER
+        + f"PT Luar;8120000000008;47111;{JEMBRANA};10;0;;\n"
+        + f"PT Milik Luar;8120000000009;47111;{BATUBULAN};10;0;;\n"
+    )
+    report = run(text, user=operator)
+    assert {(p.row, p.code) for p in report.problems} == {
+        (2, "out_of_scope"),
+        (3, "nib_out_of_scope"),
+    }
+
+
+def test_a_file_without_a_required_column_is_refused_whole():
+    with pytest.raises(importing.FileRefused) as refusal:
+        run("nama_usaha;nib\nPT A;8120000000001\n")
+    assert refusal.value.code == "column_missing" and "kbli" in refusal.value.message
+
+
+def test_viewers_may_not_import(viewer):
+    with pytest.raises(services.EmployerRefused):
+        run(GOOD, user=viewer)
+
+
+def test_an_xlsx_template_imports():
+    report = importing.import_employers(
+        user=None,
+        data=importing.template_xlsx(),
+        name="contoh.xlsx",
+        source="wlkp",
+        as_of="01/11/2026",
+        today=TODAY,
+    )
+    assert report.ok and report.created == 2
+
+
+def test_the_page(client, regency_admin, clock_today):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(regency_admin)
+    response = client.post(
+        "/pemberi-kerja/impor/",
+        {
+            "file": SimpleUploadedFile("daftar.csv", GOOD.encode()),
+            "source": "wlkp",
+            "as_of": "01/11/2026",
+        },
+    )
+    assert "3 baris: 3 baru" in response.content.decode()
