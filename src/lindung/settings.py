@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "lindung.agents",
     "lindung.selfpay",
     "lindung.imports",
+    "lindung.sync",
     "lindung.exports",
     "lindung.targets",
     "lindung.coverage",
