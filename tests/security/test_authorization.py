@@ -132,6 +132,11 @@ PAGES = {
     "selfpay:fee-approve": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 302 405 404", "405 302 405 404"),
     "region-picker": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
     "set_language": ("302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302"),
+    # sync (issue 20): the conflict report and the devices; the agent sees only its own.
+    "sync:conflicts": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403"),
+    "sync:conflict": ("200 302 200 302", "200 302 404 404", "200 302 404 404", "404 404 404 404", "403 403 403 403"),
+    "sync:devices": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403"),
+    "sync:device-revoke": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 404 405 404", "405 403 405 403"),
 }
 # fmt: on
 
@@ -176,6 +181,8 @@ OPERATIONS = {
     "POST /api/v1/collections": ("201 201", "201 422", "201 422", "201 422", "403 403"),
     "GET /api/v1/collections/{collection_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "GET /api/v1/agents/{agent_id}/fees": ("200 200", "200 404", "200 404", "200 404", "200 404"),
+    # sync (issue 20): answered per record (a record outside the scope is refused inside 200).
+    "POST /api/v1/sync": ("200 200", "200 200", "200 200", "200 200", "403 403"),
 }
 # fmt: on
 
@@ -208,6 +215,8 @@ OBJECT_PARAMETERS = {
     "billing:run": {"pk": "program"},
     "billing:realisation": {"pk": "program"},
     "targets": {"pk": "target"},
+    "sync": {"pk": "conflict"},
+    "sync:device-revoke": {"pk": "device"},
     "api": {
         "worker_id": "worker",
         "program_id": "program",
@@ -274,6 +283,20 @@ def bodies(side) -> dict:
             }
         },
         "GET /api/v1/agents/{agent_id}/fees": {"query": {"month": "2026-11"}},
+        "POST /api/v1/sync": {
+            "json": {
+                "device": "6f1c2a9e-3b7d-4e58-9a0c-1d2e3f405162",
+                "records": [
+                    {
+                        "client_id": "0b8e7c55-6a4d-4f3e-8c21-9d0a1b2c3d4e",
+                        "kind": "worker.create",
+                        "payload": worker_data(
+                            nik=nik, village_code=side.village, sex="L", birth_date="07/03/1981"
+                        ),  # fmt: skip
+                    }
+                ],
+            }
+        },
     }
 
 

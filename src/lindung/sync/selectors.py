@@ -41,7 +41,7 @@ def _users_in_scope(user) -> Q:
     scope = scope_code(user)
     if scope is None:
         return Q()
-    return Q(user__region_id=scope) | Q(user__region_id__startswith=scope + ".")
+    return Q(user__region_id=scope) | Q(user__region__code__startswith=scope + ".")
 
 
 def devices_for(user) -> QuerySet[Device]:
