@@ -4,11 +4,15 @@ from django.urls import include, path
 
 from lindung.accounts.picker import region_picker
 from lindung.api import api
+from lindung.sync import views as sync
 from lindung.web import views as web
 
 urlpatterns = [
     path("", web.home, name="home"),
     path("healthz", web.healthz, name="healthz"),
+    # The installable app: the service worker must come from the root to serve every page.
+    path("sw.js", sync.service_worker, name="service-worker"),
+    path("manifest.webmanifest", sync.manifest, name="manifest"),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("pekerja/", include("lindung.people.urls")),

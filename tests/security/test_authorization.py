@@ -137,6 +137,9 @@ PAGES = {
     "sync:conflict": ("200 302 200 302", "200 302 404 404", "200 302 404 404", "404 404 404 404", "403 403 403 403"),
     "sync:devices": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403"),
     "sync:device-revoke": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 404 405 404", "405 403 405 403"),
+    "sync:offline": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403"),
+    "service-worker": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
+    "manifest": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
 }
 # fmt: on
 
@@ -183,6 +186,7 @@ OPERATIONS = {
     "GET /api/v1/agents/{agent_id}/fees": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     # sync (issue 20): answered per record (a record outside the scope is refused inside 200).
     "POST /api/v1/sync": ("200 200", "200 200", "200 200", "200 200", "403 403"),
+    "GET /api/v1/sync/offline-data": ("200 200", "200 200", "200 200", "200 200", "403 403"),
 }
 # fmt: on
 
@@ -395,7 +399,7 @@ def test_api(world, schema, role):
 
 
 # Pages anybody may open; every other page sends a visitor to the sign-in page.
-PUBLIC = {"home", "healthz", "login", "logout", "set_language"}
+PUBLIC = {"home", "healthz", "login", "logout", "set_language", "service-worker", "manifest"}
 
 
 def test_visitors_are_sent_to_sign_in_and_the_api_wants_a_token(world, schema):

@@ -1,5 +1,6 @@
 """``/api/v1/sync``: the phones' records sent after working offline, answered one by one."""
 
+import datetime as dt
 from typing import Annotated, Any
 
 from ninja import Field, Router, Schema, Status
@@ -7,7 +8,7 @@ from pydantic import WithJsonSchema
 
 from lindung.programs import clock
 from lindung.schemas import Problem, Problems, Refusal
-from lindung.sync import services
+from lindung.sync import selectors, services
 
 router = Router()
 
@@ -81,3 +82,40 @@ def sync(request, payload: BatchIn):
             422, {"errors": [{"field": "device", "code": refusal.code, "message": refusal.message}]}
         )
     return {"limit": services.batch_limit(), "answers": answers}
+
+
+class VillageOut(Schema):
+    code: str
+    name: str
+
+
+class CategoryOut(Schema):
+    code: str
+    label: str
+
+
+class WorkItemOut(Schema):
+    enrollment_id: int
+    full_name: str
+    village_code: str
+    coverage_end: dt.date | None
+
+
+class OfflineDataOut(Schema):
+    user: int
+    as_of: dt.date
+    villages: list[VillageOut]
+    villages_truncated: bool
+    categories: list[CategoryOut]
+    work_items: list[WorkItemOut]
+    work_items_truncated: bool
+
+
+@router.get(
+    "/offline-data",
+    response={200: OfflineDataOut, 403: Refusal},
+    summary="Data wilayah pengguna untuk kerja luring",
+)
+def offline_data(request):
+    """What the phone downloads to work offline: only the user's own scope."""
+    return selectors.offline_data(request.user, today=clock.today())

@@ -58,3 +58,42 @@ def get_device(user, pk) -> Device:
         return devices_for(user).get(pk=pk)
     except (Device.DoesNotExist, ValueError) as exc:
         raise Http404 from exc
+
+
+# What a phone keeps for offline work: no more than a field worker needs in a day.
+OFFLINE_VILLAGES = 2_000
+OFFLINE_WORK_ITEMS = 500
+
+
+def offline_data(user, *, today) -> dict:
+    """The user's own scope for the offline forms: its villages (the NIK's region prefix is
+    checked against them), the worker categories, and the continuation work list (the
+    enrollments a contact or a collection is recorded for; names only, no NIK)."""
+    from lindung.agents.selectors import work_list
+    from lindung.people.models import Category
+    from lindung.regions.models import Region
+
+    _require_worker(user)
+    scope = scope_code(user)
+    villages = Region.objects.filter(level=Region.Level.VILLAGE)
+    if scope is not None:
+        villages = villages.filter(Q(code=scope) | Q(code__startswith=scope + "."))
+    villages = list(villages.order_by("code")[: OFFLINE_VILLAGES + 1])
+    rows = list(work_list(user, as_of=today)[: OFFLINE_WORK_ITEMS + 1])
+    return {
+        "user": user.pk,
+        "as_of": today,
+        "villages": [{"code": v.code, "name": v.display_name} for v in villages[:OFFLINE_VILLAGES]],
+        "villages_truncated": len(villages) > OFFLINE_VILLAGES,
+        "categories": [{"code": c, "label": str(label)} for c, label in Category.choices],
+        "work_items": [
+            {
+                "enrollment_id": e.pk,
+                "full_name": e.person.full_name,
+                "village_code": e.village_id,
+                "coverage_end": e.coverage_end,
+            }
+            for e in rows[:OFFLINE_WORK_ITEMS]
+        ],
+        "work_items_truncated": len(rows) > OFFLINE_WORK_ITEMS,
+    }

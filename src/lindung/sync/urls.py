@@ -4,6 +4,7 @@ from lindung.sync import views
 
 app_name = "sync"
 urlpatterns = [
+    path("luring/", views.offline, name="offline"),
     path("konflik/", views.conflicts, name="conflicts"),
     path("konflik/<int:pk>/", views.conflict, name="conflict"),
     path("perangkat/", views.devices, name="devices"),
