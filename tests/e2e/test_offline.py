@@ -42,6 +42,15 @@ SEND_AGAIN = """(records) => fetch("/api/v1/sync", {
 
 
 @pytest.fixture
+def violations(page):
+    """What the strict Content-Security-Policy blocked, and script errors."""
+    found = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and found.append(m.text))
+    page.on("pageerror", lambda e: found.append(str(e)))
+    return found
+
+
+@pytest.fixture
 def gianyar(bali_regions):
     return build_gianyar()
 
@@ -58,7 +67,7 @@ def register_offline(page, nik: str, name: str, born: str, sex: str = "L"):
 
 
 def test_offline_registrations_and_a_collection_sync_when_the_signal_returns(
-    login, page, context, live_server, gianyar, monkeypatch
+    login, page, context, live_server, gianyar, monkeypatch, violations
 ):
     monkeypatch.setattr(clock, "today", lambda: AS_OF)
     agent = gianyar[1]["batubulan"]
@@ -136,3 +145,4 @@ def test_offline_registrations_and_a_collection_sync_when_the_signal_returns(
     expect(page.locator("#conflict-fields")).to_contain_text("Ni Kadek Ayu Lestari")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     assert conflict.person.full_name == "Ni Kadek Ayu"
+    assert violations == []
