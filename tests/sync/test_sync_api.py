@@ -69,14 +69,21 @@ def test_broken_records_are_refused_one_by_one_and_the_rest_applied(operator):
         {"client_id": "not-a-uuid", "kind": "worker.create", "payload": {}},
         {"client_id": str(uuid.uuid4()), "kind": "worker.delete", "payload": {}},
         {"client_id": str(uuid.uuid4()), "kind": "worker.create", "payload": [1, 2]},
-        record("contact.create", {"enrollment_id": 1, "contacted_on": "kemarin"}),
+        record(
+            "contact.create", {"enrollment_id": 1, "outcome": "called", "contacted_on": "kemarin"}
+        ),
+        record("worker.create", {"nik": {"digits": 1}, "full_name": ["x"]}),
         register(),
     ]
     answers = send(client_for(operator), records).json()["answers"]
-    assert [a["status"] for a in answers] == ["refused"] * 5 + ["accepted"]
+    assert [a["status"] for a in answers] == ["refused"] * 6 + ["accepted"]
     codes = [a["code"] for a in answers]
-    assert codes[:4] == ["record_invalid", "record_invalid", "kind_unknown", "record_invalid"]
-    assert codes[4] in ("not_found", "invalid")
+    assert codes[:6] == ["record_invalid", "record_invalid", "kind_unknown", "record_invalid",
+                         "invalid", "invalid"]  # fmt: skip
+    # Read by the online operation's own schema: the same fields, code and message.
+    assert [e["field"] for e in answers[4]["errors"]] == ["contacted_on"]
+    assert {e["field"] for e in answers[5]["errors"]} >= {"nik", "full_name"}
+    assert answers[5]["message"] == "Isian tidak sah: periksa jenis dan format nilai ini."
     assert "worker.create" in answers[2]["message"]
     assert Person.objects.count() == 1
 
@@ -295,6 +302,6 @@ def test_a_batch_of_ten_thousand_records_is_answered_per_record(operator, settin
     again = send(client_for(operator), records[:100]).json()["answers"]
     assert all(a["replayed"] for a in again)
     later = send(client_for(operator), records[100:200]).json()["answers"]
-    assert {a["code"] for a in later} == {"not_found"}
+    assert {a["code"] for a in later} == {"invalid"}  # a contact needs its outcome
     assert Person.objects.count() == 100
     print(f"10,000-record batch answered in {elapsed:.1f} s")

@@ -17,20 +17,25 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from ninja import Schema
+from pydantic import ValidationError as PydanticError
 
 from lindung.accounts.models import Role
 from lindung.agents import selectors as agents_selectors
 from lindung.agents import services as agents_services
+from lindung.agents.api import ContactIn
 from lindung.formatting import rupiah
 from lindung.people import nik as nik_rules
 from lindung.people import selectors as people_selectors
 from lindung.people import services as people_services
+from lindung.people.api import WorkerIn
 from lindung.people.models import Person
 from lindung.people.validation import check_worker
 from lindung.privacy.history import Via, changes_through
 from lindung.programs.models import Transition
 from lindung.refusals import Refusal
 from lindung.selfpay import services as selfpay_services
+from lindung.selfpay.api import CollectionIn
 from lindung.selfpay.models import CollectionLine
 from lindung.sync.models import Conflict, Device, Kind, SyncRecord
 
@@ -166,8 +171,9 @@ def _refused(client_id, refusal=None, *, errors=None) -> dict:
 
 
 def _worker_create(user, payload: dict, base_version: str, today: dt.date):
+    data = _read(WorkerIn, payload)
     try:
-        person = people_services.register_worker(user=user, data=payload, today=today)
+        person = people_services.register_worker(user=user, data=data, today=today)
     except people_services.WorkerInvalid as error:
         if any(p.field == "nik" and p.code == "exists" for p in error.problems):
             _raise_nik_twice(user, payload)
@@ -202,10 +208,8 @@ def _worker_warnings(person: Person, user, today) -> list[dict]:
 
 
 def _worker_update(user, payload: dict, base_version: str, today: dt.date):
-    person = people_selectors.get_worker(user, payload.get("worker_id"))
-    changes = payload.get("changes")
-    if not isinstance(changes, dict):
-        raise SyncRefused("record_invalid")
+    person = people_selectors.get_worker(user, _read(WorkerRef, payload)["worker_id"])
+    changes = _read(WorkerIn, payload.get("changes"), prefix="changes.")
     if not base_version:
         raise SyncRefused("base_version_required")
     if base_version != worker_version(person):
@@ -221,44 +225,60 @@ def _worker_update(user, payload: dict, base_version: str, today: dt.date):
     return person, _worker_warnings(person, user, today), worker_version(person)
 
 
-def _date(value, field: str) -> dt.date:
+class _PayloadInvalid(Exception):
+    """A payload that fails the online operation's own schema: the same fields, the same
+    ``invalid`` code and message as the API's 422."""
+
+    def __init__(self, fields: list[str]):
+        super().__init__(", ".join(fields))
+        self.fields = fields
+
+
+class WorkItemRef(Schema):
+    enrollment_id: int
+
+
+class WorkerRef(Schema):
+    worker_id: int
+    changes: dict
+
+
+def _read(schema, payload, *, prefix: str = "") -> dict:
+    """The payload as the online operation reads its body (``WorkerIn`` of ``/workers``,
+    ``ContactIn`` of the contacts, ``CollectionIn`` of ``/collections``)."""
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise _FieldInvalid(field) from exc
-
-
-class _FieldInvalid(Exception):
-    def __init__(self, field: str):
-        super().__init__(field)
-        self.field = field
+        return schema.model_validate(payload).model_dump(exclude_unset=True)
+    except PydanticError as error:
+        # The payload's key (a union type adds the member it tried: ``nik.str``).
+        fields = list(dict.fromkeys(prefix + str(e["loc"][0]) for e in error.errors() if e["loc"]))
+        raise _PayloadInvalid(fields or [prefix.rstrip(".") or "payload"]) from error
 
 
 def _contact_create(user, payload: dict, base_version: str, today: dt.date):
-    enrollment = agents_selectors.get_work_item(user, payload.get("enrollment_id"))
+    contact = _read(ContactIn, payload)
+    enrollment = agents_selectors.get_work_item(user, _read(WorkItemRef, payload)["enrollment_id"])
     contact = agents_services.record_contact(
         user=user,
         enrollment=enrollment,
-        outcome=str(payload.get("outcome") or "")[:20],
-        contacted_on=_date(payload["contacted_on"], "contacted_on")
-        if payload.get("contacted_on")
-        else None,
+        outcome=contact["outcome"][:20],
+        contacted_on=contact.get("contacted_on") or today,
         today=today,
-        reason=str(payload.get("reason") or ""),
-        note=str(payload.get("note") or ""),
+        reason=contact.get("reason", ""),
+        note=contact.get("note", ""),
     )
     return contact, [], None
 
 
 def _collection_create(user, payload: dict, base_version: str, today: dt.date):
-    amount = payload.get("amount")
+    data = _read(CollectionIn, payload)
+    amount = data.get("amount")
     try:
         collection = selfpay_services.record_collection(
             user=user,
-            nik=payload.get("nik"),
-            months=payload.get("months"),
-            paid_on=payload.get("paid_on"),
-            method=str(payload.get("method") or ""),
+            nik=data["nik"],
+            months=data["months"],
+            paid_on=data["paid_on"],
+            method=data["method"],
             amount=amount,
             today=today,
             via=Transition.Via.API,
@@ -427,11 +447,11 @@ def sync_record(*, user, device: Device, raw, today: dt.date) -> dict:
         return _refused(client_id, SyncRefused("not_found"))
     except PermissionDenied:
         return _refused(client_id, SyncRefused("forbidden"))
-    except (_FieldInvalid, KeyError, TypeError, ValueError) as error:
-        field = getattr(error, "field", "payload")
-        refusal = SyncRefused("invalid")
+    except _PayloadInvalid as error:
+        message = SyncRefused("invalid").message
         return _refused(
-            client_id, errors=[{"field": field, "code": "invalid", "message": refusal.message}]
+            client_id,
+            errors=[{"field": f, "code": "invalid", "message": message} for f in error.fields],
         )
     return answer
 
