@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 
 from lindung.accounts.services import create_user
 from lindung.people.models import Person
+from lindung.people.services import update_worker
+from lindung.privacy.history import Via, changes_through
 from lindung.programs import clock
 from lindung.programs.lifecycle import State
 from lindung.selfpay.models import Collection
@@ -123,7 +125,27 @@ def test_offline_registrations_and_a_collection_sync_when_the_signal_returns(
     assert Collection.objects.filter(person=payer).count() == 1
     assert SyncRecord.objects.count() == 4
 
-    # Made on purpose: an operator registered the same worker on another phone.
+    # Made on purpose (1): the phone's copy of a worker is stale, the server changed it.
+    page.get_by_role("button", name="Unduh data wilayah").click()
+    expect(page.locator("#offline-data-status")).to_contain_text("desa")
+    darma = Person.objects.get(nik=niks[0])
+    page.locator("#edit-section summary").click()
+    edit = page.locator("#offline-edit")
+    expect(edit.get_by_label("Pekerja", exact=True)).to_contain_text("I Wayan Darma")
+    edit.get_by_label("Pekerja", exact=True).select_option(str(darma.pk))
+    with changes_through(Via.PAGE, user=agent.user):  # meanwhile, at the village office
+        update_worker(user=None, person=darma, changes={"phone": "081233334444"})
+    context.set_offline(True)
+    edit.get_by_label("Telepon").fill("081255556666")
+    edit.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.locator("[data-net-pending]")).to_have_text("1")
+    context.set_offline(False)
+    expect(page.locator("#sync-message")).to_contain_text("1 konflik", timeout=15_000)
+    darma.refresh_from_db()
+    assert darma.phone == "081233334444"  # nothing applied silently
+    assert Conflict.objects.get().type == "worker_changed"
+
+    # Made on purpose (2): an operator registered the same worker on another phone.
     twin = nik_for("51.04.01", born, "P", 80)
     operator = create_user(
         username="op.batubulan", role="village_operator", region_code=BATUBULAN,
@@ -138,9 +160,10 @@ def test_offline_registrations_and_a_collection_sync_when_the_signal_returns(
     context.set_offline(False)
     expect(page.locator("[data-net-pending]")).to_have_text("0", timeout=15_000)
     expect(page.locator("#sync-message")).to_contain_text("1 konflik")
-    conflict = Conflict.objects.get()
+    conflict = Conflict.objects.get(type="nik_twice")
     page.get_by_role("link", name="Laporan konflik").click()
     expect(page.locator("#conflicts")).to_contain_text("NIK sama didaftarkan dua kali")
+    expect(page.locator("#conflicts")).to_contain_text("Data pekerja berubah di server")
     page.get_by_role("link", name="NIK sama didaftarkan dua kali").click()
     expect(page.locator("#conflict-fields")).to_contain_text("Ni Kadek Ayu Lestari")
     assert page.evaluate(NO_SIDEWAYS_SCROLL)

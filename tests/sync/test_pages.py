@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from lindung.people.models import Person
+from lindung.sync import services
 from lindung.sync.models import Conflict, Device
 from tests.factories import nik_for, worker_data
 from tests.programs.conftest import NEGARA_JEMBRANA
@@ -59,6 +60,12 @@ def test_the_offline_page_and_its_data_are_the_user_scope_only(operator, viewer)
     data = client.get("/api/v1/sync/offline-data").json()
     assert [v["code"] for v in data["villages"]] == ["51.04.01.2001"]
     assert {c["code"] for c in data["categories"]} >= {"pekerja_rentan"}
+    # The workers it may edit offline, with the version a change names, and no NIK.
+    send(client, [record("worker.create", worker_data())])
+    person = Person.objects.get()
+    (copy,) = client.get("/api/v1/sync/offline-data").json()["workers"]
+    assert copy["id"] == person.pk and copy["version"] == services.worker_version(person)
+    assert "nik" not in copy and "birth_date" not in copy
     assert client_for(viewer).get("/sinkron/luring/").status_code == 403
     assert client_for(viewer).get("/api/v1/sync/offline-data").status_code == 403
 

@@ -101,6 +101,16 @@ class WorkItemOut(Schema):
     coverage_end: dt.date | None
 
 
+class EditableWorkerOut(Schema):
+    id: int
+    full_name: str
+    village_code: str
+    address: str
+    phone: str
+    occupation: str
+    version: str
+
+
 class OfflineDataOut(Schema):
     user: int
     as_of: dt.date
@@ -109,6 +119,8 @@ class OfflineDataOut(Schema):
     categories: list[CategoryOut]
     work_items: list[WorkItemOut]
     work_items_truncated: bool
+    workers: list[EditableWorkerOut]
+    workers_truncated: bool
 
 
 @router.get(

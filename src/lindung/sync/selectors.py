@@ -63,6 +63,7 @@ def get_device(user, pk) -> Device:
 # What a phone keeps for offline work: no more than a field worker needs in a day.
 OFFLINE_VILLAGES = 2_000
 OFFLINE_WORK_ITEMS = 500
+OFFLINE_WORKERS = 1_000
 
 
 def offline_data(user, *, today) -> dict:
@@ -80,6 +81,7 @@ def offline_data(user, *, today) -> dict:
         villages = villages.filter(Q(code=scope) | Q(code__startswith=scope + "."))
     villages = list(villages.order_by("code")[: OFFLINE_VILLAGES + 1])
     rows = list(work_list(user, as_of=today)[: OFFLINE_WORK_ITEMS + 1])
+    workers = list(_editable_workers(user)[: OFFLINE_WORKERS + 1])
     return {
         "user": user.pk,
         "as_of": today,
@@ -96,4 +98,38 @@ def offline_data(user, *, today) -> dict:
             for e in rows[:OFFLINE_WORK_ITEMS]
         ],
         "work_items_truncated": len(rows) > OFFLINE_WORK_ITEMS,
+        "workers": [
+            {
+                "id": p.pk,
+                "full_name": p.full_name,
+                "village_code": p.village_id,
+                "address": p.address,
+                "phone": p.phone,
+                "occupation": p.occupation_label,
+                "version": str(p.version or 0),
+            }
+            for p in workers[:OFFLINE_WORKERS]
+        ],
+        "workers_truncated": len(workers) > OFFLINE_WORKERS,
     }
+
+
+def _editable_workers(user):
+    """The workers a user may edit offline: its region's, an agent's portfolio only; with
+    the version a change must name (:func:`lindung.sync.services.worker_version`). No NIK,
+    birth date or sex: an offline change does not touch them."""
+    from django.db.models import OuterRef, Subquery
+
+    from lindung.agents.selectors import portfolio
+    from lindung.people.models import Person
+    from lindung.people.selectors import workers_for
+
+    if not user.can_edit_workers:
+        return Person.objects.none()
+    people = workers_for(user)
+    if (own := portfolio(user)) is not None:
+        people = people.filter(own)
+    latest = Person.history.model.objects.filter(id=OuterRef("pk")).order_by("-history_id")
+    return people.annotate(version=Subquery(latest.values("history_id")[:1])).order_by(
+        "village_id", "full_name", "id"
+    )

@@ -142,7 +142,7 @@
       select.textContent = "";
       list.forEach(function (item) {
         var option = document.createElement("option");
-        option.value = item.code || item.enrollment_id;
+        option.value = item.code || item.enrollment_id || item.id;
         option.textContent = item.name || item.label ||
           (item.full_name + " — " + item.village_code);
         select.appendChild(option);
@@ -151,10 +151,28 @@
         select.value = current;
       }
     });
+    fillEdit();
     var status = document.getElementById("offline-data-status");
     status.textContent = data ? say("data_as_of", {
       when: data.as_of, villages: data.villages.length, items: data.work_items.length
     }) : say("data_none");
+  }
+
+  function workerById(id) {
+    var list = (data && data.workers) || [];
+    return list.filter(function (w) { return String(w.id) === String(id); })[0];
+  }
+
+  // The edit form shows the phone's copy of the chosen worker.
+  function fillEdit() {
+    var form = document.getElementById("offline-edit");
+    var worker = form && workerById(form.elements.worker_id.value);
+    if (!worker) {
+      return;
+    }
+    ["full_name", "address", "phone", "occupation"].forEach(function (name) {
+      form.elements[name].value = worker[name] || "";
+    });
   }
 
   function downloadData() {
@@ -234,6 +252,16 @@
       var months = values.months.split(/[\s,]+/).filter(Boolean);
       return { nik: values.nik, months: months, paid_on: values.paid_on, method: values.method };
     }
+    if (kind === "worker.update") {
+      var worker = workerById(values.worker_id) || {};
+      var changes = {};
+      ["full_name", "address", "phone", "occupation"].forEach(function (name) {
+        if (values[name] !== (worker[name] || "")) {
+          changes[name] = values[name];
+        }
+      });
+      return { worker_id: parseInt(values.worker_id, 10), changes: changes };
+    }
     if (kind === "contact.create") {
       return {
         enrollment_id: parseInt(values.enrollment_id, 10), outcome: values.outcome,
@@ -258,6 +286,9 @@
       }
       return problems;
     }
+    if (kind === "worker.update") {
+      return values.worker_id ? [] : [say("required", { field: "worker_id" })];
+    }
     return values.enrollment_id ? [] : [say("required", { field: "enrollment_id" })];
   }
 
@@ -275,11 +306,12 @@
     if (problems.length) {
       return;
     }
+    var edited = kind === "worker.update" ? workerById(values.worker_id) : null;
     var row = {
       client_id: form.elements.client_id.value || newId(),
       kind: kind,
       payload: payloadOf(kind, values),
-      base_version: null,
+      base_version: edited ? edited.version : null,
       status: "pending",
       errors: [],
       created_at: new Date().toISOString()
@@ -306,7 +338,8 @@
   function describe(row) {
     var p = row.payload;
     return say("kind_" + row.kind) + ": " +
-      (p.full_name || p.nik || (p.enrollment_id ? "#" + p.enrollment_id : "")) +
+      (p.full_name || p.nik || (p.enrollment_id ? "#" + p.enrollment_id : "") ||
+        ((workerById(p.worker_id) || {}).full_name || "")) +
       (p.months ? " " + p.months.join(", ") : "");
   }
 
@@ -371,7 +404,8 @@
       return;
     }
     form.closest("details").open = true;
-    var p = row.payload;
+    var p = row.kind === "worker.update" ?
+      Object.assign({ worker_id: row.payload.worker_id }, row.payload.changes) : row.payload;
     Object.keys(p).forEach(function (name) {
       if (form.elements[name]) {
         form.elements[name].value = Array.isArray(p[name]) ? p[name].join(", ") : p[name];
@@ -472,6 +506,11 @@
     var empty = list.querySelector(".empty");
     list.setAttribute("data-empty", empty ? empty.textContent : "");
     app.addEventListener("submit", onSubmit);
+    app.addEventListener("change", function (event) {
+      if (event.target.id === "e-worker") {
+        fillEdit();
+      }
+    });
     document.getElementById("sync-now").addEventListener("click", sync);
     document.getElementById("download-data").addEventListener("click", downloadData);
     app.addEventListener("click", function (event) {
