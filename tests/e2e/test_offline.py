@@ -169,3 +169,51 @@ def test_offline_registrations_and_a_collection_sync_when_the_signal_returns(
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     assert conflict.person.full_name == "Ni Kadek Ayu"
     assert violations == []
+
+
+def test_refused_records_stay_for_correction_and_the_store_is_cleared(
+    login, page, context, live_server, gianyar, monkeypatch, violations
+):
+    monkeypatch.setattr(clock, "today", lambda: AS_OF)
+    agent = gianyar[1]["batubulan"]
+    agent.user.set_password(PASSWORD)
+    agent.user.save()
+    page.set_viewport_size(PHONE)
+    login(agent.user)
+    page.goto(f"{live_server.url}/sinkron/luring/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    expect(page.locator("#offline-data-status")).to_contain_text("desa")
+    page.reload()
+
+    context.set_offline(True)
+    # Passes the phone's checks; the server refuses the phone number, as online.
+    nik = nik_for("51.04.01", dt.date(1990, 5, 17), "L", 90)
+    page.locator("#offline-worker").get_by_label("Telepon").fill("bukan nomor")
+    register_offline(page, nik, "I Ketut Salah", "1990-05-17")
+    expect(page.locator("[data-net-pending]")).to_have_text("1")
+    context.set_offline(False)
+    expect(page.locator("#sync-message")).to_contain_text("1 ditolak", timeout=15_000)
+    refused = page.locator("#outbox > li.outbox-refused")
+    expect(refused).to_contain_text("phone_invalid")
+    expect(page.locator("[data-net-pending]")).to_have_text("1")
+    # Corrected under the same id, it is accepted.
+    refused.get_by_role("button", name="Perbaiki").click()
+    form = page.locator("#offline-worker")
+    expect(form.get_by_label("Nama lengkap")).to_have_value("I Ketut Salah")
+    form.get_by_label("Telepon").fill("081234567890")
+    form.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.locator("[data-net-pending]")).to_have_text("0", timeout=15_000)
+    assert Person.objects.filter(nik=nik).count() == 1
+
+    # Another record refused, then sign-out: the phone's store is emptied.
+    page.locator("#offline-worker").get_by_label("Telepon").fill("bukan nomor")
+    register_offline(
+        page, nik_for("51.04.01", dt.date(1990, 5, 17), "L", 91), "I Ketut", "1990-05-17"
+    )
+    expect(page.locator("#outbox > li.outbox-refused")).to_have_count(1, timeout=15_000)
+    page.get_by_role("button", name="Keluar").click()
+    page.wait_for_url("**/")
+    # The signed-out page counts from the emptied store (made again, empty, by its script).
+    expect(page.locator("[data-net-pending]")).to_have_text("0")
+    assert page.evaluate(READ_OUTBOX) == []
+    assert violations == []

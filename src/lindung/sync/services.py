@@ -499,14 +499,18 @@ KEEP_SERVER = "keep_server"
 APPLY_PHONE = "apply_phone"
 
 
+# The NIK of a double registration is the same by definition, and it holds the birth date and
+# the sex: none of the three is taken from the phone (a masked role may not change them).
+_SAME_IN_BOTH = frozenset({"nik", "birth_date", "sex"})
+
+
 def _phone_changes(conflict: Conflict) -> dict:
-    """The phone's values that differ from the server's (the NIK of a double registration
-    is the same by definition)."""
+    """The phone's values that differ from the server's."""
     server = conflict.server_version
     return {
         name: value
         for name, value in conflict.phone_version.items()
-        if name != "nik" and str(server.get(name, "")) != str(value)
+        if name not in _SAME_IN_BOTH and str(server.get(name, "")) != str(value)
     }
 
 
