@@ -489,6 +489,8 @@
       }, Promise.resolve());
     }).then(function () {
       message(say("sent", counts));
+      // Accepted changes have new versions on the server: take the fresh copy for the next edit.
+      return counts.accepted ? downloadData() : null;
     }).catch(function (error) {
       message(say(error.message === "signed_out" ? "signed_out" : "failed"));
     }).then(function () {
