@@ -102,12 +102,12 @@ def test_offline_registrations_and_a_collection_sync_when_the_signal_returns(
     money.get_by_label("Bulan (YYYY-MM, pisahkan dengan koma)").fill("2026-12")
     money.get_by_label("Tanggal bayar").fill("2026-12-15")
     money.get_by_role("button", name="Simpan di ponsel").click()
-    expect(page.locator("[data-net-pending]")).to_have_text("4")
+    expect(page.locator("[data-net-pending]")).to_have_text("4", timeout=15_000)
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
 
     page.reload()  # still offline: the page comes from the service worker, the records stay
     expect(page.locator("#outbox > li")).to_have_count(4)
-    expect(page.locator("[data-net-pending]")).to_have_text("4")
+    expect(page.locator("[data-net-pending]")).to_have_text("4", timeout=15_000)
     kept = page.evaluate(READ_OUTBOX)
     assert Person.objects.filter(nik__in=niks).count() == 0
 
