@@ -53,6 +53,7 @@ api.add_router("/employers", "lindung.employers.api.router", tags=["pemberi kerj
 api.add_router("/agents", "lindung.selfpay.api.fees_router", tags=["imbal jasa agen"])
 # Beside the programs' own router: only the ``/{id}/batches`` path is here.
 api.add_router("/programs", "lindung.bpjs.api.router", tags=["BPJS"])
+api.add_router("/sync", "lindung.sync.api.router", tags=["sinkron luring"])
 
 
 def _field_of(loc) -> str:

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "lindung.selfpay",
     "lindung.employers",
     "lindung.imports",
+    "lindung.sync",
     "lindung.exports",
     "lindung.targets",
     "lindung.coverage",

@@ -4,11 +4,15 @@ from django.urls import include, path
 
 from lindung.accounts.picker import region_picker
 from lindung.api import api
+from lindung.sync import views as sync
 from lindung.web import views as web
 
 urlpatterns = [
     path("", web.home, name="home"),
     path("healthz", web.healthz, name="healthz"),
+    # The installable app: the service worker must come from the root to serve every page.
+    path("sw.js", sync.service_worker, name="service-worker"),
+    path("manifest.webmanifest", sync.manifest, name="manifest"),
     path("masuk/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("pekerja/", include("lindung.people.urls")),
@@ -24,6 +28,7 @@ urlpatterns = [
     path("privasi/", include("lindung.privacy.urls")),
     path("mandiri/", include("lindung.selfpay.urls")),
     path("pemberi-kerja/", include("lindung.employers.urls")),
+    path("sinkron/", include("lindung.sync.urls")),
     path("wilayah/pilih/", region_picker, name="region-picker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

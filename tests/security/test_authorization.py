@@ -152,6 +152,14 @@ PAGES = {
     "employers:import": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403", "403 403 403 403"),
     "employers:import-template": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
     "employers:unlink-worker": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 403 405 404", "405 403 405 404"),
+    # sync (issue 20): the conflict report and the devices; the agent sees only its own.
+    "sync:conflicts": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403"),
+    "sync:conflict": ("200 302 200 302", "200 302 404 404", "200 302 404 404", "404 404 404 404", "403 403 403 403"),
+    "sync:devices": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403"),
+    "sync:device-revoke": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 404 405 404", "405 403 405 403"),
+    "sync:offline": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403"),
+    "service-worker": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
+    "manifest": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
 }
 # fmt: on
 
@@ -205,6 +213,9 @@ OPERATIONS = {
     "GET /api/v1/employers/{employer_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "PATCH /api/v1/employers/{employer_id}": ("200 200", "200 404", "200 404", "403 404", "403 404"),
     "POST /api/v1/employers/{employer_id}/actions": ("201 201", "201 404", "201 404", "403 404", "403 404"),
+    # sync (issue 20): answered per record (a record outside the scope is refused inside 200).
+    "POST /api/v1/sync": ("200 200", "200 200", "200 200", "200 200", "403 403"),
+    "GET /api/v1/sync/offline-data": ("200 200", "200 200", "200 200", "200 200", "403 403"),
 }
 # fmt: on
 
@@ -242,6 +253,8 @@ OBJECT_PARAMETERS = {
     "employers:action-document": {"pk": "employer", "action": "letter"},
     "employers:event": {"pk": "event"},
     "employers:unlink-worker": {"pk": "employer", "worker": "worker"},
+    "sync": {"pk": "conflict"},
+    "sync:device-revoke": {"pk": "device"},
     "api": {
         "worker_id": "worker",
         "program_id": "program",
@@ -325,6 +338,20 @@ def bodies(side) -> dict:
         "PATCH /api/v1/employers/{employer_id}": {"json": {"registered_workers": 6}},
         "POST /api/v1/employers/{employer_id}/actions": {
             "json": {"kind": "visit", "outcome": "promised", "follow_up_on": "2026-12-10"}
+        },
+        "POST /api/v1/sync": {
+            "json": {
+                "device": "6f1c2a9e-3b7d-4e58-9a0c-1d2e3f405162",
+                "records": [
+                    {
+                        "client_id": "0b8e7c55-6a4d-4f3e-8c21-9d0a1b2c3d4e",
+                        "kind": "worker.create",
+                        "payload": worker_data(
+                            nik=nik, village_code=side.village, sex="L", birth_date="07/03/1981"
+                        ),  # fmt: skip
+                    }
+                ],
+            }
         },
     }
 
@@ -424,7 +451,7 @@ def test_api(world, schema, role):
 
 
 # Pages anybody may open; every other page sends a visitor to the sign-in page.
-PUBLIC = {"home", "healthz", "login", "logout", "set_language"}
+PUBLIC = {"home", "healthz", "login", "logout", "set_language", "service-worker", "manifest"}
 
 
 def test_visitors_are_sent_to_sign_in_and_the_api_wants_a_token(world, schema):

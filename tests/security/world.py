@@ -294,6 +294,7 @@ def _side(region: str, village: str, word: str, serial: int, owner, agent_user=N
     }
     side.objects |= _continuation(side, word, serial, owner, agent_user)
     side.objects |= _employer(side, word, serial, man)
+    side.objects |= _offline(man, owner, word)
     return side
 
 
@@ -347,6 +348,35 @@ def _employer(side: Side, word: str, serial: int, worker: Person) -> dict:
     worker.save(update_fields=["employer"])
     side.names += [employer.name, f"Pak Kontak {word}", f"560/{word}/2024"]
     return {"employer": employer, "letter": letter, "event": event}
+
+
+def _offline(man: Person, owner, word: str) -> dict:
+    """The owner's phone and a conflict it sent: a change to the man made on a stale copy."""
+    import uuid
+
+    from lindung.sync.models import Conflict, Device, SyncRecord
+
+    device = Device.objects.create(user=owner, label=f"Ponsel {word}")
+    record = SyncRecord.objects.create(
+        client_id=uuid.uuid4(),
+        device=device,
+        user=owner,
+        kind="worker.update",
+        payload={"worker_id": man.pk, "changes": {"address": f"Banjar {word}"}},
+        base_version="1",
+        status=SyncRecord.Status.CONFLICT,
+    )
+    conflict = Conflict(
+        record=record,
+        type=Conflict.Type.WORKER_CHANGED,
+        person=man,
+        server_version={"nik": man.nik, "full_name": man.full_name, "address": man.address},
+        phone_version={"address": f"Banjar {word}"},
+        village_id=man.village_id,
+    )
+    conflict.set_region_codes()
+    conflict.save()
+    return {"device": device, "conflict": conflict}
 
 
 def build() -> World:
