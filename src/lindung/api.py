@@ -50,6 +50,7 @@ api.add_router("", "lindung.privacy.api.router", tags=["privasi"])
 api.add_router("/collections", "lindung.selfpay.api.collections_router", tags=["iuran mandiri"])
 # Beside the agents' own router: only the ``/{id}/fees`` path is here.
 api.add_router("/agents", "lindung.selfpay.api.fees_router", tags=["imbal jasa agen"])
+api.add_router("/benefits", "lindung.claims.api.benefits_router", tags=["klaim"])
 
 
 def _field_of(loc) -> str:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "lindung.billing",
     "lindung.agents",
     "lindung.selfpay",
+    "lindung.claims",
     "lindung.imports",
     "lindung.exports",
     "lindung.targets",

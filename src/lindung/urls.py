@@ -23,6 +23,7 @@ urlpatterns = [
     path("agen/", include("lindung.agents.urls")),
     path("privasi/", include("lindung.privacy.urls")),
     path("mandiri/", include("lindung.selfpay.urls")),
+    path("klaim/", include("lindung.claims.urls")),
     path("wilayah/pilih/", region_picker, name="region-picker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

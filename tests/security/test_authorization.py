@@ -130,6 +130,8 @@ PAGES = {
     "selfpay:fees": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
     "selfpay:fee-statement": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
     "selfpay:fee-approve": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 302 405 404", "405 302 405 404"),
+    # claims (issue 17): the benefit estimator, claims register, Inpres report
+    "claims:estimate": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
     "region-picker": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
     "set_language": ("302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302"),
 }
@@ -176,6 +178,8 @@ OPERATIONS = {
     "POST /api/v1/collections": ("201 201", "201 422", "201 422", "201 422", "403 403"),
     "GET /api/v1/collections/{collection_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "GET /api/v1/agents/{agent_id}/fees": ("200 200", "200 404", "200 404", "200 404", "200 404"),
+    # claims (issue 17): the benefit estimator, claims register, Inpres report
+    "GET /api/v1/benefits/estimate": ("200 200", "200 404", "200 404", "200 404", "200 404"),
 }
 # fmt: on
 
@@ -274,6 +278,13 @@ def bodies(side) -> dict:
             }
         },
         "GET /api/v1/agents/{agent_id}/fees": {"query": {"month": "2026-11"}},
+        "GET /api/v1/benefits/estimate": {
+            "query": {
+                "nik": side.objects["ended"].person.nik,
+                "event": "death",
+                "date": "2026-08-20",
+            }  # fmt: skip
+        },
     }
 
 
