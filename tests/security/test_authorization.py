@@ -179,6 +179,7 @@ OPERATIONS = {
     "GET /api/v1/collections/{collection_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "GET /api/v1/agents/{agent_id}/fees": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     # claims (issue 17): the benefit estimator, claims register, Inpres report
+    "POST /api/v1/enrollments/{enrollment_id}/end": ("409 409", "409 404", "403 404", "403 404", "403 404"),
     "GET /api/v1/benefits/estimate": ("200 200", "200 404", "200 404", "200 404", "200 404"),
 }
 # fmt: on
@@ -278,6 +279,9 @@ def bodies(side) -> dict:
             }
         },
         "GET /api/v1/agents/{agent_id}/fees": {"query": {"month": "2026-11"}},
+        "POST /api/v1/enrollments/{enrollment_id}/end": {
+            "json": {"cause": "death", "date": "2026-11-01"}
+        },
         "GET /api/v1/benefits/estimate": {
             "query": {
                 "nik": side.objects["ended"].person.nik,
