@@ -51,6 +51,8 @@ api.add_router("/collections", "lindung.selfpay.api.collections_router", tags=["
 # Beside the agents' own router: only the ``/{id}/fees`` path is here.
 api.add_router("/agents", "lindung.selfpay.api.fees_router", tags=["imbal jasa agen"])
 api.add_router("/benefits", "lindung.claims.api.benefits_router", tags=["klaim"])
+api.add_router("/claims", "lindung.claims.api.claims_router", tags=["klaim"])
+api.add_router("/reports", "lindung.reports.api.router", tags=["laporan"])
 
 
 def _field_of(loc) -> str:

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "lindung.targets",
     "lindung.coverage",
     "lindung.dashboards",
+    "lindung.reports",
     "lindung.demo",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("privasi/", include("lindung.privacy.urls")),
     path("mandiri/", include("lindung.selfpay.urls")),
     path("klaim/", include("lindung.claims.urls")),
+    path("laporan/", include("lindung.reports.urls")),
     path("wilayah/pilih/", region_picker, name="region-picker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

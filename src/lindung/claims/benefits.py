@@ -22,7 +22,7 @@ How membership is counted (see ``docs/claims.md``):
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lindung.claims.models import BenefitRule
@@ -282,17 +282,17 @@ def estimate(membership: Membership, event: str, event_date: dt.date, *, today: 
     )
     reasons = result.reasons
     reasons.append(
-        _t(
+        gettext(
             "Kepesertaan sejak %(start)s: %(months)s bulan penuh dan %(paid)s bulan iuran pada "
             "tanggal peristiwa."
         )  # fmt: skip
         % {"start": tanggal(start), "months": result.months_of_membership, "paid": contributions}
     )
     if current:
-        reasons.append(_t("Iuran bulan peristiwa sudah dibayar: kepesertaan aktif."))
+        reasons.append(gettext("Iuran bulan peristiwa sudah dibayar: kepesertaan aktif."))
     elif membership.continuing and unpaid <= ARREARS_MONTHS:
         reasons.append(
-            _t(
+            gettext(
                 "Iuran tertunggak %(n)s bulan (terakhir dibayar %(last)s): manfaat dibayar bila "
                 "tunggakan dilunasi, paling lambat 3 bulan."
             )  # fmt: skip
@@ -301,7 +301,7 @@ def estimate(membership: Membership, event: str, event_date: dt.date, *, today: 
     else:
         result.covered = False
         reasons.append(
-            _t(
+            gettext(
                 "Kepesertaan berakhir setelah bulan %(last)s (iuran tidak dibayar lagi): tidak "
                 "ada manfaat untuk peristiwa sesudahnya."
             )  # fmt: skip
@@ -309,7 +309,7 @@ def estimate(membership: Membership, event: str, event_date: dt.date, *, today: 
         )
         return result
     reasons.append(
-        _t("Tabel manfaat yang berlaku pada %(date)s: %(basis)s (sejak %(since)s).")
+        gettext("Tabel manfaat yang berlaku pada %(date)s: %(basis)s (sejak %(since)s).")
         % {
             "date": tanggal(event_date),
             "basis": rule.legal_basis,
@@ -323,9 +323,9 @@ def estimate(membership: Membership, event: str, event_date: dt.date, *, today: 
 def _scholarship(rule: BenefitRule, reason: str) -> Component:
     return Component(
         "scholarship",
-        _t("Beasiswa pendidikan anak"),
+        gettext("Beasiswa pendidikan anak"),
         rule.scholarship_max,
-        _t("paling banyak %(max)s untuk paling banyak %(n)s anak")
+        gettext("paling banyak %(max)s untuk paling banyak %(n)s anak")
         % {"max": rupiah(rule.scholarship_max), "n": rule.scholarship_children},
         reason,
         up_to=True,
@@ -345,10 +345,10 @@ def _components(result: Estimate, rule: BenefitRule) -> list[Component]:
             return [
                 Component(
                     "early_death",
-                    _t("Santunan kematian masa awal kepesertaan BPU"),
+                    gettext("Santunan kematian masa awal kepesertaan BPU"),
                     rule.bpu_early_death_amount,
                     f"{rupiah(rule.bpu_early_death_amount)} ({basis})",
-                    _t(
+                    gettext(
                         "Peserta BPU meninggal dalam %(n)s bulan pertama kepesertaan (baru "
                         "%(m)s bulan penuh): bukan santunan penuh JKM."
                     )  # fmt: skip
@@ -358,34 +358,34 @@ def _components(result: Estimate, rule: BenefitRule) -> list[Component]:
         parts = [
             Component(
                 "lump_sum",
-                _t("Santunan sekaligus"),
+                gettext("Santunan sekaligus"),
                 rule.jkm_lump_sum,
                 f"{rupiah(rule.jkm_lump_sum)} ({basis})",
-                _t("Meninggal bukan karena kecelakaan kerja (JKM)."),
+                gettext("Meninggal bukan karena kecelakaan kerja (JKM)."),
             ),  # fmt: skip
             Component(
                 "periodic",
-                _t("Santunan berkala"),
+                gettext("Santunan berkala"),
                 rule.jkm_periodic,
                 f"{rupiah(rule.jkm_periodic)} ({basis})",
-                _t("Dibayar sekaligus kepada ahli waris."),
+                gettext("Dibayar sekaligus kepada ahli waris."),
             ),  # fmt: skip
             Component(
                 "funeral",
-                _t("Biaya pemakaman"),
+                gettext("Biaya pemakaman"),
                 rule.jkm_funeral,
                 f"{rupiah(rule.jkm_funeral)} ({basis})",
-                _t("Untuk ahli waris yang memakamkan."),
+                gettext("Untuk ahli waris yang memakamkan."),
             ),  # fmt: skip
         ]
         if result.contribution_months >= rule.scholarship_min_months:
-            parts.append(_scholarship(rule, _t(
+            parts.append(_scholarship(rule, gettext(
                 "Iuran %(paid)s bulan, paling sedikit %(min)s bulan: beasiswa untuk anak yang "
                 "bersekolah.") % {"paid": result.contribution_months,
                                   "min": rule.scholarship_min_months}))  # fmt: skip
         else:
             result.reasons.append(
-                _t("Beasiswa belum berhak: iuran baru %(paid)s bulan, perlu %(min)s bulan.")
+                gettext("Beasiswa belum berhak: iuran baru %(paid)s bulan, perlu %(min)s bulan.")
                 % {"paid": result.contribution_months, "min": rule.scholarship_min_months}
             )
         return parts
@@ -394,49 +394,49 @@ def _components(result: Estimate, rule: BenefitRule) -> list[Component]:
         return [
             Component(
                 "income_multiple",
-                _t("Santunan kematian kecelakaan kerja"),
+                gettext("Santunan kematian kecelakaan kerja"),
                 amount,
                 f"{rule.jkk_death_multiple} × {rupiah(income)} ({basis})",
-                _t(
+                gettext(
                     "Meninggal karena kecelakaan kerja (JKK): kelipatan penghasilan yang "
                     "dilaporkan."
                 ),
             ),  # fmt: skip
             Component(
                 "funeral",
-                _t("Biaya pemakaman"),
+                gettext("Biaya pemakaman"),
                 rule.jkk_funeral,
                 f"{rupiah(rule.jkk_funeral)} ({basis})",
-                _t("Untuk ahli waris yang memakamkan."),
+                gettext("Untuk ahli waris yang memakamkan."),
             ),  # fmt: skip
             Component(
                 "periodic",
-                _t("Santunan berkala"),
+                gettext("Santunan berkala"),
                 rule.jkk_periodic,
                 f"{rupiah(rule.jkk_periodic)} ({basis})",
-                _t("Dibayar sekaligus kepada ahli waris."),
+                gettext("Dibayar sekaligus kepada ahli waris."),
             ),  # fmt: skip
-            _scholarship(rule, _t("JKK: beasiswa tanpa masa iuran minimal.")),
+            _scholarship(rule, gettext("JKK: beasiswa tanpa masa iuran minimal.")),
         ]
     if event == Event.TOTAL_DISABILITY:
         amount = rule.jkk_disability_multiple * income
         return [
             Component(
                 "income_multiple",
-                _t("Santunan cacat total tetap"),
+                gettext("Santunan cacat total tetap"),
                 amount,
                 f"{rule.jkk_disability_multiple} × {rupiah(income)} ({basis})",
-                _t("Cacat total tetap karena kecelakaan kerja (JKK)."),
+                gettext("Cacat total tetap karena kecelakaan kerja (JKK)."),
             ),  # fmt: skip
-            _scholarship(rule, _t("JKK: beasiswa tanpa masa iuran minimal.")),
+            _scholarship(rule, gettext("JKK: beasiswa tanpa masa iuran minimal.")),
         ]
     return [
         Component(
             "care",
-            _t("Perawatan dan pengobatan"),
+            gettext("Perawatan dan pengobatan"),
             None,
             f"{rule.jkk_care} ({basis})",
-            _t(
+            gettext(
                 "Kecelakaan kerja: biaya dibayar BPJS langsung ke fasilitas kesehatan "
                 "sesuai kebutuhan medis."
             ),

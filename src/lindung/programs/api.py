@@ -16,7 +16,7 @@ from lindung.programs import clock, selectors, services
 from lindung.programs.eligibility import Ineligible
 from lindung.programs.lifecycle import State
 from lindung.programs.models import Transition
-from lindung.schemas import Month, Problems, Refusal
+from lindung.schemas import DateText, Month, Problems, Refusal
 
 programs_router = Router()
 enrollments_router = Router()
@@ -156,7 +156,7 @@ class EndEarlyIn(Schema):
     (``2026-08-15`` or ``15/08/2026``); ``reason``: a note kept in the history."""
 
     cause: str
-    date: str
+    date: DateText
     reason: str = ""
 
 
