@@ -13,6 +13,7 @@ from django.utils import timezone
 from lindung.accounts.models import Role
 from lindung.accounts.services import create_user
 from lindung.demo.agents import load_demo_agents
+from lindung.demo.claims import load_demo_claims
 from lindung.demo.programs import load_demo_programs as load
 from lindung.demo.selfpay import load_demo_selfpay
 from lindung.demo.targets import load_demo_targets
@@ -72,6 +73,7 @@ def load_demo(*, per_village: int = 5, today: dt.date | None = None) -> DemoResu
     load_demo_agents(today=today)  # PT Mitra Gianyar Aman and its BumDes (lindung.agents)
     load_demo_selfpay(today=today)  # their first self-paid collections and fees
     load_demo_targets()  # workforce figures and targets of the article (lindung.targets)
+    load_demo_claims(today=today)  # a death paid to the heirs, an accident, a refusal
     total = Person.objects.count()
     return DemoResult(users=users, workers_created=total - before, workers_total=total)
 
