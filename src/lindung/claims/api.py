@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 from lindung.claims import benefits, selectors
 from lindung.privacy import access
 from lindung.programs import clock
-from lindung.schemas import DateText, DateTextQuery, Problems, Refusal
+from lindung.schemas import DateText, DateTextQuery, Month, Problems, Refusal
 
 benefits_router = Router()
 
@@ -121,8 +121,8 @@ class ClaimPatch(Schema):
     status: str | None = None
     note: str = ""
     amount_paid: int | str | None = None
-    paid_on: DateText | None = None
-    handover_on: DateText | None = None
+    paid_on: DateText = ""
+    handover_on: DateText = ""
     handover_by: str = ""
     testimony: str = ""
 
@@ -137,7 +137,7 @@ class MoveOut(Schema):
 
 
 class BilledOut(Schema):
-    month: str
+    month: Month
     amount: int
     bill_number: str
     bill_paid: bool
