@@ -209,3 +209,12 @@ def test_paid_bills_ask_for_a_refund(operator, committed):
     claim = services.report(user=operator, data=death(enrollment.person), today=TODAY)
     assert {f.action for f in selectors.billed_after_death(claim)} == {
         "minta pengembalian (refund) ke BPJS"}  # fmt: skip
+
+
+def test_a_worker_who_died_leaves_the_continuation_work_list(operator, regency_admin, committed):
+    from lindung.agents.selectors import work_list
+
+    alive, dead = covered(committed), covered(committed)
+    services.report(user=operator, data=death(dead.person), today=TODAY)
+    listed = set(work_list(regency_admin, as_of=TODAY).values_list("pk", flat=True))
+    assert alive.pk in listed and dead.pk not in listed
