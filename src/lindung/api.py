@@ -54,6 +54,9 @@ api.add_router("/agents", "lindung.selfpay.api.fees_router", tags=["imbal jasa a
 # Beside the programs' own router: only the ``/{id}/batches`` path is here.
 api.add_router("/programs", "lindung.bpjs.api.router", tags=["BPJS"])
 api.add_router("/sync", "lindung.sync.api.router", tags=["sinkron luring"])
+api.add_router("/benefits", "lindung.claims.api.benefits_router", tags=["klaim"])
+api.add_router("/claims", "lindung.claims.api.claims_router", tags=["klaim"])
+api.add_router("/reports", "lindung.reports.api.router", tags=["laporan"])
 
 
 def _field_of(loc) -> str:

@@ -75,12 +75,14 @@ INSTALLED_APPS = [
     "lindung.agents",
     "lindung.selfpay",
     "lindung.employers",
+    "lindung.claims",
     "lindung.imports",
     "lindung.sync",
     "lindung.exports",
     "lindung.targets",
     "lindung.coverage",
     "lindung.dashboards",
+    "lindung.reports",
     "lindung.demo",
 ]
 

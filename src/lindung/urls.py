@@ -29,6 +29,8 @@ urlpatterns = [
     path("mandiri/", include("lindung.selfpay.urls")),
     path("pemberi-kerja/", include("lindung.employers.urls")),
     path("sinkron/", include("lindung.sync.urls")),
+    path("klaim/", include("lindung.claims.urls")),
+    path("laporan/", include("lindung.reports.urls")),
     path("wilayah/pilih/", region_picker, name="region-picker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

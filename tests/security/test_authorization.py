@@ -130,6 +130,13 @@ PAGES = {
     "selfpay:fees": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
     "selfpay:fee-statement": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
     "selfpay:fee-approve": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 302 405 404", "405 302 405 404"),
+    # claims (issue 17): the benefit estimator, claims register, Inpres report
+    "claims:estimate": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
+    "claims:list": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
+    "claims:create": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403"),
+    "claims:detail": ("200 403 200 403", "200 403 404 404", "200 403 404 404", "200 403 404 404", "200 403 404 404"),
+    "claims:photo": ("404 405 404 405", "404 405 404 405", "404 405 404 405", "404 405 404 405", "404 405 404 405"),
+    "reports:report": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
     "region-picker": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
     "set_language": ("302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302"),
     # billing (issue 19): the preview before a run; without ?month= it sends back to the program.
@@ -216,6 +223,14 @@ OPERATIONS = {
     # sync (issue 20): answered per record (a record outside the scope is refused inside 200).
     "POST /api/v1/sync": ("200 200", "200 200", "200 200", "200 200", "403 403"),
     "GET /api/v1/sync/offline-data": ("200 200", "200 200", "200 200", "200 200", "403 403"),
+    # claims (issue 17): the benefit estimator, claims register, Inpres report
+    "POST /api/v1/enrollments/{enrollment_id}/end": ("409 409", "409 404", "403 404", "403 404", "403 404"),
+    "GET /api/v1/benefits/estimate": ("200 200", "200 404", "200 404", "200 404", "200 404"),
+    "GET /api/v1/claims": ("200 200", "200 200", "200 200", "200 200", "200 200"),
+    "POST /api/v1/claims": ("201 201", "201 404", "201 404", "201 404", "403 404"),
+    "GET /api/v1/claims/{claim_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
+    "PATCH /api/v1/claims/{claim_id}": ("200 200", "200 404", "200 404", "200 404", "403 404"),
+    "GET /api/v1/reports/inpres": ("200 200", "200 404", "404 404", "404 404", "200 404"),
 }
 # fmt: on
 
@@ -239,6 +254,7 @@ OBJECT_PARAMETERS = {
     "selfpay": {"pk": "fee_statement"},
     "selfpay:receipt": {"pk": "collection"},
     "selfpay:receipt-pdf": {"pk": "collection"},
+    "claims": {"pk": "claim"},
     "programs": {"pk": "program", "doc": "document"},
     "programs:enrollment": {"pk": "enrollment"},
     "bpjs": {"program_id": "program", "pk": "batch"},
@@ -263,6 +279,7 @@ OBJECT_PARAMETERS = {
         "agent_id": "agent",
         "collection_id": "collection",
         "employer_id": "employer",
+        "claim_id": "claim",
     },
     # The work list holds the enrollments whose sponsored months are over.
     "POST /api/v1/continuation/{enrollment_id}/contacts": {"enrollment_id": "ended"},
@@ -352,6 +369,26 @@ def bodies(side) -> dict:
                     }
                 ],
             }
+        },
+        "POST /api/v1/enrollments/{enrollment_id}/end": {
+            "json": {"cause": "death", "date": "2026-11-01"}
+        },
+        "POST /api/v1/claims": {
+            "json": {
+                "nik": side.people[0].nik,
+                "kind": "total_disability",
+                "event_date": "2024-02-20",
+                "reporter_name": "Uji",
+            }  # fmt: skip
+        },
+        "PATCH /api/v1/claims/{claim_id}": {"json": {"documents": ["accident_report"]}},
+        "GET /api/v1/reports/inpres": {"query": {"region": side.region, "half": "2026-1"}},
+        "GET /api/v1/benefits/estimate": {
+            "query": {
+                "nik": side.objects["ended"].person.nik,
+                "event": "death",
+                "date": "2026-08-20",
+            }  # fmt: skip
         },
     }
 

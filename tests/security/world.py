@@ -25,6 +25,7 @@ from lindung.agents.models import Contact
 from lindung.billing.services import record_payment, run_billing
 from lindung.bpjs.files import write_answer
 from lindung.bpjs.services import create_batch, import_answer
+from lindung.claims.services import report as report_claim
 from lindung.employers import services as employers
 from lindung.imports.models import ImportJob, ImportRow, UpdateImport
 from lindung.people.models import Person
@@ -295,6 +296,22 @@ def _side(region: str, village: str, word: str, serial: int, owner, agent_user=N
     side.objects |= _continuation(side, word, serial, owner, agent_user)
     side.objects |= _employer(side, word, serial, man)
     side.objects |= _offline(man, owner, word)
+    # A claim: a work accident of the sponsored worker, with a named heir.
+    claim = report_claim(
+        user=None,
+        data={
+            "nik": man.nik,
+            "kind": "work_accident_care",
+            "event_date": "2024-02-10",
+            "reporter_name": f"Pelapor {word}",
+            "heir_name": f"Ahli Waris {word}",
+            "heir_relation": "spouse",
+            "heir_phone": "081111222333",
+        },
+        today=TODAY,
+    )
+    side.objects["claim"] = claim
+    side.names.append(claim.heir_name)
     return side
 
 

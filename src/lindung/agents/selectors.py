@@ -279,7 +279,7 @@ def work_list(
         Enrollment.objects.filter(coverage_end__isnull=False).filter(
             _ending(as_of) | _ended(as_of)
         ),
-    )
+    ).exclude(end_cause="death")  # a worker who died is not asked to continue
     if agent is not None:
         enrollments = enrollments.filter(Q(agent=agent) | Q(village_id__in=villages_of(agent)))
     village = village.replace("\x00", "").strip()

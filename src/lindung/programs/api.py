@@ -16,7 +16,7 @@ from lindung.programs import clock, selectors, services
 from lindung.programs.eligibility import Ineligible
 from lindung.programs.lifecycle import State
 from lindung.programs.models import Transition
-from lindung.schemas import Month, Problems, Refusal
+from lindung.schemas import DateText, Month, Problems, Refusal
 
 programs_router = Router()
 enrollments_router = Router()
@@ -143,6 +143,7 @@ class EnrollmentOut(Schema):
     kpj: str
     effective_date: dt.date | None
     coverage_end: dt.date | None
+    end_cause: str | None = None
     proposed_at: dt.datetime
     agent_id: int | None = None
     transitions: list[TransitionOut] | None = None
@@ -156,6 +157,15 @@ class EnrollmentPage(Schema):
 
 
 class ReasonIn(Schema):
+    reason: str = ""
+
+
+class EndEarlyIn(Schema):
+    """``cause``: death, moved_out or became_formal; ``date``: the day coverage ends
+    (``2026-08-15`` or ``15/08/2026``); ``reason``: a note kept in the history."""
+
+    cause: str
+    date: DateText
     reason: str = ""
 
 
@@ -231,6 +241,7 @@ def _enrollment_out(enrollment, user, *, with_transitions: bool = False) -> dict
         "kpj": enrollment.kpj,
         "effective_date": enrollment.effective_date,
         "coverage_end": enrollment.coverage_end,
+        "end_cause": enrollment.end_cause or None,
         "proposed_at": enrollment.proposed_at,
         "agent_id": enrollment.agent_id,
     }
@@ -410,3 +421,33 @@ def reject(request, enrollment_id: int, payload: ReasonIn):
 )
 def withdraw(request, enrollment_id: int, payload: ReasonIn):
     return _move(request, enrollment_id, State.WITHDRAWN, payload.reason)
+
+
+@enrollments_router.post(
+    "/{enrollment_id}/end",
+    response=TRANSITION_RESPONSES,
+    summary="Akhiri lebih awal (meninggal, pindah, menjadi formal)",
+)
+def end_early(request, enrollment_id: int, payload: EndEarlyIn):
+    """409 when the enrollment is not active or the date lies outside its coverage; 422
+    for an unknown cause or an unreadable or future date; 403 for a role that may not."""
+    enrollment = selectors.get_enrollment(request.user, enrollment_id)
+    try:
+        services.end_early(
+            user=request.user,
+            enrollment=enrollment,
+            cause=payload.cause,
+            on=payload.date,
+            reason=payload.reason,
+            today=clock.today(),
+            via=Transition.Via.API,
+        )
+    except services.EarlyEndRefused as refusal:
+        if refusal.code == "forbidden":
+            return Status(403, refusal.as_dict())
+        if refusal.code in ("end_cause_invalid", "end_date_invalid", "end_date_in_future"):
+            field = "cause" if refusal.code == "end_cause_invalid" else "date"
+            return Status(422, {"errors": [{"field": field, **refusal.as_dict()}]})
+        return Status(409, refusal.as_dict())
+    enrollment = selectors.get_enrollment(request.user, enrollment_id)
+    return Status(200, _enrollment_out(enrollment, request.user, with_transitions=True))

@@ -52,6 +52,14 @@ def _legal_upload_to(instance, filename: str) -> str:
     return f"dasar-hukum/{dt.date.today():%Y}/{filename}"
 
 
+class EndCause(models.TextChoices):
+    """Why a sponsored coverage ended before its last month (``services.end_early``)."""
+
+    DEATH = "death", _("meninggal dunia")
+    MOVED_OUT = "moved_out", _("pindah ke luar wilayah program")
+    BECAME_FORMAL = "became_formal", _("menjadi pekerja formal (PU)")
+
+
 class LegalDocument(models.Model):
     """A regulation a program rests on (Inpres, Permendagri, Perbup, SK…), with its PDF."""
 
@@ -131,6 +139,15 @@ class Program(models.Model):
         LegalDocument, blank=True, related_name="programs", verbose_name=_("dasar hukum")
     )
     notes = models.TextField(_("catatan"), blank=True)
+    returns_place_on_early_end = models.BooleanField(
+        _("kuota kembali bila kepesertaan berakhir lebih awal"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Biasanya tidak: tempat itu sudah terpakai. Centang bila aturan program "
+            "mengizinkan desa mengusulkan pengganti."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -304,6 +321,15 @@ class Enrollment(RegionCodes):
         related_name="enrollments",
         verbose_name=_("agen Perisai"),
         help_text=_("Agen yang mengusulkan atau melanjutkan kepesertaan ini."),
+    )
+    # Nullable: SQLite adds the column without rebuilding the table, whose rebuild would
+    # break the coverage triggers on the transitions that read it (coverage/triggers.py).
+    end_cause = models.CharField(  # noqa: DJ001
+        _("sebab berakhir lebih awal"),
+        max_length=14,
+        choices=EndCause.choices,
+        null=True,
+        blank=True,
     )
 
     history = tracked_history(no_db_index=["round", "proposed_by"])

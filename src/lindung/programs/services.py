@@ -31,6 +31,7 @@ from lindung.programs.eligibility import Ineligible
 from lindung.programs.lifecycle import ALLOWED, REASON_REQUIRED, RELEASING, State
 from lindung.programs.models import (
     DEFAULT_FUNDING_CODE,
+    EndCause,
     Enrollment,
     Funder,
     FundingCode,
@@ -909,3 +910,131 @@ def budget_warning(program: Program) -> str:
         "workers": number(check.workers),
         "needed": rupiah(check.needed),
     }
+
+
+# --- ending a sponsored coverage early ---------------------------------------------------
+
+EARLY_END_MESSAGES = {
+    "end_cause_invalid": _(
+        "Sebab berakhir tidak dikenal: pilih death (meninggal), moved_out (pindah ke luar "
+        "wilayah program) atau became_formal (menjadi pekerja formal)."
+    ),
+    "end_date_invalid": _("Tanggal berakhir tidak terbaca: tulis 15/08/2026 atau 2026-08-15."),
+    "end_date_in_future": _(
+        "Tanggal berakhir %(date)s belum terjadi: kepesertaan diakhiri pada atau setelah "
+        "tanggal peristiwanya."
+    ),
+    "end_before_coverage": _(
+        "Tanggal berakhir %(date)s sebelum tanggal efektif %(start)s: kepesertaan yang belum "
+        "berlaku ditarik atau ditolak, bukan diakhiri."
+    ),
+    "end_after_coverage": _(
+        "Masa sponsor sudah selesai %(end)s, sebelum %(date)s: tidak ada yang diakhiri lebih awal."
+    ),
+    "not_active": _(
+        "Hanya kepesertaan aktif yang dapat diakhiri lebih awal (status sekarang: %(state)s)."
+    ),
+    "forbidden": _("Hanya admin kabupaten wilayah ini yang dapat mengakhiri kepesertaan."),
+}
+
+
+class EarlyEndRefused(Refusal):
+    messages = EARLY_END_MESSAGES
+
+
+def _months_after(first: dt.date, last: dt.date) -> int:
+    """Whole months from the month of ``first`` to the month of ``last`` (0: the same)."""
+    return max((last.year - first.year) * 12 + last.month - first.month, 0)
+
+
+def end_early(
+    *,
+    user,
+    enrollment: Enrollment,
+    cause: str,
+    on,
+    today: dt.date,
+    reason: str = "",
+    via: str = Transition.Via.WEB,
+) -> Enrollment:
+    """End an active sponsored coverage on ``on`` (a death, a move out of the program's
+    area, a worker become formal), recorded as a move to ``ended`` with its cause.
+
+    The coverage ends that day: the month of ``on`` stays billed (the insurer counts it),
+    and the billing run of any later month reverses the lines of the months after it
+    (``billing.run``: a charge no longer expected becomes a correction line). The premiums
+    of the months no longer sponsored are released from the budget committed; the place
+    in the village's quota stays used unless the program gives it back
+    (``Program.returns_place_on_early_end``). ``user=None`` is the system acting for a
+    claim already checked (``claims.services``).
+    """
+    if cause not in EndCause.values:
+        raise EarlyEndRefused("end_cause_invalid")
+    day = on if isinstance(on, dt.date) else people_validation.parse_date(on)
+    if day is None:
+        raise EarlyEndRefused("end_date_invalid")
+    if day > today:
+        raise EarlyEndRefused("end_date_in_future", date=f"{day:%d/%m/%Y}")
+    if user is not None and not (
+        in_scope(user, enrollment.village_id) and permissions.is_manager(user)
+    ):
+        raise EarlyEndRefused("forbidden")
+    with transaction.atomic():
+        locked = (
+            Enrollment.objects.select_for_update().select_related("program").get(pk=enrollment.pk)
+        )
+        if locked.state != State.ACTIVE:
+            raise EarlyEndRefused("not_active", state=State(locked.state).label)
+        if locked.effective_date and day < locked.effective_date:
+            raise EarlyEndRefused(
+                "end_before_coverage",
+                date=f"{day:%d/%m/%Y}",
+                start=f"{locked.effective_date:%d/%m/%Y}",
+            )
+        if locked.coverage_end and day >= locked.coverage_end:
+            raise EarlyEndRefused(
+                "end_after_coverage", date=f"{day:%d/%m/%Y}", end=f"{locked.coverage_end:%d/%m/%Y}"
+            )
+        program = locked.program
+        unused = _months_after(day, locked.coverage_end)
+        released = locked.committed_premium // program.sponsored_months * unused
+        text = str(_("Berakhir lebih awal pada %(date)s: %(cause)s.")) % {
+            "date": f"{day:%d/%m/%Y}",
+            "cause": EndCause(cause).label,
+        }
+        if reason := _text(reason, 1500):
+            text = f"{text} {reason}"
+        result = move_many(
+            user=None,  # the permission was checked above; ``by`` is set below
+            enrollments=Enrollment.objects.filter(pk=locked.pk),
+            to_state=State.ENDED,
+            reason=text,
+            via=via,
+            details={
+                locked.pk: {
+                    "coverage_end": day,
+                    "end_cause": cause,
+                    "committed_premium": locked.committed_premium - released,
+                }
+            },
+        )
+        if user is not None:  # the move was made as the system; it was this user's
+            last = Transition.objects.filter(enrollment=locked).latest("id")
+            last.by = _actor(user)
+            last.save(update_fields=["by"])
+        if released:
+            Program.objects.filter(pk=program.pk).update(committed=F("committed") - released)
+            ProgramVillage.objects.filter(
+                program=program, village_id=locked.village_id, program__funder=Funder.APBDES
+            ).update(committed=F("committed") - released)
+        if program.returns_place_on_early_end:
+            VillageQuota.objects.filter(
+                round_id=locked.round_id, village_id=locked.village_id
+            ).update(used=F("used") - 1)
+    _records_changed()
+    moved = result.moved[0]
+    enrollment.state, enrollment.reason = moved.state, moved.reason
+    enrollment.coverage_end, enrollment.end_cause = moved.coverage_end, moved.end_cause
+    enrollment.committed_premium = moved.committed_premium
+    enrollment.state_changed_at = moved.state_changed_at
+    return enrollment

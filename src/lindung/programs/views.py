@@ -18,7 +18,7 @@ from lindung.privacy import access
 from lindung.programs import clock, permissions, selectors, services
 from lindung.programs.forms import LegalDocumentForm, ProgramForm, QuotaForm
 from lindung.programs.lifecycle import ALLOWED, State
-from lindung.programs.models import Funder
+from lindung.programs.models import EndCause, Funder
 from lindung.programs.niklist import ListUnreadable, read_nik_list
 
 PAGE_SIZE = 100
@@ -449,6 +449,23 @@ PAGE_MOVES = [
 @require_http_methods(["GET", "POST"])
 def enrollment_detail(request, pk: int):
     enrollment = selectors.get_enrollment(request.user, pk)
+    if request.method == "POST" and request.POST.get("action") == "end_early":
+        try:
+            services.end_early(
+                user=request.user,
+                enrollment=enrollment,
+                cause=request.POST.get("cause", ""),
+                on=request.POST.get("on", ""),
+                reason=request.POST.get("reason", ""),
+                today=clock.today(),
+            )
+        except services.EarlyEndRefused as refusal:
+            if refusal.code == "forbidden":
+                raise PermissionDenied from refusal
+            messages.error(request, refusal.message)
+        else:
+            messages.success(request, _("Kepesertaan diakhiri lebih awal."))
+        return redirect("programs:enrollment", pk=pk)
     if request.method == "POST":
         to_state = request.POST.get("to_state", "")
         if to_state not in PAGE_MOVES:
@@ -479,5 +496,9 @@ def enrollment_detail(request, pk: int):
         "moves": moves,
         "needs_reason": [State.REJECTED.value, State.WITHDRAWN.value],
         "in_scope": in_scope(user, enrollment.village_id),
+        "may_end_early": enrollment.state == State.ACTIVE
+        and permissions.is_manager(user)
+        and in_scope(user, enrollment.village_id),
+        "end_causes": EndCause.choices,
     }
     return render(request, "programs/enrollment.html", context)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClaimsConfig(AppConfig):
+    name = "lindung.claims"
+    verbose_name = _("Klaim dan perkiraan manfaat")
