@@ -35,11 +35,15 @@ def _hex(colour: str) -> tuple[int, int, int]:
     return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
 
 
-class _Report(FPDF):
-    def __init__(self, title: str):
+class ReportPdf(FPDF):
+    """An A4 report of the product: its title in the document's properties and in every
+    page's footer with the page number. The regency's reports (``lindung.reports``) use it
+    too, with wider margins for the letterhead."""
+
+    def __init__(self, title: str, *, margin: float = 15):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.report_title = title
-        self.set_margins(15, 15, 15)
+        self.set_margins(margin, 15, margin)
         self.set_auto_page_break(True, margin=16)
         self.set_title(latin1(title))
         self.set_creator("Lindung")
@@ -50,6 +54,7 @@ class _Report(FPDF):
         self.set_text_color(*GREY)
         self.cell(0, 5, latin1(self.report_title), new_x=XPos.LMARGIN, new_y=YPos.TOP)
         self.cell(0, 5, f"{self.page_no()}/{{nb}}", align="R")
+        self.set_text_color(0, 0, 0)
 
     def heading(self, text: str):
         if self.get_y() > 250:
@@ -176,7 +181,7 @@ def render(board, tables: dict[str, Table], *, generated: dt.datetime | None = N
     title = _("Laporan cakupan jaminan sosial ketenagakerjaan - %(region)s") % {
         "region": figures.name
     }
-    pdf = _Report(title)
+    pdf = ReportPdf(title)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 15)
     pdf.multi_cell(0, 7, latin1(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)

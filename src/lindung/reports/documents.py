@@ -6,10 +6,9 @@ import io
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from lindung.dashboards.report import BRAND, GREY, latin1
+from lindung.dashboards.report import BRAND, GREY, ReportPdf, latin1
 from lindung.formatting import number, rupiah, tanggal
 from lindung.reports.inpres import Report
 from lindung.spreadsheets import XlsxBook
@@ -83,22 +82,9 @@ def xlsx(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-class _Pdf(FPDF):
+class _Pdf(ReportPdf):
     def __init__(self, title: str):
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.report_title = title
-        self.set_margins(18, 15, 18)
-        self.set_auto_page_break(True, margin=16)
-        self.set_title(latin1(title))
-        self.set_creator("Lindung")
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("Helvetica", "", 8)
-        self.set_text_color(*GREY)
-        self.cell(0, 5, latin1(self.report_title), new_x=XPos.LMARGIN, new_y=YPos.TOP)
-        self.cell(0, 5, f"{self.page_no()}/{{nb}}", align="R")
-        self.set_text_color(0, 0, 0)
+        super().__init__(title, margin=18)
 
     def line_of(self, text: str, size=9, style="", height=5, align="L"):
         self.set_font("Helvetica", style, size)
