@@ -12,9 +12,11 @@ Each reader raises its own app's refusal with these codes (its catalogue include
 :data:`UPLOAD_MESSAGES`), so pages, the API and commands say the same thing.
 """
 
+import csv
 import io
 import json
 import zipfile
+from collections.abc import Callable
 
 from django import forms
 from django.conf import settings
@@ -158,3 +160,58 @@ class UploadSizeLimit:
             )
         response["Connection"] = "close"
         return response
+
+
+def read_table(
+    content: bytes, name: str, *, refuse, score: Callable[[list[str]], int]
+) -> list[list[str]]:
+    """The cells, as text, of a small CSV or XLSX that an importer reads whole (statistics,
+    an employer list): the first row is its header. A CSV's encoding (UTF-8, with or
+    without a byte-order mark, else Windows-1252) and separator (``;``, ``,`` or a tab,
+    whichever the first line has most) are found; of a workbook's sheets, the one whose
+    first row ``score`` rates highest (the importer counts the headers it knows). Refusals
+    with the importer's ``refuse``: ``file_xls`` for the old binary format,
+    ``file_unreadable`` for what neither reader can read, ``file_empty``."""
+    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise refuse("file_xls")
+    if content[:4] == b"PK\x03\x04":
+        table = _read_xlsx(content, refuse, score)
+    elif name.lower().endswith((".xlsx", ".xls")):
+        raise refuse("file_unreadable")
+    else:
+        table = _read_csv(content, refuse)
+    if not table:
+        raise refuse("file_empty")
+    return table
+
+
+def _read_csv(content: bytes, refuse) -> list[list[str]]:
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first.count)
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise refuse("file_unreadable") from exc
+
+
+def _read_xlsx(content: bytes, refuse, score) -> list[list[str]]:
+    import fastexcel
+
+    try:
+        reader = fastexcel.read_excel(content)
+        best, rows = -1, []
+        for index in range(len(reader.sheet_names)):
+            sheet = reader.load_sheet(index, header_row=None, dtypes="string").to_polars()
+            table = [["" if v is None else str(v) for v in row] for row in sheet.rows()]
+            rated = score(table[0]) if table else 0
+            if rated > best:
+                best, rows = rated, table
+        return rows
+    except (fastexcel.FastExcelError, zipfile.BadZipFile, ValueError) as exc:
+        raise refuse("file_unreadable") from exc

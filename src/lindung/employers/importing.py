@@ -13,11 +13,9 @@ The file is one list from one source as of one date (given with the upload): the
 it holds get that source and date, the figures it lacks keep theirs.
 """
 
-import csv
 import datetime as dt
 import functools
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -32,7 +30,7 @@ from lindung.refusals import Refusal
 from lindung.regions.codes import VILLAGE
 from lindung.regions.models import Region
 from lindung.spreadsheets import Workbook
-from lindung.uploads import UPLOAD_MESSAGES, inspect
+from lindung.uploads import UPLOAD_MESSAGES, inspect, read_table
 
 MAX_ROWS = 600_000
 HEADERS = {
@@ -160,51 +158,10 @@ def _map_headers(headers: list[str]) -> dict[str, int]:
     return found
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    try:
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as exc:
-        raise FileRefused("file_unreadable") from exc
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    import fastexcel
-
-    try:
-        reader = fastexcel.read_excel(data)
-        best, rows = -1, []
-        for index in range(len(reader.sheet_names)):
-            sheet = reader.load_sheet(index, header_row=None, dtypes="string").to_polars()
-            table = [["" if v is None else str(v) for v in row] for row in sheet.rows()]
-            score = len(_map_headers(table[0])) if table else 0
-            if score > best:
-                best, rows = score, table
-        return rows
-    except (fastexcel.FastExcelError, zipfile.BadZipFile, ValueError) as exc:
-        raise FileRefused("file_unreadable") from exc
-
-
 def read_rows(data: bytes, name: str = "") -> tuple[dict[str, int], list]:
     """The header map and the (spreadsheet row number, cells) of every non-empty row."""
     inspect(data, name, limit=200 * 1024 * 1024, refuse=FileRefused)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise FileRefused("file_xls")
-    if data[:4] == b"PK\x03\x04":
-        table = _read_xlsx(data)
-    elif name.lower().endswith((".xlsx", ".xls")):
-        raise FileRefused("file_unreadable")
-    else:
-        table = _read_csv(data)
-    if not table:
-        raise FileRefused("file_empty")
+    table = read_table(data, name, refuse=FileRefused, score=lambda row: len(_map_headers(row)))
     headers = _map_headers(table[0])
     rows = [
         (number, cells)

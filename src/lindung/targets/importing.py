@@ -7,9 +7,7 @@ correct file is saved in one transaction, keyed by the natural key of each row, 
 importing the same file twice changes nothing.
 """
 
-import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -25,7 +23,7 @@ from lindung.signals import records_changed
 from lindung.spreadsheets import Workbook
 from lindung.targets import services
 from lindung.targets.models import ReportedCoverage, Target, WorkforceFigure
-from lindung.uploads import UPLOAD_MESSAGES, inspect
+from lindung.uploads import UPLOAD_MESSAGES, inspect, read_table
 
 MAX_ROWS = 300_000
 KINDS = {
@@ -135,55 +133,10 @@ def _map_headers(headers: list[str]) -> dict[str, int]:
     return found
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    text = _decode(data)
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    try:
-        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    except csv.Error as exc:
-        raise FileRefused("file_unreadable") from exc
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    import fastexcel
-
-    try:
-        reader = fastexcel.read_excel(data)
-        best, rows = -1, []
-        for index in range(len(reader.sheet_names)):
-            sheet = reader.load_sheet(index, header_row=None, dtypes="string").to_polars()
-            table = [["" if v is None else str(v) for v in row] for row in sheet.rows()]
-            score = len(_map_headers(table[0])) if table else 0
-            if score > best:
-                best, rows = score, table
-        return rows
-    except (fastexcel.FastExcelError, zipfile.BadZipFile, ValueError) as exc:
-        raise FileRefused("file_unreadable") from exc
-
-
 def read_rows(data: bytes, name: str = "") -> tuple[dict[str, int], list[tuple[int, list[str]]]]:
     """The header map and the (spreadsheet row number, cells) of every non-empty row."""
     inspect(data, name, refuse=FileRefused)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise FileRefused("file_xls")
-    if data[:4] == b"PK\x03\x04":
-        table = _read_xlsx(data)
-    elif name.lower().endswith((".xlsx", ".xls")):
-        raise FileRefused("file_unreadable")
-    else:
-        table = _read_csv(data)
-    if not table:
-        raise FileRefused("file_empty")
+    table = read_table(data, name, refuse=FileRefused, score=lambda row: len(_map_headers(row)))
     headers = _map_headers(table[0])
     rows = [
         (number, cells)
