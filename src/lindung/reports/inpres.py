@@ -339,7 +339,7 @@ def employers(code: str, start: dt.date, end: dt.date) -> Section:
     section.figures += [
         Figure(_("Pemberi kerja tercatat"), sum(by_status.values()), source=source),
         *(
-            Figure(status.label, by_status.get(status.value, 0), source=source)
+            Figure(str(status.label), by_status.get(status.value, 0), source=source)
             for status in Compliance
         ),  # fmt: skip
         Figure(

@@ -217,6 +217,10 @@ TEXTS = {
     "online": gettext_lazy("Daring"),
     "offline": gettext_lazy("Luring"),
     "saved": gettext_lazy("Tersimpan di ponsel; dikirim saat sinkron."),
+    "store_failed": gettext_lazy(
+        "Catatan tidak dapat disimpan di ponsel (penyimpanan penuh atau diblokir): isian "
+        "dikembalikan; kosongkan ruang lalu simpan lagi."
+    ),
     "sending": gettext_lazy("Mengirim…"),
     "sent": gettext_lazy(
         "Sinkron selesai: %(accepted)s diterima, %(conflict)s konflik, %(refused)s ditolak."

@@ -316,16 +316,30 @@
       errors: [],
       created_at: new Date().toISOString()
     };
+    // The form is emptied now, not when the phone's store answers: someone who types the
+    // next record straight away must not see it wiped by the previous record's save.
+    form.reset();
+    form.elements.client_id.value = "";
+    errors.textContent = "";
     putRecord(row).then(function () {
-      form.reset();
-      form.elements.client_id.value = "";
-      errors.textContent = "";
       message(say("saved"));
       refresh();
       if (navigator.onLine) {
         sync();
       }
+    }, function () {
+      refill(form, values, row.client_id);
+      errors.textContent = say("store_failed");
     });
+  }
+
+  function refill(form, values, clientId) {
+    Object.keys(values).forEach(function (name) {
+      if (form.elements[name]) {
+        form.elements[name].value = values[name];
+      }
+    });
+    form.elements.client_id.value = clientId;
   }
 
   function message(text) {
