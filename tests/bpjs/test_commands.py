@@ -61,7 +61,7 @@ def test_export_and_import_answer(program, regency_admin, viewer, tmp_path):
 
 
 def test_a_batch_by_command(program, regency_admin, viewer):
-    """issue 16: the submission batch has a command like the other steps."""
+    """The submission batch has a command like the other steps."""
     people = [make_person(), make_person()]
     for person in people:
         propose(user=None, program=program, person=person, today=TODAY)

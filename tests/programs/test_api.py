@@ -156,7 +156,7 @@ def test_openapi_lists_the_paths(api, regency_admin):
 
 
 def test_a_submission_batch_through_the_api(api, regency_admin, operator, program):
-    """issue 16: verified enrollments become a batch, as on the page."""
+    """Verified enrollments become a batch, as on the page."""
     from lindung.programs import services
 
     people = [make_person(), make_person()]

@@ -87,7 +87,7 @@ def test_the_preference_can_be_changed_and_shows_on_the_program_page(
     assert "desil 1–4 diutamakan" in page and "desil lain tidak diterima" in page
 
 
-# ---- budget against places (issue 16, item 10) -------------------------------------------
+# ---- budget against places ---------------------------------------------------------------
 
 
 def test_a_budget_that_cannot_pay_for_the_places_says_so(make_program, client, regency_admin):

@@ -130,7 +130,7 @@ PAGES = {
     "selfpay:fees": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
     "selfpay:fee-statement": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
     "selfpay:fee-approve": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 302 405 404", "405 302 405 404"),
-    # claims (issue 17): the benefit estimator, claims register, Inpres report
+    # claims: the benefit estimator, claims register, Inpres report
     "claims:estimate": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
     "claims:list": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
     "claims:create": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403"),
@@ -139,12 +139,12 @@ PAGES = {
     "reports:report": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
     "region-picker": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
     "set_language": ("302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302"),
-    # billing (issue 19): the preview before a run; without ?month= it sends back to the program.
+    # billing: the preview before a run; without ?month= it sends back to the program.
     "billing:run-preview": ("302 405 302 405", "302 405 404 405", "403 405 404 405", "403 405 404 405", "403 405 404 405"),
-    # issue 16 (imports): the insurer's member list and the welfare file, regency staff only
+    # imports: the insurer's member list and the welfare file, regency staff only
     "imports:updates": ("200 200 200 200", "200 200 200 200", "403 403 403 403", "403 403 403 403", "403 403 403 403"),
     "imports:update": ("200 405 200 405", "200 405 404 405", "403 405 403 405", "403 405 403 405", "403 405 403 405"),
-    # employers (issue 18)
+    # employers
     "employers:index": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
     "employers:create": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403", "403 403 403 403"),
     "employers:work-list": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
@@ -159,7 +159,7 @@ PAGES = {
     "employers:import": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403", "403 403 403 403"),
     "employers:import-template": ("200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405", "200 405 200 405"),
     "employers:unlink-worker": ("405 302 405 302", "405 302 405 404", "405 302 405 404", "405 403 405 404", "405 403 405 404"),
-    # sync (issue 20): the conflict report and the devices; the agent sees only its own.
+    # sync: the conflict report and the devices; the agent sees only its own.
     "sync:conflicts": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403"),
     "sync:conflict": ("200 302 200 302", "200 302 404 404", "200 302 404 404", "404 404 404 404", "403 403 403 403"),
     "sync:devices": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403"),
@@ -211,19 +211,19 @@ OPERATIONS = {
     "POST /api/v1/collections": ("201 201", "201 422", "201 422", "201 422", "403 403"),
     "GET /api/v1/collections/{collection_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "GET /api/v1/agents/{agent_id}/fees": ("200 200", "200 404", "200 404", "200 404", "200 404"),
-    # issue 16 (bpjs): a submission batch through the API; the world has none left to submit
+    # bpjs: a submission batch through the API; the world has none left to submit
     "POST /api/v1/programs/{program_id}/batches": ("409 409", "409 404", "403 404", "403 404", "403 404"),
-    # employers (issue 18)
+    # employers
     "GET /api/v1/employers": ("200 200", "200 200", "200 200", "200 200", "200 200"),
     "POST /api/v1/employers": ("201 201", "201 422", "201 422", "403 403", "403 403"),
     "GET /api/v1/employers/worklist": ("200 200", "200 200", "200 200", "200 200", "200 200"),
     "GET /api/v1/employers/{employer_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "PATCH /api/v1/employers/{employer_id}": ("200 200", "200 404", "200 404", "403 404", "403 404"),
     "POST /api/v1/employers/{employer_id}/actions": ("201 201", "201 404", "201 404", "403 404", "403 404"),
-    # sync (issue 20): answered per record (a record outside the scope is refused inside 200).
+    # sync: answered per record (a record outside the scope is refused inside 200).
     "POST /api/v1/sync": ("200 200", "200 200", "200 200", "200 200", "403 403"),
     "GET /api/v1/sync/offline-data": ("200 200", "200 200", "200 200", "200 200", "403 403"),
-    # claims (issue 17): the benefit estimator, claims register, Inpres report
+    # claims: the benefit estimator, claims register, Inpres report
     "POST /api/v1/enrollments/{enrollment_id}/end": ("409 409", "409 404", "403 404", "403 404", "403 404"),
     "GET /api/v1/benefits/estimate": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "GET /api/v1/claims": ("200 200", "200 200", "200 200", "200 200", "200 200"),
@@ -283,7 +283,7 @@ OBJECT_PARAMETERS = {
     },
     # The work list holds the enrollments whose sponsored months are over.
     "POST /api/v1/continuation/{enrollment_id}/contacts": {"enrollment_id": "ended"},
-    # billing (issue 19)
+    # billing
     "billing:run-preview": {"pk": "program"},
 }
 

@@ -422,7 +422,7 @@ def build() -> World:
     inside.objects["statement_import"] = StatementImport.objects.create(
         file_name="rekening-koran.xlsx", sha256="1" * 64, uploaded_at=timezone.now(), rows=0
     )
-    # issue 16: a member list applied in each region, its report naming the side's worker.
+    # A member list applied in each region, its report naming the side's worker.
     for side, uploader in ((inside, users[Role.REGENCY_ADMIN]), (outside, None)):
         side.objects["update_import"] = UpdateImport.objects.create(
             kind=UpdateImport.Kind.MEMBERS,
