@@ -157,6 +157,9 @@ def test_offline_registrations_and_a_collection_sync_when_the_signal_returns(
     sync.sync_batch(user=operator, device_id=OTHER_PHONE, label="", records=[first], today=AS_OF)
     context.set_offline(True)
     register_offline(page, twin, "Ni Kadek Ayu Lestari", born.isoformat(), sex="P")
+    # Kept on the phone first: the count and the message still say the last sync's "0" and
+    # "1 konflik", so only a count that went to 1 and back says this record was answered.
+    expect(page.locator("[data-net-pending]")).to_have_text("1")
     context.set_offline(False)
     expect(page.locator("[data-net-pending]")).to_have_text("0", timeout=15_000)
     expect(page.locator("#sync-message")).to_contain_text("1 konflik")
