@@ -69,6 +69,28 @@ def test_a_nik_search_leaves_the_query_count_and_ids(client, operator, worker):
     assert AccessEntry.objects.count() == 2
 
 
+def test_a_search_matching_more_than_the_listed_ids_logs_the_pages_count(
+    client, operator, worker, monkeypatch
+):
+    """Past LISTED_IDS matches the entry holds the query and the count the page's paginator
+    took, without the ids and without reading the matches again."""
+    from lindung.privacy import access
+
+    register_worker(user=operator, data=worker_data(nik="5104011902850002"))
+    monkeypatch.setattr(access, "LISTED_IDS", 1)
+    client.force_login(operator)
+    client.get(reverse("people:list"), {"nik": "510401"})
+    client.get("/api/v1/workers", {"nik": "510401"}, headers=_bearer(operator))
+    assert AccessEntry.objects.count() == 2
+    for entry in AccessEntry.objects.order_by("id"):
+        assert (entry.kind, entry.query, entry.count, entry.ids) == (
+            "search",
+            {"nik": "510401"},
+            2,
+            [],
+        )
+
+
 def test_exports_page_and_command_leave_query_and_count(client, regency_admin, worker, tmp_path):
     client.force_login(regency_admin)
     response = client.get(

@@ -106,10 +106,10 @@ def list_workers(
     workers = selectors.workers_for(
         request.user, nik=nik[:16], village=village[:13], q=q[:100], category=category[:20]
     )
-    if nik:
-        access.searched_nik(request, nik[:16], workers)
     paginator = Paginator(workers, page_size)
     current = paginator.get_page(page)
+    if nik:
+        access.searched_nik(request, nik[:16], workers, count=paginator.count)
     return {
         "count": paginator.count,
         "page": current.number,

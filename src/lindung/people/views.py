@@ -26,9 +26,9 @@ def worker_list(request):
     if filters["category"] not in Category.values:
         filters["category"] = ""
     workers = selectors.workers_for(request.user, **filters)
-    if filters["nik"]:
-        access.searched_nik(request, filters["nik"], workers)
     page = Paginator(workers, 25).get_page(request.GET.get("page"))
+    if filters["nik"]:
+        access.searched_nik(request, filters["nik"], workers, count=page.paginator.count)
     context = {
         "page": page,
         "filters": filters,
