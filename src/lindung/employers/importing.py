@@ -26,7 +26,7 @@ from lindung.accounts.scope import scoped
 from lindung.employers import services
 from lindung.employers.models import ComplianceRule, Employer, FigureSource
 from lindung.privacy.history import bulk_history, current_source, history_enabled
-from lindung.refusals import Refusal
+from lindung.refusals import Refusal, RowProblem
 from lindung.regions.codes import VILLAGE
 from lindung.regions.models import Region
 from lindung.spreadsheets import Workbook
@@ -118,16 +118,6 @@ ROW_MESSAGES = {
 
 class FileRefused(Refusal):
     messages = FILE_MESSAGES
-
-
-@dataclass
-class RowProblem:
-    row: int
-    field: str
-    column: str
-    code: str
-    value: str
-    message: str
 
 
 @dataclass

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.scope import in_scope
 from lindung.programs import permissions
-from lindung.refusals import Refusal
+from lindung.refusals import Refusal, RowProblem
 from lindung.regions.models import Region
 from lindung.signals import records_changed
 from lindung.spreadsheets import Workbook
@@ -90,16 +90,6 @@ ROW_MESSAGES = {
 
 class FileRefused(Refusal):
     messages = FILE_MESSAGES
-
-
-@dataclass
-class RowProblem:
-    row: int
-    field: str
-    column: str
-    code: str
-    value: str
-    message: str
 
 
 @dataclass
