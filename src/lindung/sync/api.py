@@ -101,6 +101,15 @@ class WorkItemOut(Schema):
     coverage_end: dt.date | None
 
 
+class SelfPayOut(Schema):
+    """What prices the worker's self-paid months on the phone (``selfpay.services``)."""
+
+    programs: list[str]
+    income: int | None
+    transport: bool
+    covered_until: dt.date
+
+
 class EditableWorkerOut(Schema):
     id: int
     full_name: str
@@ -109,6 +118,43 @@ class EditableWorkerOut(Schema):
     phone: str
     occupation: str
     version: str
+    nik_masked: str = Field(description="NIK tersamar: mencocokkan iuran yang diketik per NIK")
+    values: dict[str, Any] = Field(
+        description="isian formulir ubah pekerja yang boleh dibaca peran ini (edit_fields)"
+    )
+    selfpay: SelfPayOut | None
+
+
+class BpuRateOut(Schema):
+    valid_from: dt.date
+    valid_to: dt.date
+    jkk_rate_bp: int
+    jkk_min: int
+    jkk_max: int
+    jkm_amount: int
+    jht_rate_bp: int
+    income_floor: int
+    income_step: int
+    legal_basis: str
+
+
+class ReliefOut(Schema):
+    code: str
+    legal_basis: str
+    programs: list[str]
+    discount_bp: int
+    first_month: dt.date
+    last_month: dt.date
+    participants: str
+
+
+class RatesOut(Schema):
+    """The BPU rate tables with their validity: a month past ``valid_until`` or outside
+    every version is priced by the server at sync."""
+
+    valid_until: dt.date
+    bpu: list[BpuRateOut]
+    relief: list[ReliefOut]
 
 
 class OfflineDataOut(Schema):
@@ -117,10 +163,29 @@ class OfflineDataOut(Schema):
     villages: list[VillageOut]
     villages_truncated: bool
     categories: list[CategoryOut]
+    rates: RatesOut
+    edit_fields: list[str]
+    page_size: int
     work_items: list[WorkItemOut]
+    work_items_total: int
+    work_items_next: int | None = Field(description="kirim sebagai after ke /work-items")
     work_items_truncated: bool
     workers: list[EditableWorkerOut]
+    workers_total: int
+    workers_next: int | None = Field(description="kirim sebagai after ke /workers")
     workers_truncated: bool
+
+
+class WorkItemPage(Schema):
+    items: list[WorkItemOut]
+    total: int | None
+    next: int | None
+
+
+class WorkerPage(Schema):
+    items: list[EditableWorkerOut]
+    total: int | None
+    next: int | None
 
 
 @router.get(
@@ -129,5 +194,26 @@ class OfflineDataOut(Schema):
     summary="Data wilayah pengguna untuk kerja luring",
 )
 def offline_data(request):
-    """What the phone downloads to work offline: only the user's own scope."""
+    """What the phone downloads to work offline: only the user's own scope; the first page
+    of the workers and of the work list, the rest page by page (``*_next``)."""
     return selectors.offline_data(request.user, today=clock.today())
+
+
+@router.get(
+    "/offline-data/workers",
+    response={200: WorkerPage, 403: Refusal},
+    summary="Halaman berikut pekerja untuk kerja luring",
+)
+def offline_workers(request, after: int = 0):
+    """The workers after id ``after`` (``workers_next`` of the previous page)."""
+    return selectors.offline_workers(request.user, after=after)
+
+
+@router.get(
+    "/offline-data/work-items",
+    response={200: WorkItemPage, 403: Refusal},
+    summary="Halaman berikut daftar kerja untuk kerja luring",
+)
+def offline_work_items(request, after: int = 0):
+    """The work-list rows after enrollment id ``after`` (``work_items_next``)."""
+    return selectors.offline_work_items(request.user, today=clock.today(), after=after)

@@ -28,6 +28,7 @@ from lindung.formatting import rupiah
 from lindung.people import nik as nik_rules
 from lindung.people import selectors as people_selectors
 from lindung.people import services as people_services
+from lindung.people import visibility
 from lindung.people.api import WorkerIn
 from lindung.people.models import Person
 from lindung.people.validation import check_worker
@@ -153,9 +154,28 @@ def revoke_device(*, user, device: Device) -> Device:
 # --- the records --------------------------------------------------------------------------
 
 
+# The field a collection's refusal is about (the phone shows the message by that field).
+COLLECTION_FIELDS = {
+    "amount_mismatch": "amount",
+    "amount_invalid": "amount",
+    "no_rate": "months",
+    "month_invalid": "months",
+    "months_missing": "months",
+    "method_invalid": "method",
+    "date_invalid": "paid_on",
+    "date_future": "paid_on",
+    "date_too_old": "paid_on",
+    "nik_invalid": "nik",
+    "worker_not_found": "nik",
+}
+
+
 def _refused(client_id, refusal=None, *, errors=None) -> dict:
     if errors is None:
-        errors = [{"field": "request", "code": refusal.code, "message": str(refusal.message)}]
+        field = "request"
+        if isinstance(refusal, selfpay_services.CollectionRefused):
+            field = COLLECTION_FIELDS.get(refusal.code, "request")
+        errors = [{"field": field, "code": refusal.code, "message": str(refusal.message)}]
     first = errors[0]
     return {
         "client_id": str(client_id),
@@ -505,12 +525,17 @@ _SAME_IN_BOTH = frozenset({"nik", "birth_date", "sex"})
 
 
 def _phone_changes(conflict: Conflict) -> dict:
-    """The phone's values that differ from the server's."""
+    """The phone's values that differ from the server's. Never a field the phone's user may
+    not change (a masked role's NIK, birth date, sex): applying it under the resolver's
+    name would let the phone change what its own user could not."""
     server = conflict.server_version
+    kept_out = set(visibility.refused_changes(conflict.record.user, conflict.phone_version))
+    if conflict.type == Conflict.Type.NIK_TWICE:
+        kept_out |= _SAME_IN_BOTH
     return {
         name: value
         for name, value in conflict.phone_version.items()
-        if name not in _SAME_IN_BOTH and str(server.get(name, "")) != str(value)
+        if name not in kept_out and str(server.get(name, "")) != str(value)
     }
 
 

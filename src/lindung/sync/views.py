@@ -44,6 +44,9 @@ FIELD_LABELS = {
     "paid_on": gettext_lazy("tanggal bayar"),
     "method": gettext_lazy("cara bayar"),
     "total": gettext_lazy("jumlah"),
+    "data_source": gettext_lazy("sumber data"),
+    "welfare_decile": gettext_lazy("desil DTSEN"),
+    "has_disability": gettext_lazy("penyandang disabilitas"),
     "amount": gettext_lazy("jumlah"),
 }
 
@@ -63,6 +66,8 @@ def _shown(user, name: str, value) -> str:
             return str(value)
     if name in ("total", "amount", "declared_income") and str(value).isdecimal():
         return rupiah(int(value))
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -150,6 +155,7 @@ SHELL_STATIC = [
     "lindung/lindung.css",
     "lindung/lindung.js",
     "lindung/sync/offline.js",
+    "lindung/sync/pricing.js",
     "lindung/sync/icon-192.png",
     "lindung/sync/icon-512.png",
     "django_htmx/htmx-2.min.js",
@@ -204,11 +210,17 @@ def offline(request):
     if request.user.role not in selectors.WORKERS:
         raise PermissionDenied
     from lindung.agents.models import Contact
+    from lindung.people.models import Person
 
     return render(
         request,
         "sync/offline.html",
-        {"outcomes": Contact.Outcome.choices, "texts": {k: str(v) for k, v in TEXTS.items()}},
+        {
+            "outcomes": Contact.Outcome.choices,
+            "segments": Person.Segment.choices,
+            "edit_fields": selectors.edit_fields(request.user),
+            "texts": {k: str(v) for k, v in TEXTS.items()},
+        },
     )
 
 
@@ -242,8 +254,16 @@ TEXTS = {
     "drop": gettext_lazy("Hapus"),
     "data_none": gettext_lazy("Data wilayah belum diunduh: buka halaman ini sekali saat daring."),
     "data_as_of": gettext_lazy(
-        "Data wilayah diunduh %(when)s: %(villages)s desa, %(items)s daftar kerja."
+        "Di ponsel: %(villages)s desa, %(workers)s pekerja, %(items)s daftar kerja "
+        "(diunduh %(when)s)."
     ),
+    "rates_until": gettext_lazy("Tarif iuran di ponsel berlaku sampai %(until)s."),
+    "downloading": gettext_lazy("Mengunduh data wilayah: %(done)s dari %(total)s…"),
+    "download_failed": gettext_lazy(
+        "Unduhan data wilayah terputus: data lama tetap dipakai; coba lagi saat sinyal baik."
+    ),
+    "waits_price": gettext_lazy("menunggu harga dari server"),
+    "price_on_phone": gettext_lazy("%(total)s (%(lines)s), dihitung di ponsel."),
     "kind_worker.create": gettext_lazy("Pendaftaran"),
     "kind_worker.update": gettext_lazy("Perubahan pekerja"),
     "kind_contact.create": gettext_lazy("Kontak"),

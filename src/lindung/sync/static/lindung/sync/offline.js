@@ -154,8 +154,21 @@
     fillEdit();
     var status = document.getElementById("offline-data-status");
     status.textContent = data ? say("data_as_of", {
-      when: data.as_of, villages: data.villages.length, items: data.work_items.length
-    }) : say("data_none");
+      when: shownDate(data.as_of), villages: data.villages.length,
+      workers: (data.workers || []).length, items: (data.work_items || []).length
+    }) + (data.rates ? " " + say("rates_until", { until: shownDate(data.rates.valid_until) }) : "")
+      : say("data_none");
+  }
+
+  // 2026-12-15 -> 15/12/2026, as every page writes dates.
+  function shownDate(iso) {
+    var parts = String(iso || "").split("-");
+    return parts.length === 3 ? parts[2] + "/" + parts[1] + "/" + parts[0] : String(iso || "");
+  }
+
+  // Rp 16.800, as every page writes money.
+  function rupiah(amount) {
+    return "Rp " + String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
   }
 
   function workerById(id) {
@@ -163,35 +176,97 @@
     return list.filter(function (w) { return String(w.id) === String(id); })[0];
   }
 
-  // The edit form shows the phone's copy of the chosen worker.
+  // What the phone holds of a worker's edit-form fields (older downloads: four of them).
+  function valuesOfWorker(worker) {
+    return worker.values || {
+      full_name: worker.full_name, address: worker.address, phone: worker.phone,
+      occupation: worker.occupation
+    };
+  }
+
+  function editFields(form) {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.hasAttribute("data-edit");
+    });
+  }
+
+  // The edit form shows the phone's copy of the chosen worker; a write-only field (the
+  // mother's maiden name) stays empty and is sent only when typed.
   function fillEdit() {
     var form = document.getElementById("offline-edit");
     var worker = form && workerById(form.elements.worker_id.value);
     if (!worker) {
       return;
     }
-    ["full_name", "address", "phone", "occupation"].forEach(function (name) {
-      form.elements[name].value = worker[name] || "";
+    var values = valuesOfWorker(worker);
+    editFields(form).forEach(function (field) {
+      var value = values[field.name];
+      if (field.type === "checkbox") {
+        field.checked = !!value;
+      } else {
+        field.value = value === null || value === undefined ? "" : String(value);
+      }
     });
   }
 
+  function getJson(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok || response.redirected) {
+        throw new Error(String(response.status));
+      }
+      return response.json();
+    });
+  }
+
+  // The rest of a paged list: page after page until the server says there is no next one.
+  function fetchRest(url, body, list, next) {
+    if (body[next] === null || body[next] === undefined) {
+      return Promise.resolve();
+    }
+    var progress = document.getElementById("offline-data-status");
+    var more = function (after) {
+      if (progress) {
+        progress.textContent = say("downloading", {
+          done: body[list].length, total: body[list + "_total"]
+        });
+      }
+      return getJson(url + "?after=" + encodeURIComponent(after)).then(function (page) {
+        Array.prototype.push.apply(body[list], page.items);
+        return page.next === null ? null : more(page.next);
+      });
+    };
+    return more(body[next]);
+  }
+
+  // The whole scope, page by page; kept on the phone only once complete (an interrupted
+  // download keeps the previous copy rather than half a village).
   function downloadData() {
     if (!navigator.onLine) {
       return Promise.resolve();
     }
-    return fetch(app.getAttribute("data-offline-url"), { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error(String(response.status));
-        }
-        return response.json();
+    var base = app.getAttribute("data-offline-url");
+    var body = null;
+    return getJson(base)
+      .then(function (first) {
+        body = first;
+        return fetchRest(base + "/workers", body, "workers", "workers_next");
       })
-      .then(function (body) {
+      .then(function () {
+        return fetchRest(base + "/work-items", body, "work_items", "work_items_next");
+      })
+      .then(function () {
+        body.workers_next = body.work_items_next = null;
+        body.workers_truncated = body.work_items_truncated = false;
         data = body;
         return setMeta("offline-data", body);
       })
       .then(fillOptions)
-      .catch(function () { /* keep what the phone has */ });
+      .catch(function () {
+        fillOptions();  // keep what the phone has
+        if (body) {
+          message(say("download_failed"));
+        }
+      });
   }
 
   // The NIK checks that need no server: 16 digits, birth date and sex, region prefix.
@@ -241,7 +316,7 @@
     var values = {};
     Array.prototype.forEach.call(form.elements, function (field) {
       if (field.name && field.name !== "client_id") {
-        values[field.name] = field.value.trim();
+        values[field.name] = field.type === "checkbox" ? field.checked : field.value.trim();
       }
     });
     return values;
@@ -249,15 +324,34 @@
 
   function payloadOf(kind, values) {
     if (kind === "collection.create") {
-      var months = values.months.split(/[\s,]+/).filter(Boolean);
-      return { nik: values.nik, months: months, paid_on: values.paid_on, method: values.method };
+      var months = monthsOf(values.months);
+      var payload = { nik: values.nik, months: months, paid_on: values.paid_on,
+        method: values.method };
+      var priced = priceCollection(values.nik, months);
+      if (priced) {
+        payload.amount = priced.total;  // checked again by the server (amount_mismatch)
+      }
+      return payload;
     }
     if (kind === "worker.update") {
       var worker = workerById(values.worker_id) || {};
+      var known = valuesOfWorker(worker);
       var changes = {};
-      ["full_name", "address", "phone", "occupation"].forEach(function (name) {
-        if (values[name] !== (worker[name] || "")) {
-          changes[name] = values[name];
+      var form = document.getElementById("offline-edit");
+      editFields(form).forEach(function (field) {
+        var name = field.name;
+        var value = values[name];
+        if (field.type === "checkbox") {
+          if (value !== !!known[name]) {
+            changes[name] = value;
+          }
+        } else if (field.hasAttribute("data-write-only")) {
+          if (value) {
+            changes[name] = value;
+          }
+        } else if (value !== (known[name] === null || known[name] === undefined ?
+          "" : String(known[name]))) {
+          changes[name] = value;
         }
       });
       return { worker_id: parseInt(values.worker_id, 10), changes: changes };
@@ -277,7 +371,7 @@
     }
     if (kind === "collection.create") {
       var problems = /^\d{16}$/.test(values.nik) ? [] : [say("nik_digits")];
-      var months = values.months.split(/[\s,]+/).filter(Boolean);
+      var months = monthsOf(values.months);
       if (!months.length || months.some(function (m) { return !/^\d{4}-(0[1-9]|1[0-2])$/.test(m); })) {
         problems.push(say("months_invalid"));
       }
@@ -316,11 +410,22 @@
       errors: [],
       created_at: new Date().toISOString()
     };
+    if (kind === "collection.create") {
+      // Priced on the phone when its rate tables cover every month; otherwise it waits
+      // for the server to price it at sync.
+      row.priced = priceCollection(values.nik, row.payload.months);
+      row.waits_price = !row.priced;
+    }
     // The form is emptied now, not when the phone's store answers: someone who types the
     // next record straight away must not see it wiped by the previous record's save.
     form.reset();
     form.elements.client_id.value = "";
     errors.textContent = "";
+    if (kind === "worker.update") {
+      form.elements.worker_id.value = values.worker_id;
+      fillEdit();
+    }
+    showPrice();
     putRecord(row).then(function () {
       message(say("saved"));
       refresh();
@@ -351,10 +456,14 @@
 
   function describe(row) {
     var p = row.payload;
+    var price = "";
+    if (row.kind === "collection.create") {
+      price = row.priced ? " — " + rupiah(row.priced.total) : " — " + say("waits_price");
+    }
     return say("kind_" + row.kind) + ": " +
       (p.full_name || p.nik || (p.enrollment_id ? "#" + p.enrollment_id : "") ||
         ((workerById(p.worker_id) || {}).full_name || "")) +
-      (p.months ? " " + p.months.join(", ") : "");
+      (p.months ? " " + p.months.join(", ") : "") + price;
   }
 
   function renderOutbox(rows) {
@@ -420,16 +529,100 @@
     form.closest("details").open = true;
     var p = row.kind === "worker.update" ?
       Object.assign({ worker_id: row.payload.worker_id }, row.payload.changes) : row.payload;
+    if (row.kind === "worker.update") {
+      form.elements.worker_id.value = p.worker_id;
+      fillEdit();
+    }
     Object.keys(p).forEach(function (name) {
-      if (form.elements[name]) {
-        form.elements[name].value = Array.isArray(p[name]) ? p[name].join(", ") : p[name];
+      var field = form.elements[name];
+      if (!field || name === "amount") {
+        return;
+      }
+      if (field.type === "checkbox") {
+        field.checked = !!p[name];
+      } else {
+        field.value = Array.isArray(p[name]) ? p[name].join(", ") : p[name];
       }
     });
     form.elements.client_id.value = row.client_id;  // corrected, it keeps its id
+    showPrice();
     form.querySelector("[data-errors]").textContent = row.errors.map(function (e) {
       return e.message;
     }).join(" ");
     form.scrollIntoView();
+  }
+
+  function monthsOf(text) {
+    return String(text || "").split(/[\s,]+/).filter(Boolean);
+  }
+
+  // The worker a NIK typed on the collection form is, on the phone: by the whole NIK when
+  // the role downloads it, else by its masked form (region and serial); none if unsure.
+  function workerByNik(nik) {
+    var list = (data && data.workers) || [];
+    if (!/^\d{16}$/.test(nik || "")) {
+      return null;
+    }
+    var exact = list.filter(function (w) { return w.values && w.values.nik === nik; });
+    if (exact.length === 1) {
+      return exact[0];
+    }
+    var masked = nik.slice(0, 6) + "******" + nik.slice(12);
+    var found = list.filter(function (w) { return w.nik_masked === masked; });
+    if (!found.length) {
+      return null;
+    }
+    var first = JSON.stringify(found[0].selfpay);
+    var same = found.every(function (w) { return JSON.stringify(w.selfpay) === first; });
+    return found.length === 1 || same ? found[0] : null;
+  }
+
+  // {lines, total} from the phone's rate tables, or null: the server prices it at sync.
+  function priceCollection(nik, months) {
+    var worker = workerByNik(nik);
+    if (!worker || !worker.selfpay || !months.length || !window.LindungPricing) {
+      return null;
+    }
+    return window.LindungPricing.priceMonths(data.rates, worker.selfpay, months);
+  }
+
+  // Beside the collection form: whose months, and what they cost (or that the server will
+  // price them).
+  function showPrice() {
+    var form = document.getElementById("offline-collection");
+    var box = document.getElementById("p-price");
+    if (!form || !box) {
+      return;
+    }
+    var nik = form.elements.nik.value.trim();
+    var months = monthsOf(form.elements.months.value).filter(function (m) {
+      return /^\d{4}-(0[1-9]|1[0-2])$/.test(m);
+    });
+    if (!nik || !months.length) {
+      box.textContent = "";
+      return;
+    }
+    var worker = workerByNik(nik);
+    var priced = priceCollection(nik, months);
+    var who = worker ? worker.full_name + ": " : "";
+    box.textContent = who + (priced ? say("price_on_phone", {
+      total: rupiah(priced.total),
+      lines: priced.lines.map(function (l) { return l.month + " " + rupiah(l.amount); })
+        .join(", ")
+    }) : say("waits_price"));
+  }
+
+  function showWarnings(lines) {
+    var list = document.getElementById("sync-warnings");
+    if (!list) {
+      return;
+    }
+    list.textContent = "";
+    lines.forEach(function (text) {
+      var item = document.createElement("li");
+      item.textContent = text;
+      list.appendChild(item);
+    });
   }
 
   var syncing = false;
@@ -472,6 +665,7 @@
     syncing = true;
     message(say("sending"));
     var counts = { accepted: 0, conflict: 0, refused: 0 };
+    var warned = [];
     return allRecords().then(function (rows) {
       var waiting = rows.filter(function (row) { return row.status !== "refused"; });
       var chunks = [];
@@ -485,6 +679,9 @@
               var row = chunk[index];
               if (reply.status === "accepted" || reply.status === "warned") {
                 counts.accepted += 1;
+                (reply.warnings || []).forEach(function (w) {
+                  warned.push(describe(row) + ": " + w.message);
+                });
                 return dropRecord(row.client_id);
               }
               if (reply.status === "conflict") {
@@ -503,8 +700,10 @@
       }, Promise.resolve());
     }).then(function () {
       message(say("sent", counts));
-      // Accepted changes have new versions on the server: take the fresh copy for the next edit.
-      return counts.accepted ? downloadData() : null;
+      showWarnings(warned);
+      // Accepted changes have new versions on the server, and a refused amount may come from
+      // rate tables changed since the download: take the fresh copy.
+      return counts.accepted || counts.refused ? downloadData() : null;
     }).catch(function (error) {
       message(say(error.message === "signed_out" ? "signed_out" : "failed"));
     }).then(function () {
@@ -525,6 +724,11 @@
     app.addEventListener("change", function (event) {
       if (event.target.id === "e-worker") {
         fillEdit();
+      }
+    });
+    app.addEventListener("input", function (event) {
+      if (event.target.closest("#offline-collection")) {
+        showPrice();
       }
     });
     document.getElementById("sync-now").addEventListener("click", sync);
