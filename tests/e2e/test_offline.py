@@ -220,3 +220,110 @@ def test_refused_records_stay_for_correction_and_the_store_is_cleared(
     expect(page.locator("[data-net-pending]")).to_have_text("0")
     assert page.evaluate(READ_OUTBOX) == []
     assert violations == []
+
+
+def open_offline_page(page, live_server):
+    """The offline page, its data downloaded and then under the service worker."""
+    page.goto(f"{live_server.url}/sinkron/luring/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    expect(page.locator("#offline-data-status")).to_contain_text("pekerja", timeout=15_000)
+    page.reload()
+    expect(page.locator("#offline-data-status")).to_contain_text("pekerja", timeout=15_000)
+
+
+def collect_offline(page, nik: str, months: str, paid_on: str = "2026-12-15"):
+    money = page.locator("#offline-collection")
+    money.get_by_label("NIK").fill(nik)
+    money.get_by_label("Bulan (YYYY-MM, pisahkan dengan koma)").fill(months)
+    money.get_by_label("Tanggal bayar").fill(paid_on)
+
+
+def test_a_collection_is_priced_on_the_phone_and_one_past_its_tables_waits_for_the_server(
+    login, page, context, live_server, gianyar, monkeypatch, violations, settings
+):
+    """The phone holds the rate tables to December 2026: December is priced on the phone
+    (Rp 8.400 under PP 50/2025), January 2027 waits and the server prices it at sync."""
+    monkeypatch.setattr(clock, "today", lambda: AS_OF)
+    settings.LINDUNG_OFFLINE_RATE_MONTHS = 0
+    agent = gianyar[1]["batubulan"]
+    agent.user.set_password(PASSWORD)
+    agent.user.save()
+    payer = make_person(BATUBULAN, name="Ni Luh Sari")
+    make_enrollment(
+        sponsored_program(), payer, state=State.ENDED, coverage_end=dt.date(2026, 11, 30)
+    )
+    page.set_viewport_size(PHONE)
+    login(agent.user)
+    open_offline_page(page, live_server)
+    expect(page.locator("#offline-data-status")).to_contain_text("31/12/2026")
+
+    context.set_offline(True)
+    page.locator("#collection-section summary").click()
+    collect_offline(page, payer.nik, "2026-12")
+    expect(page.locator("#p-price")).to_contain_text("Ni Luh Sari")
+    expect(page.locator("#p-price")).to_contain_text("Rp 8.400")
+    page.locator("#offline-collection").get_by_role("button", name="Simpan di ponsel").click()
+    collect_offline(page, payer.nik, "2027-01")
+    expect(page.locator("#p-price")).to_contain_text("menunggu harga dari server")
+    page.locator("#offline-collection").get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.locator("[data-net-pending]")).to_have_text("2")
+    expect(page.locator("#outbox")).to_contain_text("2026-12 — Rp 8.400")
+    expect(page.locator("#outbox")).to_contain_text("2027-01 — menunggu harga dari server")
+    kept = sorted(page.evaluate(READ_OUTBOX), key=lambda row: row["payload"]["months"])
+    assert kept[0]["payload"]["amount"] == 8400 and "amount" not in kept[1]["payload"]
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+
+    context.set_offline(False)
+    expect(page.locator("[data-net-pending]")).to_have_text("0", timeout=15_000)
+    expect(page.locator("#sync-message")).to_contain_text("2 diterima")
+    expect(page.locator("#sync-warnings")).to_contain_text("dihitung server, Rp 16.800")
+    totals = sorted(Collection.objects.filter(person=payer).values_list("total", flat=True))
+    assert totals == [8400, 16800]
+    assert violations == []
+
+
+def test_a_portfolio_larger_than_a_page_downloads_whole_and_an_edit_covers_the_form(
+    login, page, context, live_server, gianyar, monkeypatch, violations, settings
+):
+    """Five workers in pages of two: all five are on the phone, the last page's worker is
+    edited offline in fields beyond the four of old, and the change reaches the server."""
+    monkeypatch.setattr(clock, "today", lambda: AS_OF)
+    settings.LINDUNG_OFFLINE_PAGE_SIZE = 2
+    agent = gianyar[1]["batubulan"]
+    agent.user.set_password(PASSWORD)
+    agent.user.save()
+    names = ("Satu", "Dua", "Tiga", "Empat", "Lima")
+    people = [make_person(BATUBULAN, name=f"Pekerja {n}") for n in names]
+    page.set_viewport_size(PHONE)
+    login(agent.user)
+    open_offline_page(page, live_server)
+    expect(page.locator("#offline-data-status")).to_contain_text("5 pekerja")
+    last = people[-1]
+
+    context.set_offline(True)
+    page.locator("#edit-section summary").click()
+    edit = page.locator("#offline-edit")
+    expect(edit.get_by_label("Pekerja", exact=True).locator("option")).to_have_count(5)
+    edit.get_by_label("Pekerja", exact=True).select_option(str(last.pk))
+    expect(edit.get_by_label("Nama lengkap")).to_have_value("Pekerja Lima")
+    assert edit.get_by_label("Tanggal lahir").count() == 0  # an agent's masked fields
+    edit.get_by_label("Tempat lahir").fill("Gianyar")
+    edit.get_by_label("Desil DTSEN").fill("2")
+    edit.get_by_label("Penyandang disabilitas").check()
+    edit.get_by_label("Sumber data").fill("musyawarah desa")
+    edit.get_by_role("button", name="Simpan di ponsel").click()
+    expect(page.locator("[data-net-pending]")).to_have_text("1")
+    (row,) = page.evaluate(READ_OUTBOX)
+    assert row["payload"]["changes"] == {
+        "birth_place": "Gianyar", "welfare_decile": "2", "has_disability": True,
+        "data_source": "musyawarah desa",
+    }  # fmt: skip
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+
+    context.set_offline(False)
+    expect(page.locator("[data-net-pending]")).to_have_text("0", timeout=15_000)
+    expect(page.locator("#sync-message")).to_contain_text("1 diterima")
+    last.refresh_from_db()
+    assert (last.birth_place, last.welfare_decile, last.has_disability) == ("Gianyar", 2, True)
+    assert last.data_source == "musyawarah desa"
+    assert violations == []

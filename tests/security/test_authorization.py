@@ -223,6 +223,8 @@ OPERATIONS = {
     # sync: answered per record (a record outside the scope is refused inside 200).
     "POST /api/v1/sync": ("200 200", "200 200", "200 200", "200 200", "403 403"),
     "GET /api/v1/sync/offline-data": ("200 200", "200 200", "200 200", "200 200", "403 403"),
+    "GET /api/v1/sync/offline-data/workers": ("200 200", "200 200", "200 200", "200 200", "403 403"),
+    "GET /api/v1/sync/offline-data/work-items": ("200 200", "200 200", "200 200", "200 200", "403 403"),
     # claims: the benefit estimator, claims register, Inpres report
     "POST /api/v1/enrollments/{enrollment_id}/end": ("409 409", "409 404", "403 404", "403 404", "403 404"),
     "GET /api/v1/benefits/estimate": ("200 200", "200 404", "200 404", "200 404", "200 404"),
