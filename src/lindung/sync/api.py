@@ -125,7 +125,7 @@ class EditableWorkerOut(Schema):
     selfpay: SelfPayOut | None
 
 
-class BpuRateOut(Schema):
+class OfflineBpuRateOut(Schema):
     valid_from: dt.date
     valid_to: dt.date
     jkk_rate_bp: int
@@ -138,7 +138,7 @@ class BpuRateOut(Schema):
     legal_basis: str
 
 
-class ReliefOut(Schema):
+class OfflineReliefOut(Schema):
     code: str
     legal_basis: str
     programs: list[str]
@@ -148,13 +148,13 @@ class ReliefOut(Schema):
     participants: str
 
 
-class RatesOut(Schema):
+class OfflineRatesOut(Schema):
     """The BPU rate tables with their validity: a month past ``valid_until`` or outside
     every version is priced by the server at sync."""
 
     valid_until: dt.date
-    bpu: list[BpuRateOut]
-    relief: list[ReliefOut]
+    bpu: list[OfflineBpuRateOut]
+    relief: list[OfflineReliefOut]
 
 
 class OfflineDataOut(Schema):
@@ -163,7 +163,7 @@ class OfflineDataOut(Schema):
     villages: list[VillageOut]
     villages_truncated: bool
     categories: list[CategoryOut]
-    rates: RatesOut
+    rates: OfflineRatesOut
     edit_fields: list[str]
     page_size: int
     work_items: list[WorkItemOut]
@@ -176,13 +176,13 @@ class OfflineDataOut(Schema):
     workers_truncated: bool
 
 
-class WorkItemPage(Schema):
+class OfflineWorkItemPage(Schema):
     items: list[WorkItemOut]
     total: int | None
     next: int | None
 
 
-class WorkerPage(Schema):
+class OfflineWorkerPage(Schema):
     items: list[EditableWorkerOut]
     total: int | None
     next: int | None
@@ -201,7 +201,7 @@ def offline_data(request):
 
 @router.get(
     "/offline-data/workers",
-    response={200: WorkerPage, 403: Refusal},
+    response={200: OfflineWorkerPage, 403: Refusal},
     summary="Halaman berikut pekerja untuk kerja luring",
 )
 def offline_workers(request, after: int = 0):
@@ -211,7 +211,7 @@ def offline_workers(request, after: int = 0):
 
 @router.get(
     "/offline-data/work-items",
-    response={200: WorkItemPage, 403: Refusal},
+    response={200: OfflineWorkItemPage, 403: Refusal},
     summary="Halaman berikut daftar kerja untuk kerja luring",
 )
 def offline_work_items(request, after: int = 0):
