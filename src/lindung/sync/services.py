@@ -154,28 +154,9 @@ def revoke_device(*, user, device: Device) -> Device:
 # --- the records --------------------------------------------------------------------------
 
 
-# The field a collection's refusal is about (the phone shows the message by that field).
-COLLECTION_FIELDS = {
-    "amount_mismatch": "amount",
-    "amount_invalid": "amount",
-    "no_rate": "months",
-    "month_invalid": "months",
-    "months_missing": "months",
-    "method_invalid": "method",
-    "date_invalid": "paid_on",
-    "date_future": "paid_on",
-    "date_too_old": "paid_on",
-    "nik_invalid": "nik",
-    "worker_not_found": "nik",
-}
-
-
 def _refused(client_id, refusal=None, *, errors=None) -> dict:
     if errors is None:
-        field = "request"
-        if isinstance(refusal, selfpay_services.CollectionRefused):
-            field = COLLECTION_FIELDS.get(refusal.code, "request")
-        errors = [{"field": field, "code": refusal.code, "message": str(refusal.message)}]
+        errors = [{"field": "request", "code": refusal.code, "message": str(refusal.message)}]
     first = errors[0]
     return {
         "client_id": str(client_id),
