@@ -309,6 +309,8 @@ def _compute(code: str, day: dt.date, months: int) -> FormalFigures:
     children: dict[str, FormalGroup] = {}
     for child, section, size, *values in rows:
         group = FormalGroup("", "", *values)
+        if not group.employers:  # none known by the date, or all closed
+            continue
         region.add(group)
         for key, found, label in (
             (section, sectors, lambda k: kbli.label(k)),

@@ -488,6 +488,7 @@ def _copy_frame(frame: pl.DataFrame, actor, now) -> int:
         fixed = {
             "id": pl.Series("id", ids, dtype=pl.Int64),
             "next_follow_up": pl.lit(None, dtype=pl.Date),
+            "first_reached_on": pl.lit(None, dtype=pl.Date),
             "created_at": pl.lit(stamp),
             "updated_at": pl.lit(stamp),
             "created_by_id": pl.lit(actor.pk if actor else None, dtype=pl.Int64),

@@ -63,6 +63,9 @@ MESSAGES = {
     "letter_number_required": _("Surat imbauan dan peringatan sanksi wajib bernomor surat."),
     "document_not_pdf": _("Berkas surat harus PDF."),
     "no_employers": _("Pilih paling sedikit satu pemberi kerja."),
+    "employer_unknown": _(
+        "Pemberi kerja ini tidak ada di wilayah Anda: %(ids)s. Periksa nomor pemberi kerja."
+    ),
     "worker_not_found": _(
         "NIK ini tidak ada di registri pekerja wilayah Anda: daftarkan dulu di menu Pekerja."
     ),
