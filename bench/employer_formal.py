@@ -95,7 +95,7 @@ def generate(count: int) -> None:
             size_class, compliance, reasons, uncovered, identified_by_name, next_follow_up,
             first_reached_on, created_at, updated_at, created_by_id, village_id,
             district_code, regency_code, province_code)
-        SELECT 'Usaha ' || g, lpad(g::text, 13, '8'), '', 'pt',
+        SELECT 'Usaha ' || g, (8000000000000 + g)::text, '', 'pt',
                (ARRAY['A','C','F','G','H','I','K','S'])[1 + g %% 8], '', '', '', '', '',
                t.total, NULL, NULL, 'wlkp', DATE '2025-01-01' + (g %% 690),
                t.registered, CASE WHEN t.registered > 0 THEN 'JKK,JKM,JHT,JP' ELSE '' END,

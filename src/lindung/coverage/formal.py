@@ -104,17 +104,12 @@ class FormalPoint:
     month: dt.date
     day: dt.date
     registered_workers: int
-    total_workers: int
     reached: int
     workforce: Workforce | None
 
     @property
     def rate_bp(self) -> int | None:
         return rate_bp(self.registered_workers, self.workforce.count if self.workforce else None)
-
-    @property
-    def employer_rate_bp(self) -> int | None:
-        return rate_bp(self.registered_workers, self.total_workers)
 
 
 @dataclass
@@ -258,24 +253,49 @@ def _group_rows(code: str, day: dt.date) -> list[tuple]:
         return [(*row[:3], *(int(v) for v in row[3:])) for row in cursor.fetchall()]
 
 
-def _trend_rows(code: str, ends: list[dt.date]) -> list[tuple[int, int, int]]:
-    """(registered, total workers, reached) at each month end: one read for all months."""
+def _later(first: str, second: str) -> str:
+    """The later of two dates, NULL when the second is (GREATEST would skip a NULL)."""
+    return (
+        f"CASE WHEN {second} IS NULL THEN NULL "
+        f"WHEN {second} > {first} THEN {second} ELSE {first} END"
+    )
+
+
+def _iso(day) -> str | None:
+    # SQLite gives the dates of an expression as text: compared as ISO text everywhere.
+    return day.isoformat() if isinstance(day, dt.date) else day
+
+
+def _trend_rows(code: str, ends: list[dt.date]) -> list[tuple[int, int]]:
+    """(registered workers, employers reached) at each month end: one grouped read of the
+    region's employers by the day each figure starts to count, the day it was first
+    reached and the day it closed (few distinct days: a list's figures share its date),
+    summed up here for every month end."""
     where, params = _where(code)
-    columns = []
-    for i, end in enumerate(ends):
-        params[f"e{i}"] = end
-        known = _known(f"e{i}")
-        columns += [
-            f"COALESCE(SUM(registered_workers) FILTER "
-            f"(WHERE {known} AND registration_as_of <= %(e{i})s), 0)",
-            f"COALESCE(SUM(total_workers) FILTER (WHERE {known}), 0)",
-            f"COUNT(*) FILTER (WHERE {known} AND first_reached_on <= %(e{i})s)",
-        ]
-    sql = f"SELECT {', '.join(columns)} FROM {Employer._meta.db_table} WHERE {where}"
+    sql = (
+        f"SELECT {_later('workers_as_of', 'registration_as_of')}, "
+        f"{_later('workers_as_of', 'first_reached_on')}, closed_on, "
+        f"SUM(registered_workers), COUNT(*) "
+        f"FROM {Employer._meta.db_table} WHERE {where} GROUP BY 1, 2, 3"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        values = [int(v) for v in cursor.fetchone()]
-    return [tuple(values[i * 3 : i * 3 + 3]) for i in range(len(ends))]
+        groups = [
+            (_iso(c), _iso(r), _iso(x), int(n), int(k)) for c, r, x, n, k in cursor.fetchall()
+        ]
+    out = []
+    for end in ends:
+        day = end.isoformat()
+        registered = reached = 0
+        for counted_from, reached_from, closed_on, workers, employers in groups:
+            if closed_on is not None and closed_on <= day:
+                continue
+            if counted_from <= day:
+                registered += workers
+            if reached_from is not None and reached_from <= day:
+                reached += employers
+        out.append((registered, reached))
+    return out
 
 
 def _formal_targets(targets: list[TargetProgress], region: FormalGroup) -> list[TargetProgress]:
@@ -345,8 +365,9 @@ def _compute(code: str, day: dt.date, months: int) -> FormalFigures:
             else None
             for y in years
         }
-        for month, end, values in zip(month_list, ends, _trend_rows(code, ends), strict=True):
-            trend.append(FormalPoint(month, end, *values, workforce=by_year[end.year]))
+        values = _trend_rows(code, ends)
+        for month, end, (registered, reached) in zip(month_list, ends, values, strict=True):
+            trend.append(FormalPoint(month, end, registered, reached, by_year[end.year]))
     targets = targets_for([code], day.year).get(code, []) if code else []
     size_order = {v: i for i, v in enumerate(SizeClass.values)}
     return FormalFigures(
