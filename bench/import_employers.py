@@ -192,7 +192,8 @@ def main() -> None:
     lists = work_list(data, options.worklist_rows, options.requests)
     for label, (median, p95, cpu) in lists.items():
         log(f"work list ({label}) at {options.worklist_rows:,}: median {median:.1f} ms, "
-            f"p95 {p95:.1f} ms, CPU median {cpu:.1f} ms; load {os.getloadavg()[0]:.1f}")  # fmt: skip
+            f"p95 {p95:.1f} ms, CPU median {cpu:.1f} ms; "
+            f"load {os.getloadavg()[0]:.1f}")  # fmt: skip
 
     if not options.rounds:
         return
