@@ -318,68 +318,7 @@ def work_list(
     return {"as_of": today, "more": rows.capped} | answer
 
 
-@router.get("/{employer_id}", response=EmployerOut, summary="Satu pemberi kerja")
-def get_employer(request, employer_id: int):
-    return _out(selectors.get_employer(request.user, employer_id))
-
-
-@router.patch(
-    "/{employer_id}",
-    response={200: EmployerOut, 403: Refusal, 422: Problems},
-    summary="Ubah data pemberi kerja (isian yang dikirim saja)",
-)
-def update_employer(request, employer_id: int, payload: EmployerPatch):
-    employer = selectors.get_employer(request.user, employer_id)
-    today = clock.today()
-    # ``null`` clears what may be empty (reopening a closed employer); elsewhere it is ignored.
-    clearable = {"nib", "closed_on", "workers_male", "workers_female"}
-    changes = {
-        k: v
-        for k, v in payload.model_dump(exclude_unset=True).items()
-        if v is not None or k in clearable
-    }
-    try:
-        services.update_employer(
-            user=request.user, employer=employer, changes=_fields(changes, today), today=today
-        )
-    except (services.EmployerInvalid, services.EmployerRefused) as error:
-        return _refused(error)
-    return _out(employer)
-
-
-@router.post(
-    "/{employer_id}/actions",
-    response={201: ActionOut, 403: Refusal, 422: Problems},
-    summary="Catat tindakan penjangkauan (kunjungan, surat, sosialisasi, peringatan)",
-)
-def add_action(request, employer_id: int, payload: ActionIn):
-    employer = selectors.get_employer(request.user, employer_id)
-    today = clock.today()
-    data = payload.model_dump()
-    data["done_on"] = data["done_on"] or today
-    try:
-        action: Action = services.record_action(
-            user=request.user, employer=employer, data=data, today=today
-        )
-    except (services.EmployerInvalid, services.EmployerRefused) as error:
-        return _refused(error)
-    return Status(
-        201,
-        {
-            "id": action.pk,
-            "employer_id": employer.pk,
-            "kind": action.kind,
-            "done_on": action.done_on,
-            "outcome": action.outcome,
-            "letter_number": action.letter_number,
-            "notes": action.notes,
-            "follow_up_on": action.follow_up_on,
-            "officer": action.officer.username if action.officer_id else None,
-        },
-    )
-
-
-# --- socialisation events ------------------------------------------------------------------
+# --- socialisation events (before "/{employer_id}", which would take "events") -----------------
 
 
 def _event_out(event: Event, user) -> dict:
@@ -447,6 +386,67 @@ def create_event(request, payload: EventIn):
 @router.get("/events/{event_id}", response=EventOut, summary="Satu sosialisasi dan daftar hadirnya")
 def get_event(request, event_id: int):
     return _event_out(selectors.get_event(request.user, event_id), request.user)
+
+
+@router.get("/{employer_id}", response=EmployerOut, summary="Satu pemberi kerja")
+def get_employer(request, employer_id: int):
+    return _out(selectors.get_employer(request.user, employer_id))
+
+
+@router.patch(
+    "/{employer_id}",
+    response={200: EmployerOut, 403: Refusal, 422: Problems},
+    summary="Ubah data pemberi kerja (isian yang dikirim saja)",
+)
+def update_employer(request, employer_id: int, payload: EmployerPatch):
+    employer = selectors.get_employer(request.user, employer_id)
+    today = clock.today()
+    # ``null`` clears what may be empty (reopening a closed employer); elsewhere it is ignored.
+    clearable = {"nib", "closed_on", "workers_male", "workers_female"}
+    changes = {
+        k: v
+        for k, v in payload.model_dump(exclude_unset=True).items()
+        if v is not None or k in clearable
+    }
+    try:
+        services.update_employer(
+            user=request.user, employer=employer, changes=_fields(changes, today), today=today
+        )
+    except (services.EmployerInvalid, services.EmployerRefused) as error:
+        return _refused(error)
+    return _out(employer)
+
+
+@router.post(
+    "/{employer_id}/actions",
+    response={201: ActionOut, 403: Refusal, 422: Problems},
+    summary="Catat tindakan penjangkauan (kunjungan, surat, sosialisasi, peringatan)",
+)
+def add_action(request, employer_id: int, payload: ActionIn):
+    employer = selectors.get_employer(request.user, employer_id)
+    today = clock.today()
+    data = payload.model_dump()
+    data["done_on"] = data["done_on"] or today
+    try:
+        action: Action = services.record_action(
+            user=request.user, employer=employer, data=data, today=today
+        )
+    except (services.EmployerInvalid, services.EmployerRefused) as error:
+        return _refused(error)
+    return Status(
+        201,
+        {
+            "id": action.pk,
+            "employer_id": employer.pk,
+            "kind": action.kind,
+            "done_on": action.done_on,
+            "outcome": action.outcome,
+            "letter_number": action.letter_number,
+            "notes": action.notes,
+            "follow_up_on": action.follow_up_on,
+            "officer": action.officer.username if action.officer_id else None,
+        },
+    )
 
 
 # --- workers who name the employer ---------------------------------------------------------
