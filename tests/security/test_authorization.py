@@ -224,7 +224,8 @@ OPERATIONS = {
     "POST /api/v1/employers/events": ("201 201", "201 422", "201 422", "403 403", "403 403"),
     "GET /api/v1/employers/events/{event_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "GET /api/v1/employers/{employer_id}/workers": ("200 200", "200 404", "200 404", "200 404", "200 404"),
-    "POST /api/v1/employers/{employer_id}/workers": ("201 201", "201 404", "201 404", "403 404", "403 404"),
+    # The world's workers are BPU: linking one is refused as worker_not_formal (422).
+    "POST /api/v1/employers/{employer_id}/workers": ("422 422", "422 404", "422 404", "403 404", "403 404"),
     "DELETE /api/v1/employers/{employer_id}/workers/{worker_id}": ("204 204", "204 404", "204 404", "403 404", "403 404"),
     # sync: answered per record (a record outside the scope is refused inside 200).
     "POST /api/v1/sync": ("200 200", "200 200", "200 200", "200 200", "403 403"),
