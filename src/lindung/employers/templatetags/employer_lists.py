@@ -3,7 +3,7 @@ province's work list shows its filters (KBLI codes, sizes, 57 districts for Bali
 employers on every request, and per-item template rendering was most of the page's time."""
 
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html_join
 
 register = template.Library()
@@ -30,14 +30,17 @@ def employer_url(pk, name="detail"):
     return base.replace("0", str(pk), 1) if base else reverse(f"employers:{name}", args=[pk])
 
 
-_cache: dict[str, str] = {}
+_cache: dict[str, dict[str, str]] = {}
 
 
 def _bases() -> dict[str, str]:
-    # The path with the id 0, whose only "0" is the id (the prefix holds no digit).
-    if not _cache:
+    """The paths with the id 0, per script prefix, where their only "0" is the id."""
+    prefix = get_script_prefix()
+    if prefix not in _cache:
+        bases = {}
         for name in ("detail", "action"):
             path = reverse(f"employers:{name}", args=[0])
             if path.count("0") == 1:
-                _cache[name] = path
-    return _cache
+                bases[name] = path
+        _cache[prefix] = bases
+    return _cache[prefix]
