@@ -358,13 +358,11 @@ def _compute(code: str, day: dt.date, months: int) -> FormalFigures:
     ends = [min(add_months(m, 1) - dt.timedelta(days=1), day) for m in month_list]
     trend = []
     if ends:
-        years = {e.year for e in ends}
-        by_year = {
-            y: (workforce_for([code], y).get(code, {}).get(Segment.FORMAL, (None, []))[0])
-            if code
-            else None
-            for y in years
-        }
+        # The date's year is read above; an earlier year of the 12 months, once.
+        by_year = {day.year: region.workforce}
+        for year in {e.year for e in ends} - {day.year}:
+            found = workforce_for([code], year).get(code, {}) if code else {}
+            by_year[year] = found.get(Segment.FORMAL, (None, []))[0]
         values = _trend_rows(code, ends)
         for month, end, (registered, reached) in zip(month_list, ends, values, strict=True):
             trend.append(FormalPoint(month, end, registered, reached, by_year[end.year]))
