@@ -112,3 +112,59 @@ def test_list_filters(api, regency_admin):
     make_employer(nib="8120000000009", name="Minimarket", sector="47111")
     names = [r["name"] for r in api(regency_admin, "get", "/employers?sector=G").json()["results"]]
     assert names == ["Minimarket"]
+
+
+def test_a_socialisation_event_for_many_employers(api, regency_admin, viewer):
+    came = make_employer(name="PT Datang", nib="8120000000011")
+    away = make_employer(name="PT Absen", nib="8120000000012")
+    body = {
+        "title": "Sosialisasi BPJS Sukawati",
+        "held_on": "2026-11-20",
+        "village_code": BATUBULAN,
+        "follow_up_on": "2026-12-05",
+        "employer_ids": [came.pk, away.pk],
+        "attended_ids": [came.pk],
+    }
+    response = api(regency_admin, "post", "/employers/events", data=body)
+    assert response.status_code == 201, response.content
+    event = response.json()
+    assert {(e["employer_name"], e["outcome"]) for e in event["employers"]} == {
+        ("PT Datang", "attended"),
+        ("PT Absen", "absent"),
+    }
+    assert api(regency_admin, "get", f"/employers/events/{event['id']}").json() == event
+    listed = api(viewer, "get", "/employers/events").json()
+    assert listed["count"] == 1 and listed["results"][0]["title"] == body["title"]
+    came.refresh_from_db()
+    assert came.next_follow_up.isoformat() == "2026-12-05"
+    assert api(viewer, "post", "/employers/events", data=body).status_code == 403
+
+
+def test_an_event_names_only_employers_of_the_region(api, operator):
+    outside = make_employer(name="PT Jembrana", nib="8120000000013", village_code=JEMBRANA)
+    body = {"title": "Sosialisasi", "village_code": BATUBULAN, "employer_ids": [outside.pk]}
+    response = api(operator, "post", "/employers/events", data=body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "employer_unknown"
+    empty = api(operator, "post", "/employers/events", data=body | {"employer_ids": []})
+    assert [e["code"] for e in empty.json()["errors"]] == ["no_employers"]
+
+
+def test_worker_links_by_nik_masked_for_viewers(api, regency_admin, viewer):
+    from lindung.people.nik import mask_nik
+    from tests.employers.test_workers import person
+
+    employer = make_employer()
+    worker = person(employer.village_id, "I Wayan Pabrik", 1)
+    informal = person(employer.village_id, "I Made Tani", 2, segment="BPU")
+    path = f"/employers/{employer.pk}/workers"
+    linked = api(regency_admin, "post", path, data={"nik": worker.nik})
+    assert linked.status_code == 201 and linked.json()["nik"] == worker.nik
+    refused = api(regency_admin, "post", path, data={"nik": informal.nik})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["code"] == "worker_not_formal"
+    seen = api(viewer, "get", path).json()
+    assert seen["count"] == 1 and seen["results"][0]["nik"] == mask_nik(worker.nik)
+    assert api(viewer, "delete", f"{path}/{worker.pk}").status_code == 403
+    assert api(regency_admin, "delete", f"{path}/{worker.pk}").status_code == 204
+    assert api(regency_admin, "get", path).json()["count"] == 0

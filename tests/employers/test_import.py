@@ -5,7 +5,7 @@ import pytest
 
 from lindung.employers import importing, services
 from lindung.employers.models import Employer
-from tests.employers.conftest import BATUBULAN, JEMBRANA, TODAY, make_employer
+from tests.employers.conftest import BATUBULAN, JEMBRANA, KETEWEL, TODAY, UBUD, make_employer
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +150,55 @@ def test_the_page(client, regency_admin, clock_today):
         },
     )
     assert "3 baris: 3 baru" in response.content.decode()
+
+
+# Rows of every shape the column-wise checks take (and some they leave to the form's check,
+# which must take them the same): each header once, every derived figure at stake.
+WIDE = (
+    "nama_usaha;nib;npwp;bentuk_usaha;kbli;kode_desa;alamat;jumlah_pekerja;pekerja_laki_laki;"
+    "pekerja_perempuan;terdaftar_bpjs;program;npp;upah_kurang;tutup_sejak\n"
+    f"PT Satu;8120000000101;01.234.567.8-901.000;pt;10213;{BATUBULAN};Jl. A;1.250;;;1.000;"
+    "jkk, jkm;NPP9;ya;\n"
+    f"CV Dua;8120000000102;;cv;g;{BATUBULAN};;20;12;8;20;JKK,JKM,JHT,JP,JKP;N2;;\n"
+    f"Koperasi Tiga;;;koperasi;K;{KETEWEL};;4;;;0;;;;\n"
+    f"LPD Empat;8120000000104;;lpd;K;{KETEWEL};;15;;;0;;NPP4;;\n"
+    f"Toko Lima;8120000000105;;;47111;{UBUD};;3;;;3;JKM;;1;01/10/2026\n"
+    f"Hotel Enam;8120000000106;;pt;55110;{UBUD};;120;;;60;JKK,JKM,JHT,JP;;tidak;\n"
+    f"Warung Tujuh;;;perorangan;56101;{UBUD};;2;1;1;2;JKK;JKM;;\n"
+    f"Ganjil Delapan;8120000000108;;pt;I;{BATUBULAN};;+7;;;0;;;;\n"
+)
+
+
+def test_rows_checked_column_wise_get_what_the_form_gives_them():
+    """Every saved row equals what ``services.clean`` and ``services.judge`` give the same
+    cells (on PostgreSQL the new rows are checked column-wise and copied; elsewhere and for
+    the rows left to the form, saved as the form saves them)."""
+    from lindung.employers.models import ComplianceRule
+
+    report = run(WIDE)
+    assert report.ok, report.problems
+    assert report.created == 8
+    rule = ComplianceRule.objects.order_by("-valid_from").first()
+    header = WIDE.split("\n")[0].split(";")
+    keys = importing._map_headers(header)
+    for line in WIDE.strip().split("\n")[1:]:
+        cells = line.split(";")
+        text = {k: cells[i].strip() for k, i in keys.items()}
+        values = importing._clean_row(
+            None, text, None, "insurer", TODAY.replace(day=1), TODAY, {BATUBULAN, KETEWEL, UBUD}
+        )
+        nib = values["nib"]
+        saved = (
+            Employer.objects.get(nib=nib)
+            if nib
+            else Employer.objects.get(name=values["name"], nib__isnull=True)
+        )
+        for name, value in values.items():
+            assert getattr(saved, name) == value, (saved.name, name)
+        expected = Employer(**values)
+        expected.set_region_codes()
+        services.judge(expected, rule)
+        for name in ("size_class", "compliance", "reasons", "uncovered", "district_code"):
+            assert getattr(saved, name) == getattr(expected, name), (saved.name, name)
+        assert saved.identified_by_name == (nib is None)
+        assert saved.history.count() == 1

@@ -220,6 +220,13 @@ OPERATIONS = {
     "GET /api/v1/employers/{employer_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "PATCH /api/v1/employers/{employer_id}": ("200 200", "200 404", "200 404", "403 404", "403 404"),
     "POST /api/v1/employers/{employer_id}/actions": ("201 201", "201 404", "201 404", "403 404", "403 404"),
+    "GET /api/v1/employers/events": ("200 200", "200 200", "200 200", "200 200", "200 200"),
+    "POST /api/v1/employers/events": ("201 201", "201 422", "201 422", "403 403", "403 403"),
+    "GET /api/v1/employers/events/{event_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
+    "GET /api/v1/employers/{employer_id}/workers": ("200 200", "200 404", "200 404", "200 404", "200 404"),
+    # The world's workers are BPU: linking one is refused as worker_not_formal (422).
+    "POST /api/v1/employers/{employer_id}/workers": ("422 422", "422 404", "422 404", "403 404", "403 404"),
+    "DELETE /api/v1/employers/{employer_id}/workers/{worker_id}": ("204 204", "204 404", "204 404", "403 404", "403 404"),
     # sync: answered per record (a record outside the scope is refused inside 200).
     "POST /api/v1/sync": ("200 200", "200 200", "200 200", "200 200", "403 403"),
     "GET /api/v1/sync/offline-data": ("200 200", "200 200", "200 200", "200 200", "403 403"),
@@ -281,6 +288,7 @@ OBJECT_PARAMETERS = {
         "agent_id": "agent",
         "collection_id": "collection",
         "employer_id": "employer",
+        "event_id": "event",
         "claim_id": "claim",
     },
     # The work list holds the enrollments whose sponsored months are over.
@@ -355,6 +363,17 @@ def bodies(side) -> dict:
             }
         },
         "PATCH /api/v1/employers/{employer_id}": {"json": {"registered_workers": 6}},
+        "POST /api/v1/employers/events": {
+            "json": {
+                "title": "Sosialisasi Uji",
+                "village_code": side.village,
+                "employer_ids": [side.objects["employer"].pk],
+                "attended_ids": [side.objects["employer"].pk],
+            }
+        },
+        "POST /api/v1/employers/{employer_id}/workers": {
+            "json": {"nik": side.objects["worker"].nik}
+        },
         "POST /api/v1/employers/{employer_id}/actions": {
             "json": {"kind": "visit", "outcome": "promised", "follow_up_on": "2026-12-10"}
         },

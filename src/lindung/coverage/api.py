@@ -12,7 +12,7 @@ from typing import Annotated
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from lindung.coverage import indicators, selectors
+from lindung.coverage import formal, indicators, selectors
 from lindung.people.models import Occupation
 from lindung.programs import clock
 from lindung.programs.models import add_months
@@ -97,6 +97,29 @@ class BudgetOut(Schema):
     paid: int | None
 
 
+class FormalOut(Schema):
+    """Formal coverage from the employer registry (``coverage.formal``; see
+    ``docs/employers.md``): registered PU workers ÷ the formal workforce, with the
+    denominator's definition and source, the employers' own count as a second denominator,
+    the formal targets, the outreach funnel, per sector, size class and region below, and
+    the last 12 months."""
+
+    registered_workers: int
+    employers: int
+    employers_total_workers: int
+    coverage_rate: float | None
+    workforce: dict | None
+    coverage_rate_of_employers_workers: float | None
+    employers_denominator: str
+    alternative_rates: list[dict]
+    targets: list[dict]
+    funnel: dict[str, int]
+    by_sector: dict[str, dict]
+    by_size: dict[str, dict]
+    by_region: dict[str, dict]
+    trend: list[dict]
+
+
 class IndicatorsOut(Schema):
     region: str
     region_name: str
@@ -121,6 +144,7 @@ class IndicatorsOut(Schema):
     quota: QuotaOut
     budget: BudgetOut
     breakdowns: dict[str, dict[str, SliceOut]]
+    formal_coverage: FormalOut | None = None
 
 
 class MonthOut(Schema):
@@ -344,7 +368,9 @@ def region_indicators(request, region: str = "", date: DateQuery = ""):
             )
     code = region.strip() or selectors.default_region(request.user)
     figures, parts, budget = selectors.region_indicators(request.user, code, day)
-    return Status(200, indicators_payload(figures, parts, budget))
+    payload = indicators_payload(figures, parts, budget)
+    payload["formal_coverage"] = formal.formal_figures(figures.code, day).as_json()
+    return Status(200, payload)
 
 
 @router.get(

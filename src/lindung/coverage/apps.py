@@ -9,6 +9,8 @@ FIGURE_SOURCES = (
     "programs.Program",
     "billing.Payment",
     "billing.RunBill",
+    "employers.Employer",
+    "employers.Action",
 )
 
 

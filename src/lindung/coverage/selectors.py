@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from lindung.accounts.scope import in_scope, scope_code
 from lindung.agents.models import Agent
-from lindung.coverage import cache, indicators, summary
+from lindung.coverage import cache, formal, indicators, summary
 from lindung.coverage.budget import BudgetSummary, budget_summary
 from lindung.people.categories import Category
 from lindung.people.models import Occupation, Person
@@ -125,6 +125,13 @@ def _dashboard(region, code: str, day: dt.date, months: int, villages: bool) -> 
         retention_by_program=retention_by_program(code, day),
         retention_by_agent=retention_by_agent(code, day),
     )
+
+
+def formal_of(board: Dashboard) -> formal.FormalFigures:
+    """The formal coverage of a dashboard's region (already checked against the user's
+    scope), with the informal segment of the board beside it."""
+    figures = formal.formal_figures(board.code, board.date)
+    return formal.with_informal(figures, board.figures.segments, board.figures.targets)
 
 
 def retention_by_program(code: str, day: dt.date) -> dict[str, tuple[str, dict]]:

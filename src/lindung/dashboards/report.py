@@ -15,6 +15,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from lindung.dashboards.charts import STATUS_COLOURS
+from lindung.dashboards.formal import KEYS as FORMAL_KEYS
 from lindung.dashboards.tables import STATUS, Table, write
 from lindung.formatting import number, tanggal
 
@@ -297,7 +298,7 @@ def render(board, tables: dict[str, Table], *, generated: dt.datetime | None = N
         pdf.table_of(_columns(table, (0, 7, 8, 9)))
         pdf.note(table.note)
 
-    for key in ("wilayah", "kecamatan", "desa"):
+    for key in (*FORMAL_KEYS, "wilayah", "kecamatan", "desa"):
         if key in tables:
             pdf.heading(tables[key].title)
             pdf.table_of(tables[key], limit=400)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from lindung.agents import selectors as agent_selectors
 from lindung.coverage import cache, selectors
 from lindung.dashboards import presentation, report
+from lindung.dashboards.formal import formal_charts, formal_tables
 from lindung.dashboards.tables import (
     DIMENSIONS,
     dashboard_tables,
@@ -67,7 +68,7 @@ def _board(request, slug: str, *, villages: bool = True):
     if problem:
         messages.warning(request, problem)
     board = selectors.dashboard(request.user, _code(slug), day, villages=villages)
-    return board, dashboard_tables(board)
+    return board, dashboard_tables(board) | formal_tables(selectors.formal_of(board))
 
 
 def _target_years(code: str) -> list[int]:
@@ -109,6 +110,7 @@ def dashboard(request, slug: str):
         "target_years": [y for y in _target_years(board.code) if y != board.date.year],
         "can_manage": board.code and permissions.can_manage(request.user, board.code),
         "segments": [board.figures.segments[k] for k in ("total", "informal", "formal")],
+        "formal_charts": formal_charts(selectors.formal_of(board)),
     }
     return render(request, "dashboards/dashboard.html", context)
 

@@ -11,7 +11,9 @@ from django.core.paginator import Paginator
 from ninja import Query, Router, Schema, Status
 
 from lindung.employers import selectors, services
-from lindung.employers.models import Action, Employer
+from lindung.employers.models import Action, Employer, Event
+from lindung.people import visibility
+from lindung.privacy import access
 from lindung.programs import clock
 from lindung.schemas import Problems, Refusal
 
@@ -138,6 +140,63 @@ class ActionOut(Schema):
     officer: str | None
 
 
+class EventIn(Schema):
+    """A socialisation event: the employers invited (``employer_ids``) and those of them
+    who came (``attended_ids``; the others are recorded absent)."""
+
+    title: str
+    held_on: dt.date | None = None
+    place: str = ""
+    village_code: str
+    follow_up_on: dt.date | None = None
+    employer_ids: list[int]
+    attended_ids: list[int] = []
+
+
+class EventAttendance(Schema):
+    employer_id: int
+    employer_name: str
+    outcome: str
+
+
+class EventOut(Schema):
+    id: int
+    title: str
+    held_on: dt.date
+    place: str
+    village_code: str
+    officer: str | None
+    employers: list[EventAttendance]
+
+
+class EventPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[EventOut]
+
+
+class WorkerLinkIn(Schema):
+    nik: str
+
+
+class LinkedWorker(Schema):
+    """A worker who names the employer; the NIK masked for the roles that get it masked."""
+
+    id: int
+    nik: str
+    full_name: str
+    village_code: str
+    segment: str
+
+
+class LinkedWorkerPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[LinkedWorker]
+
+
 def _out(employer: Employer) -> dict:
     return {
         "id": employer.pk,
@@ -259,6 +318,76 @@ def work_list(
     return {"as_of": today, "more": rows.capped} | answer
 
 
+# --- socialisation events (before "/{employer_id}", which would take "events") -----------------
+
+
+def _event_out(event: Event, user) -> dict:
+    return {
+        "id": event.pk,
+        "title": event.title,
+        "held_on": event.held_on,
+        "place": event.place,
+        "village_code": event.village_id,
+        "officer": event.officer.username if event.officer_id else None,
+        "employers": [
+            {"employer_id": a.employer_id, "employer_name": a.employer.name, "outcome": a.outcome}
+            for a in selectors.event_actions(event, user)
+        ],
+    }
+
+
+@router.get("/events", response=EventPage, summary="Sosialisasi di wilayah pengguna")
+def list_events(request, page: int = Query(1, ge=1), page_size: int = Query(50, ge=1, le=200)):
+    current = Paginator(
+        selectors.events_for(request.user).select_related("officer"), page_size
+    ).get_page(page)
+    return {
+        "count": current.paginator.count,
+        "page": current.number,
+        "page_size": page_size,
+        "results": [_event_out(e, request.user) for e in current.object_list],
+    }
+
+
+@router.post(
+    "/events",
+    response={201: EventOut, 403: Refusal, 422: Problems},
+    summary="Catat sosialisasi untuk banyak pemberi kerja sekaligus (dengan daftar hadir)",
+)
+def create_event(request, payload: EventIn):
+    if not services.can_edit(request.user):
+        return _refused(services.EmployerRefused("forbidden"))
+    today = clock.today()
+    data = payload.model_dump()
+    data["held_on"] = data["held_on"] or today
+    # Only employers the caller may see can be invited; an unknown id is a problem, not
+    # a silent drop.
+    wanted = set(payload.employer_ids)
+    employers = list(selectors.employers_for(request.user).filter(pk__in=wanted))
+    unknown = sorted(wanted - {e.pk for e in employers})
+    if unknown:
+        problem = services.Problem(
+            "employer_ids", "employer_unknown", (("ids", ", ".join(map(str, unknown))),)
+        )
+        return Status(422, {"errors": [problem.as_dict()]})
+    try:
+        event = services.hold_event(
+            user=request.user,
+            data=data,
+            employers=employers,
+            attended=set(payload.attended_ids) & wanted,
+            today=today,
+        )
+    except (services.EmployerInvalid, services.EmployerRefused) as error:
+        return _refused(error)
+    return Status(201, _event_out(event, request.user))
+
+
+@router.get("/events/{event_id}", response=EventOut, summary="Satu sosialisasi dan daftar hadirnya")
+def get_event(request, event_id: int):
+    return _event_out(selectors.get_event(request.user, event_id), request.user)
+
+
 @router.get("/{employer_id}", response=EmployerOut, summary="Satu pemberi kerja")
 def get_employer(request, employer_id: int):
     return _out(selectors.get_employer(request.user, employer_id))
@@ -318,3 +447,73 @@ def add_action(request, employer_id: int, payload: ActionIn):
             "officer": action.officer.username if action.officer_id else None,
         },
     )
+
+
+# --- workers who name the employer ---------------------------------------------------------
+
+
+def _worker_out(person, user) -> dict:
+    return {
+        "id": person.pk,
+        "nik": visibility.nik(user, person.nik),
+        "full_name": person.full_name,
+        "village_code": person.village_id,
+        "segment": person.segment,
+    }
+
+
+@router.get(
+    "/{employer_id}/workers",
+    response=LinkedWorkerPage,
+    summary="Pekerja formal yang tercatat bekerja pada pemberi kerja ini",
+)
+def list_workers(
+    request,
+    employer_id: int,
+    page: int = Query(1, ge=1),
+    page_size: int = Query(50, ge=1, le=200),
+):
+    employer = selectors.get_employer(request.user, employer_id)
+    current = Paginator(selectors.workers_of(request.user, employer), page_size).get_page(page)
+    people = list(current.object_list)
+    # Names of workers: who saw which (UU PDP), as on the employer's page.
+    access.listed(
+        request, [p.pk for p in people], {"employer": employer.pk}, current.paginator.count
+    )
+    return {
+        "count": current.paginator.count,
+        "page": current.number,
+        "page_size": page_size,
+        "results": [_worker_out(p, request.user) for p in people],
+    }
+
+
+@router.post(
+    "/{employer_id}/workers",
+    response={201: LinkedWorker, 403: Refusal, 422: Problems},
+    summary="Tautkan pekerja formal (PU) ke pemberi kerja ini, menurut NIK",
+)
+def link_worker(request, employer_id: int, payload: WorkerLinkIn):
+    employer = selectors.get_employer(request.user, employer_id)
+    try:
+        person = services.link_worker(user=request.user, employer=employer, nik=payload.nik)
+    except services.EmployerRefused as error:
+        if error.code == "forbidden":
+            return _refused(error)
+        problem = services.Problem("nik", error.code)
+        return Status(422, {"errors": [problem.as_dict()]})
+    return Status(201, _worker_out(person, request.user))
+
+
+@router.delete(
+    "/{employer_id}/workers/{worker_id}",
+    response={204: None, 403: Refusal, 404: Refusal},
+    summary="Lepaskan tautan pekerja dari pemberi kerja ini",
+)
+def unlink_worker(request, employer_id: int, worker_id: int):
+    employer = selectors.get_employer(request.user, employer_id)
+    try:
+        services.unlink_worker(user=request.user, employer=employer, person_id=worker_id)
+    except services.EmployerRefused as error:
+        return Status(403 if error.code == "forbidden" else 404, error.as_dict())
+    return Status(204, None)

@@ -18,17 +18,25 @@ import functools
 import io
 from dataclasses import dataclass, field
 
+import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lindung.accounts.scope import scoped
-from lindung.employers import services
+from lindung.accounts.scope import in_scope
+from lindung.employers import filechecks, services
 from lindung.employers.models import ComplianceRule, Employer, FigureSource
-from lindung.privacy.history import bulk_history, current_source, history_enabled
+from lindung.privacy.history import (
+    bulk_history,
+    current_source,
+    history_enabled,
+    history_rows,
+    write_history,
+)
 from lindung.refusals import Refusal, RowProblem
 from lindung.regions.codes import VILLAGE
 from lindung.regions.models import Region
+from lindung.signals import records_changed
 from lindung.spreadsheets import Workbook
 from lindung.uploads import UPLOAD_MESSAGES, inspect, read_table
 
@@ -188,7 +196,12 @@ def _name_key(name: str, village: str) -> tuple[str, str]:
 def import_employers(
     *, user, data: bytes, name: str = "", source: str, as_of, today: dt.date
 ) -> ImportReport:
-    """Check the whole file, then save it all, or nothing (see the module's docstring)."""
+    """Check the whole file, then save it all, or nothing (see the module's docstring).
+
+    The rows are checked column-wise first (:mod:`lindung.columnwise`): a new employer whose
+    every cell passes those checks is taken as :func:`services.clean` would take it, without
+    a call per row. Every other row (an update, or a row with any doubt) goes through
+    ``services.clean`` itself, so a refused row gets exactly the form's problems."""
     if not services.can_edit(user):
         raise services.EmployerRefused("forbidden")
     if source not in FigureSource.values:
@@ -199,49 +212,51 @@ def import_employers(
     headers, rows = read_rows(data, name)
     report = ImportReport(rows=len(rows))
     given = [f for f in headers if f in services.FIELDS]
-
-    def cell(cells, key):
-        index = headers[key]
-        return str(cells[index]).strip() if index < len(cells) else ""
-
-    texts = [(number, {k: cell(cells, k) for k in given}) for number, cells in rows]
-    codes = {t.get("village_code", "") for _n, t in texts}
+    frame = _frame(headers, rows, given)
+    del rows
+    numbers = frame["row"].to_list()
+    nibs = frame["nib"].str.replace_all(" ", "", literal=True).to_list() if "nib" in given else None
+    nibs = nibs or [""] * frame.height
+    codes = set(frame["village_code"].unique().to_list())
     villages = set(
         Region.objects.filter(code__in=codes, level=VILLAGE).values_list("code", flat=True)
     )
-    by_nib, by_name, foreign = _existing(user, texts, villages)
+    names = frame["name"].to_list()
+    village_codes = frame["village_code"].to_list()
+    # Name keys only for the rows without a NIB (the only ones matched by name).
+    keys = [
+        _name_key(names[i], village_codes[i]) if not nib else None for i, nib in enumerate(nibs)
+    ]
+    by_nib, by_name, foreign = _existing(user, nibs, keys, villages)
+    known = set(by_nib) | foreign
+    new = [(nib not in known) if nib else (keys[i] not in by_name) for i, nib in enumerate(nibs)]
+    fast, clean_frame = filechecks.check(frame, given, user=user, villages=villages, today=today)
+    fast_mask = [f and n for f, n in zip(fast, new, strict=True)]
     rules = _Rules()
     first_nib: dict[str, int] = {}
     first_name: dict[tuple, int] = {}
-    plan = []  # (employer or None, values)
-    for number, text in texts:
-        nib = text.get("nib", "").replace(" ", "")
-        key = _name_key(text.get("name", ""), text.get("village_code", ""))
-        if nib and nib in foreign:  # nothing of another region's employer is read
-            _row_problem(report, number, "nib", "nib_out_of_scope", text)
-            continue
-        current = by_nib.get(nib) if nib else by_name.get(key)
-        data = services.employer_values(current) if current else {}
-        if "workers_male" not in text and "workers_female" not in text:
-            # A split by sex belongs to the total it was counted with.
-            data["workers_male"] = data["workers_female"] = ""
-        data |= text
-        data["workers_source"] = source
-        data["workers_as_of"] = as_of
-        if "registered_workers" in text or current is None:
-            data["registration_source"] = source
-            data["registration_as_of"] = as_of
-        data.setdefault("registered_workers", "0")
-        try:
-            values = services.clean(user, data, today=today, villages=villages)
-        except services.EmployerInvalid as error:
-            for problem in error.problems:
-                _add(report, number, problem.field, problem.code, text, problem.message)
-            continue
+    plan = []  # (employer or None, values) of the rows checked one by one
+    taken = []  # indexes of the rows checked column-wise, kept
+    for index, number in enumerate(numbers):
+        nib, key = nibs[index], keys[index]
+        if not fast_mask[index]:
+            if nib and nib in foreign:  # nothing of another region's employer is read
+                _row_problem(report, number, "nib", "nib_out_of_scope", _text(frame, given, index))
+                continue
+            text = _text(frame, given, index)
+            current = by_nib.get(nib) if nib else by_name.get(key)
+            try:
+                values = _clean_row(user, text, current, source, as_of, today, villages)
+            except services.EmployerInvalid as error:
+                for problem in error.problems:
+                    _add(report, number, problem.field, problem.code, text, problem.message)
+                continue
         if nib and nib in first_nib:
+            text = _text(frame, given, index)
             _row_problem(report, number, "nib", "nib_duplicate_in_file", text, first=first_nib[nib])
             continue
         if not nib and key in first_name:
+            text = _text(frame, given, index)
             _row_problem(
                 report, number, "name", "name_duplicate_in_file", text, first=first_name[key]
             )
@@ -251,27 +266,85 @@ def import_employers(
         else:
             first_name[key] = number
             report.by_name += 1
-        plan.append((current, values))
+        if fast_mask[index]:
+            taken.append(index)
+        else:
+            plan.append((current, values))
     if report.problems:
         return report
-    _save(plan, rules, user, report)
+    fresh = filechecks.with_sources(clean_frame[taken], source, as_of) if taken else None
+    _save(plan, fresh, rules, user, report)
     return report
 
 
-def _existing(user, texts, villages):
+def _frame(headers: dict[str, int], rows: list, given: list[str]) -> pl.DataFrame:
+    """The file's cells as text columns (each cell stripped as a form strips it), with the
+    spreadsheet's row numbers."""
+    columns = {"row": pl.Series([n for n, _c in rows], dtype=pl.Int64)}
+    for key in given:
+        i = headers[key]
+        columns[key] = pl.Series(
+            [str(c[i]).strip() if i < len(c) else "" for _n, c in rows], dtype=pl.String
+        )
+    return pl.DataFrame(columns)
+
+
+def _text(frame: pl.DataFrame, given: list[str], index: int) -> dict[str, str]:
+    row = frame.row(index, named=True)
+    return {k: row[k] for k in given}
+
+
+def _clean_row(user, text, current, source, as_of, today, villages) -> dict:
+    """One row through the form's own check, merged with the employer it updates."""
+    data = services.employer_values(current) if current else {}
+    if "workers_male" not in text and "workers_female" not in text:
+        # A split by sex belongs to the total it was counted with.
+        data["workers_male"] = data["workers_female"] = ""
+    data |= text
+    data["workers_source"] = source
+    data["workers_as_of"] = as_of
+    if "registered_workers" in text or current is None:
+        data["registration_source"] = source
+        data["registration_as_of"] = as_of
+    data.setdefault("registered_workers", "0")
+    return services.clean(user, data, today=today, villages=villages)
+
+
+def _existing(user, nibs: list[str], keys: list, villages: set[str]):
     """Employers the file names: by NIB, and (without a NIB) by name and village; and the
-    NIBs held by employers outside the user's region."""
-    nibs = sorted({t.get("nib", "").replace(" ", "") for _n, t in texts} - {""})
+    NIBs held by employers outside the user's region.
+
+    The file's NIBs go to the database as one array (``= ANY``): a list of hundreds of
+    thousands of parameters costs more to write into the statement than the lookup, and
+    only the NIBs found are read as employers."""
+    wanted = sorted(set(nibs) - {""})
     by_nib, foreign = {}, set()
-    visible = scoped(user, Employer.objects.all())
-    for start in range(0, len(nibs), 5000):
-        chunk = nibs[start : start + 5000]
-        for employer in Employer.objects.filter(nib__in=chunk):
-            by_nib[employer.nib] = employer
-        inside = set(visible.filter(nib__in=chunk).values_list("nib", flat=True))
-        foreign |= {n for n in chunk if n in by_nib and n not in inside}
+    if wanted:
+        table = Employer._meta.db_table
+        found = []
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"SELECT id, nib, village_id FROM {table} WHERE nib = ANY(%s)", [wanted]
+                )
+                found = cursor.fetchall()
+            else:
+                for start in range(0, len(wanted), 500):
+                    chunk = wanted[start : start + 500]
+                    found += Employer.objects.filter(nib__in=chunk).values_list(
+                        "id", "nib", "village_id"
+                    )
+        inside = {pk for pk, _nib, village in found if user is None or in_scope(user, village)}
+        foreign = {nib for pk, nib, _village in found if pk not in inside}
+        ids = sorted(inside)
+        for start in range(0, len(ids), 5000):
+            for employer in Employer.objects.filter(pk__in=ids[start : start + 5000]):
+                by_nib[employer.nib] = employer
+        # A foreign employer is found by its NIB (so it is refused), but never read.
+        for nib in foreign:
+            by_nib.setdefault(nib, None)
     by_name = {}
-    nameless = sorted(villages & {t.get("village_code", "") for _n, t in texts if not t.get("nib")})
+    nameless = sorted(villages & {key[1] for key in keys if key is not None})
     for start in range(0, len(nameless), 2000):
         for employer in Employer.objects.filter(
             village_id__in=nameless[start : start + 2000], nib__isnull=True
@@ -302,11 +375,19 @@ DERIVED = ("size_class", "compliance", "reasons", "uncovered", "identified_by_na
 
 
 @transaction.atomic
-def _save(plan, rules: _Rules, user, report: ImportReport) -> None:
+def _save(plan, fresh: pl.DataFrame | None, rules: _Rules, user, report: ImportReport) -> None:
+    """``plan``: the rows checked one by one (new or updates); ``fresh``: the new rows
+    checked column-wise, written by ``COPY`` on PostgreSQL (elsewhere as the others)."""
     actor = user if user is not None and user.pk else None
     now = timezone.now()
     create, update = [], []
     fast = connection.vendor == "postgresql"
+    copied = 0
+    if fresh is not None and fast:
+        rule = rules.on(fresh["registration_as_of"][0])  # one date: the file's
+        copied = _copy_frame(filechecks.judged(fresh, rule), actor, now)
+    elif fresh is not None:
+        plan = plan + [(None, values) for values in fresh.to_dicts()]
     for current, values in plan:
         if current is None and fast:
             employer = _NewRow(created_by_id=actor.pk if actor else None)
@@ -338,7 +419,9 @@ def _save(plan, rules: _Rules, user, report: ImportReport) -> None:
         )
     # Written in bulk: the history rows are written for them (a save would have).
     bulk_history(Employer, update, update=True)
-    report.created, report.updated = len(create), len(update)
+    report.created, report.updated = len(create) + copied, len(update)
+    if report.created or report.updated:
+        records_changed.send(sender=__name__)  # written in bulk: no save signal
 
 
 @functools.cache
@@ -407,6 +490,52 @@ def _copy_new(create: list, actor, now) -> None:
             f"SELECT {', '.join(sources)} FROM {table} e WHERE e.id = ANY(%s)",
             [*params, ids],
         )
+
+
+def _copy_frame(frame: pl.DataFrame, actor, now) -> int:
+    """New employers checked column-wise, on PostgreSQL: ids from the sequence, the rows by
+    one ``COPY`` and their historical rows by another (``privacy.history``), nothing per
+    row in Python."""
+    table = Employer._meta.db_table
+    fields = Employer._meta.concrete_fields
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT array_agg(nextval(pg_get_serial_sequence('{table}', 'id'))) "
+            "FROM generate_series(1, %s)",
+            [frame.height],
+        )
+        ids = cursor.fetchone()[0]
+        stamp = now.isoformat()
+        fixed = {
+            "id": pl.Series("id", ids, dtype=pl.Int64),
+            "next_follow_up": pl.lit(None, dtype=pl.Date),
+            "first_reached_on": pl.lit(None, dtype=pl.Date),
+            "created_at": pl.lit(stamp),
+            "updated_at": pl.lit(stamp),
+            "created_by_id": pl.lit(actor.pk if actor else None, dtype=pl.Int64),
+        }
+        records = frame.select(
+            fixed[f.attname].alias(f.attname) if f.attname in fixed else pl.col(f.attname)
+            for f in fields
+        )
+        payload = records.write_csv(include_header=False).encode()
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in fields)
+        # Text columns never hold NULL (an empty cell is ''), but the NIB does.
+        text = ", ".join(
+            quote(f.column)
+            for f in fields
+            if f.get_internal_type() in ("CharField", "TextField") and not f.null
+        )
+        with cursor.cursor.copy(
+            f"COPY {table} ({columns}) FROM STDIN (FORMAT csv, FORCE_NOT_NULL ({text}))"
+        ) as copy:
+            step = 1 << 20
+            for start in range(0, len(payload), step):
+                copy.write(payload[start : start + step])
+        rows = history_rows(Employer, records, created=True, now=now, sent=payload)
+        write_history(cursor, rows=rows)
+    return frame.height
 
 
 def template_xlsx() -> bytes:

@@ -178,6 +178,11 @@ class Employer(RegionCodes):
     )
     # The earliest follow-up still open, copied from the actions for the work list's order.
     next_follow_up = models.DateField(_("tindak lanjut berikutnya"), null=True, blank=True)
+    # The first outreach that reached the employer (any action but a socialisation it did
+    # not attend), copied from the actions for the outreach funnel of the dashboards.
+    first_reached_on = models.DateField(
+        _("pertama dijangkau"), null=True, blank=True, editable=False
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -210,6 +215,24 @@ class Employer(RegionCodes):
             ),
             models.Index(fields=["next_follow_up", "id"], name="employer_follow_up"),
             models.Index(fields=["name", "id"], name="employer_name"),
+            # Formal coverage (``coverage.formal``): a region's employers grouped by the
+            # level below, sector and size, read from the index alone on PostgreSQL.
+            models.Index(
+                fields=["province_code", "regency_code", "district_code"],
+                include=[
+                    "village_id",
+                    "kbli_section",
+                    "size_class",
+                    "compliance",
+                    "total_workers",
+                    "registered_workers",
+                    "registration_as_of",
+                    "workers_as_of",
+                    "closed_on",
+                    "first_reached_on",
+                ],
+                name="employer_formal",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -63,6 +63,9 @@ MESSAGES = {
     "letter_number_required": _("Surat imbauan dan peringatan sanksi wajib bernomor surat."),
     "document_not_pdf": _("Berkas surat harus PDF."),
     "no_employers": _("Pilih paling sedikit satu pemberi kerja."),
+    "employer_unknown": _(
+        "Pemberi kerja ini tidak ada di wilayah Anda: %(ids)s. Periksa nomor pemberi kerja."
+    ),
     "worker_not_found": _(
         "NIK ini tidak ada di registri pekerja wilayah Anda: daftarkan dulu di menu Pekerja."
     ),
@@ -434,9 +437,16 @@ def _refresh_follow_up(employer: Employer) -> None:
     action's follow-up counts (a later action replaces the plan of an earlier one)."""
     latest = employer.actions.order_by("-done_on", "-id").first()
     day = latest.follow_up_on if latest and not latest.follow_up_done else None
-    if employer.next_follow_up != day:
-        employer.next_follow_up = day
-        employer.save(update_fields=["next_follow_up", "updated_at"])
+    reached = first_reached(employer.actions.all())
+    if (employer.next_follow_up, employer.first_reached_on) != (day, reached):
+        employer.next_follow_up, employer.first_reached_on = day, reached
+        employer.save(update_fields=["next_follow_up", "first_reached_on", "updated_at"])
+
+
+def first_reached(actions) -> dt.date | None:
+    """The day outreach first reached an employer: its first action, leaving out the
+    socialisations it was invited to and did not attend."""
+    return actions.exclude(outcome=Action.Outcome.ABSENT).aggregate(day=Min("done_on"))["day"]
 
 
 def _action_values(data: dict, today: dt.date, problems: list) -> dict:

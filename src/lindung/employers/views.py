@@ -25,7 +25,7 @@ def _filter_context(request, filters: dict) -> dict:
         "sectors": kbli.choices(),
         "sizes": SizeClass.choices,
         "compliances": Compliance.choices,
-        "districts": selectors.districts_for(request.user),
+        "districts": [(d.code, d.display_name) for d in selectors.districts_for(request.user)],
         "can_edit": services.can_edit(request.user),
     }
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from lindung.accounts.scope import in_scope
+from lindung.columnwise import map_distinct as _map
 from lindung.imports.columns import FIELD_ORDER
 from lindung.imports.reading import NIK_NUMBER, RAGGED, ROW
 from lindung.people import nik as nik_rules
@@ -109,22 +110,6 @@ def _ws(expr: pl.Expr) -> pl.Expr:
 def _blank(expr: pl.Expr) -> pl.Expr:
     # A strip, not :func:`_ws`: no regular expression to run over every row.
     return expr.fill_null("").str.strip_chars(_WS_CHARS) == ""
-
-
-def _map(expr: pl.Expr, frame: pl.DataFrame, func, dtype, memo: dict | None = None) -> pl.Expr:
-    """Apply ``func`` once per distinct value of ``expr`` and spread the answers.
-
-    ``memo`` keeps the answers between calls, so a file checked chunk by chunk still
-    parses each distinct value once.
-    """
-    memo = {} if memo is None else memo
-    keys = frame.select(expr.fill_null("").unique().alias("k")).to_series().to_list()
-    values = []
-    for k in keys:
-        if k not in memo:
-            memo[k] = func(k)
-        values.append(memo[k])
-    return expr.fill_null("").replace_strict(keys, values, default=None, return_dtype=dtype)
 
 
 def _memo(context: "Context", name: str) -> dict:
