@@ -9,6 +9,8 @@ linked to it. The portfolio an agent works is the villages it or its Wadah serve
 
 import datetime as dt
 
+from django.utils import timezone
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -117,7 +119,7 @@ def add_year(start: dt.date) -> dt.date:
 
 
 def _agreement_upload_to(instance, filename: str) -> str:
-    return f"perjanjian-perisai/{dt.date.today():%Y}/{filename}"
+    return f"perjanjian-perisai/{timezone.localdate():%Y}/{filename}"
 
 
 class Agreement(models.Model):

@@ -1,8 +1,10 @@
 """Demo denominators and targets that reproduce the article's figures.
 
 - Gianyar: count targets, 6,400 sponsored workers in 2023 and 12,800 in 2024, split to its
-  64 desa by the programs' quota places (100, then 2 × 100). Gianyar gets no workforce
-  figure on purpose: its page shows how a region without one is presented (no rate).
+  64 desa by the programs' quota places (100, then 2 × 100), and a workforce figure (a demo
+  count of employed persons, marked as such) so that its dashboard shows a coverage rate.
+  Its districts and villages have none: their pages show how a region without one is
+  presented (no rate).
 - Jembrana: 40% coverage targeted for 2024. Its workforce is the statistics office's
   ~172,000 employed persons (Sakernas, as cited in the domain notes), 52,000 of them formal
   (a demo split); the regency's own "total tenaga kerja" of 109,417 is recorded as the
@@ -25,8 +27,26 @@ JEMBRANA_FORMAL = 52_000
 JEMBRANA_RATE_NOW_BP = 3400
 JEMBRANA_FORMAL_RATE_BP = 4800
 
+GIANYAR_EMPLOYED = 310_000
+
 WORKFORCE = [
     # region, year, segment, definition, count, source
+    (
+        "51.04",
+        2023,
+        "total",
+        "penduduk_bekerja",
+        GIANYAR_EMPLOYED - 4_000,
+        "BPS, Sakernas (angka demo)",
+    ),
+    (
+        "51.04",
+        2024,
+        "total",
+        "penduduk_bekerja",
+        GIANYAR_EMPLOYED,
+        "BPS, Sakernas (angka demo)",
+    ),
     (
         "51.01",
         2024,

@@ -12,6 +12,8 @@ disagree and the office must know which one it is reading.
 
 import datetime as dt
 
+from django.utils import timezone
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -117,7 +119,7 @@ class ComplianceRule(models.Model):
 
 
 def _letter_upload_to(instance, filename: str) -> str:
-    return f"surat-pemberi-kerja/{dt.date.today():%Y}/{filename}"
+    return f"surat-pemberi-kerja/{timezone.localdate():%Y}/{filename}"
 
 
 class Employer(RegionCodes):

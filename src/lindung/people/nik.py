@@ -7,6 +7,8 @@ list of stable error codes that forms, files and the API all share.
 """
 
 import datetime as dt
+
+from django.utils import timezone
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -142,7 +144,7 @@ def check_nik(
     result.sex = FEMALE if day > 40 else MALE
     try:
         result.birth_date = dt.date(
-            birth_year(year, today or dt.date.today()), month, day - 40 if day > 40 else day
+            birth_year(year, today or timezone.localdate()), month, day - 40 if day > 40 else day
         )
     except ValueError:
         result.errors.append(NIK_DATE)

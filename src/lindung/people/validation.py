@@ -5,6 +5,8 @@ message that says how to fix it. Nothing here writes.
 """
 
 import datetime as dt
+
+from django.utils import timezone
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -189,7 +191,7 @@ def check_worker(
 
     ``villages`` and ``occupations`` let a caller checking many rows load them once.
     """
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     # PostgreSQL cannot store NUL; files pasted from other systems sometimes carry them.
     data = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in data.items()}
     checked = Checked()

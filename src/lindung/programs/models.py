@@ -9,6 +9,8 @@ so no two operators can take the last place at once.
 
 import datetime as dt
 
+from django.utils import timezone
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +51,7 @@ DEFAULT_FUNDING_CODE = {
 
 
 def _legal_upload_to(instance, filename: str) -> str:
-    return f"dasar-hukum/{dt.date.today():%Y}/{filename}"
+    return f"dasar-hukum/{timezone.localdate():%Y}/{filename}"
 
 
 class EndCause(models.TextChoices):
