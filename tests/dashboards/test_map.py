@@ -102,9 +102,7 @@ def test_topojson_with_quantised_arcs_and_undotted_codes_is_read():
             }
         },
     }
-    report = services.load_boundaries(
-        user=None, data=json.dumps(topology).encode(), source="topo"
-    )
+    report = services.load_boundaries(user=None, data=json.dumps(topology).encode(), source="topo")
     assert report.ok and report.created == 2
     left = RegionBoundary.objects.get(region_code="51.04.01.2001")
     assert (left.min_lon, left.max_lon) == (115.0, 115.01)

@@ -9,11 +9,10 @@ linked to it. The portfolio an agent works is the villages it or its Wadah serve
 
 import datetime as dt
 
-from django.utils import timezone
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.privacy.history import tracked_history

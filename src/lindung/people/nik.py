@@ -7,11 +7,10 @@ list of stable error codes that forms, files and the API all share.
 """
 
 import datetime as dt
-
-from django.utils import timezone
 import re
 from dataclasses import asdict, dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.regions.codes import district_prefixes, regency_prefixes

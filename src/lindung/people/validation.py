@@ -5,12 +5,11 @@ message that says how to fix it. Nothing here writes.
 """
 
 import datetime as dt
-
-from django.utils import timezone
 import difflib
 import re
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.scope import in_scope

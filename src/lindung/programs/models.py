@@ -9,10 +9,9 @@ so no two operators can take the last place at once.
 
 import datetime as dt
 
-from django.utils import timezone
-
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.people.categories import Category
