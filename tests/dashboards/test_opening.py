@@ -37,7 +37,7 @@ def text_of(html: str, ident: str) -> str:
     return re.sub(r"<[^>]+>", "", match.group(1)).strip()
 
 
-def test_the_page_opens_on_the_last_day_with_covered_workers(gianyar, viewer, client_for, late_today):
+def test_the_page_opens_on_the_last_day_with_data(gianyar, viewer, client_for, late_today):
     # The last sponsored worker of the hand-built Gianyar (round 2) was covered to 31/12/2024.
     assert selectors.opening_day(viewer, "51.04", late_today).day == dt.date(2024, 12, 31)
     html = client_for(viewer).get("/dasbor/51.04/").content.decode()
