@@ -30,7 +30,10 @@ def test_demo_targets_and_denominators():
     assert alternative.count == 109_417 and rate == pytest.approx(53.45, abs=0.01)
     target = jembrana.primary_target
     assert (target.target.metric, target.target.value, target.achievement) == ("rate", 4000, 85)
-    assert indicators.figures_for(["51.04"], dt.date(2024, 12, 31))[0].total.rate is None
+    # Gianyar has a (demo) workforce figure, so its dashboard shows a rate; its villages not.
+    gianyar_total = indicators.figures_for(["51.04"], dt.date(2024, 12, 31))[0].total
+    assert gianyar_total.workforce.count == 310_000 and gianyar_total.rate is not None
+    assert indicators.figures_for(["51.04.01.2001"], dt.date(2024, 12, 31))[0].total.rate is None
     load_demo_targets()  # loading twice changes nothing
     assert counts == (Target.objects.count(), WorkforceFigure.objects.count(),
                       ReportedCoverage.objects.count())  # fmt: skip
