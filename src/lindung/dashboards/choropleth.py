@@ -9,12 +9,14 @@ equirectangular arithmetic around the map's middle latitude: at a regency's size
 kilometres, a few degrees from the equator) its distortion is far below a pixel.
 """
 
+import hashlib
 import itertools
 import math
 from dataclasses import dataclass
 from html import escape
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -22,12 +24,15 @@ from lindung.dashboards.charts import FONT, INK, MUTED, SMALL, WIDTH
 from lindung.formatting import number, percent
 from lindung.maps.selectors import Outline
 from lindung.maps.selectors import outlines as read_outlines
+from lindung.maps.selectors import stamp as read_stamp
 
 TARGET, COVERAGE = "target", "cakupan"
 MODES = (TARGET, COVERAGE)
 NONE_COLOUR = "#d0d5dd"
 MAX_HEIGHT = 420
 LEGEND_ROW = 22
+KEEP_SECONDS = 24 * 3600
+STEP = 5  # tenths of a unit: the least move between two points of an outline drawn
 _ids = itertools.count(1)
 
 
@@ -132,49 +137,89 @@ def _frame(outlines) -> tuple[float, float, float, float]:
 
 
 def _path(polygons: list, project) -> str:
+    """An outline as path data in tenths of a unit: the first point absolute, the others
+    as whole-number steps from the last one kept; a point less than half a unit from it is
+    dropped (invisible at this size: a village of a large regency is ~15 units across)."""
     parts = []
     for polygon in polygons:
         for ring in polygon:
-            points = [project(lon, lat) for lon, lat in ring]
-            head = f"M{points[0][0]:.1f} {points[0][1]:.1f}"
-            parts.append(head + "".join(f"L{x:.1f} {y:.1f}" for x, y in points[1:]) + "Z")
+            x0, y0 = project(*ring[0])
+            steps = [f"M{x0} {y0}"]
+            for lon, lat in ring[1:]:
+                x, y = project(lon, lat)
+                if abs(x - x0) + abs(y - y0) >= STEP:
+                    steps.append(f"l{x - x0} {y - y0}")
+                    x0, y0 = x, y
+            if len(steps) > 2:
+                parts.append("".join(steps) + "z")
     return "".join(parts)
 
 
-def draw(
-    areas: list[Area], outlines: dict[str, Outline], bands: list[Band], title: str
-) -> SafeString:
-    """The map as an ``<svg class="chart peta">``; the caller has checked that at least one
-    area has an outline."""
-    drawn = [(a, outlines[a.code]) for a in areas if a.code in outlines]
-    west, south, east, north = _frame([o for _a, o in drawn])
+@dataclass(frozen=True)
+class Drawing:
+    """The outlines of a map projected into its frame: path data per region code, and
+    the height they take (the width is :data:`WIDTH`)."""
+
+    paths: dict[str, str]
+    height: float
+
+
+def project(outlines: dict[str, Outline]) -> Drawing:
+    west, south, east, north = _frame(list(outlines.values()))
     squeeze = math.cos(math.radians((south + north) / 2))
     span_x = max((east - west) * squeeze, 1e-9)
     span_y = max(north - south, 1e-9)
     scale = min(WIDTH / span_x, MAX_HEIGHT / span_y)
-    map_height = span_y * scale
     left = (WIDTH - span_x * scale) / 2
+    # Points in tenths of a unit, whole numbers: short path data, exact enough.
+    tenths = scale * 10
 
-    def project(lon: float, lat: float) -> tuple[float, float]:
-        return left + (lon - west) * squeeze * scale, (north - lat) * scale
+    def point(lon: float, lat: float) -> tuple[int, int]:
+        return round(left * 10 + (lon - west) * squeeze * tenths), round((north - lat) * tenths)
 
-    body = []
+    paths = {code: _path(outline.polygons, point) for code, outline in outlines.items()}
+    return Drawing(paths, span_y * scale)
+
+
+def drawing(codes: list[str]) -> Drawing | None:
+    """The projected outlines of ``codes``, ``None`` when none has one. Kept in the cache
+    until an outline of them is loaded again: reading and projecting a regency's 700
+    village outlines is most of a map's time, drawing their colours is little."""
+    stamp = read_stamp(codes)
+    if stamp is None:
+        return None
+    digest = hashlib.sha1(",".join(sorted(codes)).encode()).hexdigest()
+    key = f"lindung:peta:{digest}:{stamp}"
+    found = cache.get(key)
+    if found is None:
+        found = project(read_outlines(codes))
+        cache.set(key, found, KEEP_SECONDS)
+    return found
+
+
+def draw(areas: list[Area], shapes: Drawing, bands: list[Band], title: str) -> SafeString:
+    """The map as an ``<svg class="chart peta">``: the areas with an outline, coloured by
+    their band, then the legend."""
+    body = ['<g transform="scale(0.1)" stroke="#ffffff" stroke-width="8">']
     counts = dict.fromkeys([b.label for b in bands] + [""], 0)
-    for area, outline in drawn:
+    for area in areas:
+        path = shapes.paths.get(area.code)
+        if path is None:
+            continue
         band = band_of(area.value, bands)
         counts[band.label if band else ""] += 1
         colour = band.colour if band else NONE_COLOUR
         label = escape(f"{area.name}: {area.text}")
         body.append(
             f'<a href="{escape(area.href)}" data-kode="{escape(area.code)}">'
-            f'<path d="{_path(outline.polygons, project)}" fill="{colour}" '
-            f'stroke="#ffffff" stroke-width="0.8" fill-rule="evenodd">'
+            f'<path d="{path}" fill="{colour}" fill-rule="evenodd">'
             f"<title>{label}</title></path></a>"
         )
+    body.append("</g>")
     # The legend: two columns of swatches, each class with its count of regions.
     entries = [(b.colour, b.label, counts[b.label]) for b in bands]
     entries.append((NONE_COLOUR, _("tanpa angka"), counts[""]))
-    top = map_height + 12
+    top = shapes.height + 12
     half = WIDTH / 2
     for i, (colour, label, count) in enumerate(entries):
         x = 0 if i % 2 == 0 else half
@@ -220,10 +265,10 @@ def region_map(key: str, title: str, figures: list, mode: str, href) -> RegionMa
         return None
     if mode not in MODES:
         mode = default_mode(figures)
-    outlines = read_outlines([f.code for f in figures])
-    missing = [f.name for f in figures if f.code not in outlines]
+    shapes = drawing([f.code for f in figures])
+    missing = [f.name for f in figures if shapes is None or f.code not in shapes.paths]
     svg = None
-    if outlines:
+    if shapes is not None:
         bands = target_bands() if mode == TARGET else coverage_bands()
-        svg = draw(areas_of(figures, mode, href), outlines, bands, title)
+        svg = draw(areas_of(figures, mode, href), shapes, bands, title)
     return RegionMap(key, title, mode, svg, missing)

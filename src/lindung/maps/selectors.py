@@ -6,6 +6,8 @@ dashboards check the region against the user's scope first), so these reads take
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Max
+
 from lindung.maps.models import RegionBoundary
 
 
@@ -24,13 +26,12 @@ def outlines(codes: list[str]) -> dict[str, Outline]:
     return {code: Outline(code, polygons, tuple(box)) for code, polygons, *box in rows}
 
 
-def outlines_below(parent: str) -> dict[str, Outline]:
-    """The outlines of the regions directly below ``parent`` (its children)."""
-    rows = RegionBoundary.objects.filter(parent_code=parent).values_list(
-        "region_code", "polygons", "min_lon", "min_lat", "max_lon", "max_lat"
+def stamp(codes: list[str]) -> str | None:
+    """What changes when an outline of ``codes`` is loaded again (their count and latest
+    change), ``None`` when none has one: the key under which a drawn map is kept."""
+    found = RegionBoundary.objects.filter(region_code__in=codes).aggregate(
+        n=Count("id"), latest=Max("updated_at")
     )
-    return {code: Outline(code, polygons, tuple(box)) for code, polygons, *box in rows}
-
-
-def has_outlines(codes: list[str]) -> bool:
-    return RegionBoundary.objects.filter(region_code__in=codes).exists()
+    if not found["n"]:
+        return None
+    return f"{found['n']}-{found['latest'].timestamp():.6f}"
