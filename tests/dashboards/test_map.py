@@ -187,3 +187,26 @@ def test_demo_boundaries_are_generated_from_the_region_table():
     codes = {f["properties"]["kode_wilayah"] for f in features}
     assert "51.04" in codes and "51.04.01.2001" in codes
     assert len(codes) == len(features) == 1 + 7 + 70
+
+
+def test_the_regency_admin_loads_a_file_on_the_page(regency_admin, viewer, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(regency_admin)
+    page = client.get("/peta/batas/")
+    assert page.status_code == 200 and "belum ada" in page.content.decode()
+    good = collection(square("51.04.01.2001", 115.0, -8.5), square("51.04.01", 115.0, -8.5, 0.1))
+    answer = client.post("/peta/batas/", {"file": SimpleUploadedFile("batas.geojson", good)})
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert "2 wilayah dimuat: 2 baru" in html and "1 kecamatan, 1 desa/kelurahan" in html
+    # Outside the admin's regency: refused, row by row, nothing saved.
+    bad = collection(square("51.01.01.2001", 115.0, -8.5), square("51.04.01.2002", 115.0, -8.5))
+    answer = client.post("/peta/batas/", {"file": SimpleUploadedFile("b.geojson", bad)})
+    assert answer.status_code == 422
+    assert "region_out_of_scope" in answer.content.decode()
+    assert not RegionBoundary.objects.filter(region_code="51.04.01.2002").exists()
+    answer = client.post("/peta/batas/", {"file": SimpleUploadedFile("c.json", b"[1, 2")})
+    assert answer.status_code == 422 and "file_unreadable" in answer.content.decode()
+    # The viewer may not load.
+    assert client_for(viewer).get("/peta/batas/").status_code == 403

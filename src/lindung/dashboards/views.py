@@ -157,6 +157,7 @@ def dashboard(request, slug: str):
         "date_text": tanggal(board.date),
         "target_years": [y for y in _target_years(board.code) if y != board.date.year],
         "can_manage": board.code and permissions.can_manage(request.user, board.code),
+        "can_load_boundaries": permissions.is_manager(request.user),
         "segments": [board.figures.segments[k] for k in ("total", "informal", "formal")],
     }
     return render(request, "dashboards/dashboard.html", context)

@@ -35,3 +35,15 @@ def stamp(codes: list[str]) -> str | None:
     if not found["n"]:
         return None
     return f"{found['n']}-{found['latest'].timestamp():.6f}"
+
+
+def loaded_by_level(user) -> list[tuple[int, int]]:
+    """(level, outlines stored) within the user's region, for the upload page."""
+    from lindung.accounts.scope import scope_code
+
+    rows = RegionBoundary.objects.all()
+    scope = scope_code(user)
+    if scope:
+        rows = rows.filter(region_code__startswith=f"{scope}.") | rows.filter(region_code=scope)
+    counts = rows.values_list("level").annotate(n=Count("id")).order_by("level")
+    return [(level, n) for level, n in counts]
