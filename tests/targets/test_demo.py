@@ -20,9 +20,14 @@ def test_demo_targets_and_denominators():
     assert gianyar == {2023: 6400, 2024: 12800}
     for year, each in ((2023, 100), (2024, 200)):
         desa = Target.objects.filter(
-            year=year, region__code__startswith="51.04.", metric="sponsored"
+            year=year, region__code__startswith="51.04.", region__level=4, metric="sponsored"
         )
         assert desa.count() == 64 and {t.value for t in desa} == {each}
+        # The districts' targets are their desa's sums, adding up to the regency's.
+        districts = Target.objects.filter(
+            year=year, region__level=3, region__code__startswith="51.04."
+        )
+        assert sum(t.value for t in districts) == 64 * each and districts.count() == 7
     jembrana = indicators.figures_for(["51.01"], dt.date(2024, 1, 31))[0]
     assert jembrana.total.rate == 34.0
     assert jembrana.segments["formal"].rate == 48.0

@@ -1,7 +1,8 @@
 """Demo denominators and targets that reproduce the article's figures.
 
 - Gianyar: count targets, 6,400 sponsored workers in 2023 and 12,800 in 2024, split to its
-  64 desa by the programs' quota places (100, then 2 × 100), and a workforce figure (a demo
+  64 desa by the programs' quota places (100, then 2 × 100) and summed up to its 7
+  districts (for the districts' map), and a workforce figure (a demo
   count of employed persons, marked as such) so that its dashboard shows a coverage rate.
   Its districts and villages have none: their pages show how a region without one is
   presented (no rate).
@@ -121,12 +122,37 @@ def load_demo_targets() -> dict:
             splitting.split_target(
                 user=None, target=target, level=4, method="quota" if has_quota else "equal"
             )
+            _district_sums(region, year)
     summary.refresh()
     _jembrana_reported()
     return {
         "workforce": len(WORKFORCE),
         "targets": Target.objects.filter(region__code__startswith="51.0").count(),
     }
+
+
+def _district_sums(regency: str, year: int) -> None:
+    """Each district's count target, the sum of its desa's: the map of the districts is
+    then coloured by target reached, as the map of the desa is."""
+    sums: dict[str, int] = {}
+    desa = Target.objects.filter(
+        region__code__startswith=f"{regency}.", region__level=4, year=year, metric="sponsored"
+    ).values_list("region_id", "value")
+    for code, value in desa:
+        district = code.rpartition(".")[0]
+        sums[district] = sums.get(district, 0) + value
+    for district, value in sorted(sums.items()):
+        services.save_target(
+            user=None,
+            data={
+                "region_code": district,
+                "year": year,
+                "segment": "total",
+                "metric": "sponsored",
+                "value": str(value),
+                "note": "jumlah target desa (demo)",
+            },
+        )
 
 
 def _jembrana_reported() -> None:
