@@ -6,6 +6,8 @@ of requests or users.
 
 import datetime as dt
 
+from django.utils import timezone
+
 
 def rupiah(amount) -> str:
     """``Rp 16.800``; negative amounts as ``-Rp 16.800``. Money is integer rupiah."""
@@ -23,13 +25,33 @@ def number(value) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
+def local(value: dt.datetime) -> dt.datetime:
+    """A moment in the deployment's zone (``TIME_ZONE``, WITA by default). Stored times are
+    UTC: a proposal made at 23:30 WITA is 15:30 UTC, and its date is the WITA one."""
+    if timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
 def tanggal(value) -> str:
-    """``19/02/2024``."""
+    """``19/02/2024``; a moment's date is its date in the deployment's zone."""
     if not value:
         return "–"
     if isinstance(value, dt.datetime):
-        value = value.date()
+        value = local(value).date()
     return value.strftime("%d/%m/%Y")
+
+
+def waktu(value) -> str:
+    """``05/12/2026 23:30 WITA``: a moment in the deployment's zone, with the zone's name
+    (Indonesia has three: WIB, WITA, WIT). A plain date is written as :func:`tanggal`."""
+    if not value:
+        return "–"
+    if not isinstance(value, dt.datetime):
+        return tanggal(value)
+    value = local(value)
+    zone = value.tzname() if value.tzinfo else ""
+    return f"{value:%d/%m/%Y %H:%M}{' ' + zone if zone else ''}"
 
 
 def percent(bp: int | None) -> str:

@@ -12,9 +12,11 @@ because a browser would drop the Secure session cookie over HTTP and nobody coul
 
 import os
 import secrets
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
     "lindung.targets",
     "lindung.coverage",
     "lindung.dashboards",
+    "lindung.maps",
     "lindung.reports",
     "lindung.demo",
 ]
@@ -191,7 +194,16 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["lindung.formats"]
-TIME_ZONE = "Asia/Makassar"  # WITA: Bali and Nusa Tenggara
+# The deployment's zone: every date and time is computed and shown in it (a proposal made
+# at 23:30 in Bali is of that day, not of the day before in UTC). Indonesia has three:
+# Asia/Jakarta (WIB), Asia/Makassar (WITA: Bali and Nusa Tenggara), Asia/Jayapura (WIT).
+TIME_ZONE = os.environ.get("LINDUNG_TIME_ZONE", "Asia/Makassar")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+    raise ImproperlyConfigured(
+        f"LINDUNG_TIME_ZONE={TIME_ZONE!r} bukan zona waktu yang dikenal (contoh: Asia/Makassar)"
+    ) from error
 USE_I18N = True
 USE_TZ = True
 

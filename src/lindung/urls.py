@@ -23,6 +23,7 @@ urlpatterns = [
     path("bpjs/", include("lindung.bpjs.urls")),
     path("tagihan/", include("lindung.billing.urls")),
     path("dasbor/", include("lindung.dashboards.urls")),
+    path("peta/", include("lindung.maps.urls")),
     path("target/", include("lindung.targets.urls")),
     path("agen/", include("lindung.agents.urls")),
     path("privasi/", include("lindung.privacy.urls")),

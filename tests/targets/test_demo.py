@@ -20,9 +20,14 @@ def test_demo_targets_and_denominators():
     assert gianyar == {2023: 6400, 2024: 12800}
     for year, each in ((2023, 100), (2024, 200)):
         desa = Target.objects.filter(
-            year=year, region__code__startswith="51.04.", metric="sponsored"
+            year=year, region__code__startswith="51.04.", region__level=4, metric="sponsored"
         )
         assert desa.count() == 64 and {t.value for t in desa} == {each}
+        # The districts' targets are their desa's sums, adding up to the regency's.
+        districts = Target.objects.filter(
+            year=year, region__level=3, region__code__startswith="51.04."
+        )
+        assert sum(t.value for t in districts) == 64 * each and districts.count() == 7
     jembrana = indicators.figures_for(["51.01"], dt.date(2024, 1, 31))[0]
     assert jembrana.total.rate == 34.0
     assert jembrana.segments["formal"].rate == 48.0
@@ -30,7 +35,10 @@ def test_demo_targets_and_denominators():
     assert alternative.count == 109_417 and rate == pytest.approx(53.45, abs=0.01)
     target = jembrana.primary_target
     assert (target.target.metric, target.target.value, target.achievement) == ("rate", 4000, 85)
-    assert indicators.figures_for(["51.04"], dt.date(2024, 12, 31))[0].total.rate is None
+    # Gianyar has a (demo) workforce figure, so its dashboard shows a rate; its villages not.
+    gianyar_total = indicators.figures_for(["51.04"], dt.date(2024, 12, 31))[0].total
+    assert gianyar_total.workforce.count == 310_000 and gianyar_total.rate is not None
+    assert indicators.figures_for(["51.04.01.2001"], dt.date(2024, 12, 31))[0].total.rate is None
     load_demo_targets()  # loading twice changes nothing
     assert counts == (Target.objects.count(), WorkforceFigure.objects.count(),
                       ReportedCoverage.objects.count())  # fmt: skip

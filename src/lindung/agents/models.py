@@ -12,6 +12,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.privacy.history import tracked_history
@@ -117,7 +118,7 @@ def add_year(start: dt.date) -> dt.date:
 
 
 def _agreement_upload_to(instance, filename: str) -> str:
-    return f"perjanjian-perisai/{dt.date.today():%Y}/{filename}"
+    return f"perjanjian-perisai/{timezone.localdate():%Y}/{filename}"
 
 
 class Agreement(models.Model):

@@ -17,7 +17,7 @@ from fpdf.fonts import FontFace
 from lindung.dashboards.charts import STATUS_COLOURS
 from lindung.dashboards.formal import KEYS as FORMAL_KEYS
 from lindung.dashboards.tables import STATUS, Table, write
-from lindung.formatting import number, tanggal
+from lindung.formatting import number, tanggal, waktu
 
 REPLACE = {"—": "-", "–": "-", "…": "...", "▼": "v", "’": "'", "“": '"', "”": '"', "≥": ">="}
 BRAND = (11, 110, 79)
@@ -193,7 +193,7 @@ def render(board, tables: dict[str, Table], *, generated: dt.datetime | None = N
         6,
         latin1(
             _("Keadaan per %(day)s - dibuat %(made)s")
-            % {"day": tanggal(board.date), "made": generated.strftime("%d/%m/%Y %H:%M")}
+            % {"day": tanggal(board.date), "made": waktu(generated)}
         ),
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from lindung.accounts.models import Role
 from lindung.accounts.services import create_user
 from lindung.demo.agents import load_demo_agents
+from lindung.demo.boundaries import load_demo_boundaries
 from lindung.demo.claims import load_demo_claims
 from lindung.demo.employers import load_demo_employers
 from lindung.demo.programs import load_demo_programs as load
@@ -76,6 +77,7 @@ def load_demo(*, per_village: int = 5, today: dt.date | None = None) -> DemoResu
     load_demo_targets()  # workforce figures and targets of the article (lindung.targets)
     load_demo_employers(today=today)  # the formal side: employers and outreach (employers)
     load_demo_claims(today=today)  # a death paid to the heirs, an accident, a refusal
+    load_demo_boundaries()  # generated outlines for the dashboards' maps (lindung.maps)
     total = Person.objects.count()
     return DemoResult(users=users, workers_created=total - before, workers_total=total)
 

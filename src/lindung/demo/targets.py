@@ -1,8 +1,11 @@
 """Demo denominators and targets that reproduce the article's figures.
 
 - Gianyar: count targets, 6,400 sponsored workers in 2023 and 12,800 in 2024, split to its
-  64 desa by the programs' quota places (100, then 2 × 100). Gianyar gets no workforce
-  figure on purpose: its page shows how a region without one is presented (no rate).
+  64 desa by the programs' quota places (100, then 2 × 100) and summed up to its 7
+  districts (for the districts' map), and a workforce figure (a demo
+  count of employed persons, marked as such) so that its dashboard shows a coverage rate.
+  Its districts and villages have none: their pages show how a region without one is
+  presented (no rate).
 - Jembrana: 40% coverage targeted for 2024. Its workforce is the statistics office's
   ~172,000 employed persons (Sakernas, as cited in the domain notes), 52,000 of them formal
   (a demo split); the regency's own "total tenaga kerja" of 109,417 is recorded as the
@@ -25,8 +28,26 @@ JEMBRANA_FORMAL = 52_000
 JEMBRANA_RATE_NOW_BP = 3400
 JEMBRANA_FORMAL_RATE_BP = 4800
 
+GIANYAR_EMPLOYED = 310_000
+
 WORKFORCE = [
     # region, year, segment, definition, count, source
+    (
+        "51.04",
+        2023,
+        "total",
+        "penduduk_bekerja",
+        GIANYAR_EMPLOYED - 4_000,
+        "BPS, Sakernas (angka demo)",
+    ),
+    (
+        "51.04",
+        2024,
+        "total",
+        "penduduk_bekerja",
+        GIANYAR_EMPLOYED,
+        "BPS, Sakernas (angka demo)",
+    ),
     (
         "51.01",
         2024,
@@ -101,12 +122,37 @@ def load_demo_targets() -> dict:
             splitting.split_target(
                 user=None, target=target, level=4, method="quota" if has_quota else "equal"
             )
+            _district_sums(region, year)
     summary.refresh()
     _jembrana_reported()
     return {
         "workforce": len(WORKFORCE),
         "targets": Target.objects.filter(region__code__startswith="51.0").count(),
     }
+
+
+def _district_sums(regency: str, year: int) -> None:
+    """Each district's count target, the sum of its desa's: the map of the districts is
+    then coloured by target reached, as the map of the desa is."""
+    sums: dict[str, int] = {}
+    desa = Target.objects.filter(
+        region__code__startswith=f"{regency}.", region__level=4, year=year, metric="sponsored"
+    ).values_list("region_id", "value")
+    for code, value in desa:
+        district = code.rpartition(".")[0]
+        sums[district] = sums.get(district, 0) + value
+    for district, value in sorted(sums.items()):
+        services.save_target(
+            user=None,
+            data={
+                "region_code": district,
+                "year": year,
+                "segment": "total",
+                "metric": "sponsored",
+                "value": str(value),
+                "note": "jumlah target desa (demo)",
+            },
+        )
 
 
 def _jembrana_reported() -> None:

@@ -10,11 +10,10 @@ insurer's list, a field visit, the employer itself), because lists of different 
 disagree and the office must know which one it is reading.
 """
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.privacy.history import tracked_history
@@ -117,7 +116,7 @@ class ComplianceRule(models.Model):
 
 
 def _letter_upload_to(instance, filename: str) -> str:
-    return f"surat-pemberi-kerja/{dt.date.today():%Y}/{filename}"
+    return f"surat-pemberi-kerja/{timezone.localdate():%Y}/{filename}"
 
 
 class Employer(RegionCodes):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.imports.columns import COLUMNS
@@ -191,7 +192,7 @@ def export_rows(user, filters: dict[str, str]) -> Iterator[list]:
             names.get(village[:8], ""),
             names.get(village[:5], ""),
             segment,
-            created.date() if isinstance(created, dt.datetime) else created,
+            timezone.localtime(created).date() if isinstance(created, dt.datetime) else created,
             agent or "",
         ]
 

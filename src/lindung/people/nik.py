@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.regions.codes import district_prefixes, regency_prefixes
@@ -142,7 +143,7 @@ def check_nik(
     result.sex = FEMALE if day > 40 else MALE
     try:
         result.birth_date = dt.date(
-            birth_year(year, today or dt.date.today()), month, day - 40 if day > 40 else day
+            birth_year(year, today or timezone.localdate()), month, day - 40 if day > 40 else day
         )
     except ValueError:
         result.errors.append(NIK_DATE)

@@ -9,6 +9,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.scope import in_scope
@@ -189,7 +190,7 @@ def check_worker(
 
     ``villages`` and ``occupations`` let a caller checking many rows load them once.
     """
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     # PostgreSQL cannot store NUL; files pasted from other systems sometimes carry them.
     data = {k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in data.items()}
     checked = Checked()

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.people.categories import Category
@@ -49,7 +50,7 @@ DEFAULT_FUNDING_CODE = {
 
 
 def _legal_upload_to(instance, filename: str) -> str:
-    return f"dasar-hukum/{dt.date.today():%Y}/{filename}"
+    return f"dasar-hukum/{timezone.localdate():%Y}/{filename}"
 
 
 class EndCause(models.TextChoices):

@@ -2,8 +2,8 @@
 
 DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"
-DATETIME_FORMAT = "d/m/Y H:i"
-SHORT_DATETIME_FORMAT = "d/m/Y H:i"
+DATETIME_FORMAT = "d/m/Y H:i T"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i T"
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"]
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "."

@@ -10,6 +10,7 @@ register = template.Library()
 register.filter("rupiah", formatting.rupiah)
 register.filter("angka", formatting.number)
 register.filter("tanggal", formatting.tanggal)
+register.filter("waktu", formatting.waktu)
 
 
 @register.filter
