@@ -19,8 +19,9 @@ def tools(user) -> dict[str, bool]:
     return {
         # Workers, their import and the offline forms: the roles that register workers.
         "edit_workers": user.can_edit_workers,
-        # The leaders' dashboards are by regency and district: not a village's tool.
-        "dashboards": role in REGENCY | {Role.VIEWER},
+        # Every role has the dashboard of its own region (a village's, for an operator).
+        "dashboards": True,
+        # The regency's printable report: the leaders' and the regency staff's.
         "reports": role in REGENCY | {Role.VIEWER},
         "agent_worklist": role == Role.AGENT,
         "privacy": regency,
