@@ -15,7 +15,13 @@ from lindung.imports.models import ImportJob, ImportRow
 from lindung.pdf_columns import fit_widths
 from lindung.programs import clock
 from lindung.web.navigation import tools
-from tests.billing.conftest import BATUBULAN, activate, make_person, sponsor
+from tests.billing.conftest import (  # noqa: F401
+    BATUBULAN,
+    activate,
+    make_billing_program,
+    make_person,
+    sponsor,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2024, 3, 20)
@@ -71,7 +77,7 @@ def test_tools_of_an_anonymous_user_are_none():
 
 
 @pytest.fixture
-def bill(make_billing_program):
+def bill(make_billing_program):  # noqa: F811
     from lindung.billing.services import run_billing
 
     program = make_billing_program()

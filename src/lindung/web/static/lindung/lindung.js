@@ -62,6 +62,18 @@
   // A table box that scrolls sideways must be reachable by keyboard (WCAG 2.1.1): it gets a
   // tab stop and a name (its table's caption, or the heading before it). Boxes that fit
   // their content get neither, so the tab order is not cluttered.
+  // A data table is never wider than the page: one left outside a scroll box gets one.
+  function boxTables(root) {
+    root.querySelectorAll("table.data").forEach(function (table) {
+      var parent = table.parentElement;
+      if (!parent || parent.classList.contains("table-wrap")) { return; }
+      var box = document.createElement("div");
+      box.className = "table-wrap";
+      parent.insertBefore(box, table);
+      box.appendChild(table);
+    });
+  }
+
   function labelScrollAreas(root) {
     root.querySelectorAll(".table-wrap, .scroll-area").forEach(function (box) {
       if (box.scrollWidth <= box.clientWidth + 1) {
@@ -94,11 +106,13 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     drawBars(document);
+    boxTables(document);
     labelScrollAreas(document);
   });
   // Fragments swapped in by htmx (the quota counter) bring their own bars.
   document.addEventListener("htmx:load", function (event) {
     drawBars(event.target);
+    boxTables(document);
     labelScrollAreas(document);
   });
 })();
