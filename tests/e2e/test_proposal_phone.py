@@ -55,14 +55,14 @@ def test_counter_and_submit_stay_in_view_on_a_phone(login, make_user, program, l
     page.get_by_role("button", name="Centang yang memenuhi syarat").click()
     expect(page.locator("#quota-counter")).to_contain_text("5 dicentang")
     assert page.locator("#registry input[name=person]:checked").count() == 5
-    assert not page.get_by_label("Kader Desa").is_checked()
+    assert not page.get_by_role("checkbox", name="Kader Desa").is_checked()
     page.get_by_role("button", name="Usulkan yang dicentang").click()
     expect(page.locator(".messages")).to_contain_text("5 pekerja diusulkan")
     assert Enrollment.objects.filter(state="proposed").count() == 5
     expect(page.get_by_test_id("quota-left")).to_have_text("0")
 
     # Filters: the category narrows the list; nothing left to tick once the quota is full.
-    page.get_by_label("Kategori").select_option(Category.KADER_DESA)
+    page.locator("select[name=category]").select_option(Category.KADER_DESA)
     page.get_by_role("button", name="Tampilkan").click()
     expect(page.locator("#registry tbody tr")).to_have_count(1)
     page.get_by_role("button", name="Centang yang memenuhi syarat").click()
