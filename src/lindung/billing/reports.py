@@ -22,6 +22,7 @@ from lindung.billing.selectors import (
 )
 from lindung.billing.terbilang import rupiah_words
 from lindung.formatting import number, rupiah, tanggal
+from lindung.pdf_columns import clip, fit_widths
 from lindung.people import visibility
 from lindung.spreadsheets import Workbook
 
@@ -298,22 +299,32 @@ class _Pdf(FPDF):
         self.ln(2)
 
     def grid(self, headers, rows, widths, aligns, total=None):
-        self.set_font("Helvetica", "B", 8)
+        """A table of fixed-height cells; the right-aligned (numeric) columns are widened
+        to their widest amount (``pdf_columns.fit_widths``) so that no number is cut."""
+        rows = [[latin(v) for v in values] for values in rows]
+        total = [latin(v) for v in total] if total is not None else None
+        self.set_font("Helvetica", "B", 8)  # the widest font of the table: totals are bold
+        numeric = [align == "R" for align in aligns]
+        widths = fit_widths(
+            self, widths, rows + ([total] if total else []), numeric, total=sum(widths)
+        )
         self.set_fill_color(232, 238, 244)
         for header, width in zip(headers, widths, strict=True):
-            self.cell(width, 6, latin(header), border=1, fill=True, align="C")
+            self.cell(width, 6, clip(self, latin(header), width), border=1, fill=True, align="C")
         self.ln()
         self.set_font("Helvetica", size=8)
         for values in rows:
             if self.will_page_break(5.5):
                 self.add_page()
-            for value, width, align in zip(values, widths, aligns, strict=True):
-                self.cell(width, 5.5, latin(value), border=1, align=align)
+            for value, width, align, number_ in zip(values, widths, aligns, numeric, strict=True):
+                text = value if number_ else clip(self, value, width)
+                self.cell(width, 5.5, text, border=1, align=align)
             self.ln()
         if total is not None:
             self.set_font("Helvetica", "B", 8)
-            for value, width, align in zip(total, widths, aligns, strict=True):
-                self.cell(width, 6, latin(value), border=1, align=align)
+            for value, width, align, number_ in zip(total, widths, aligns, numeric, strict=True):
+                text = value if number_ else clip(self, value, width)
+                self.cell(width, 6, text, border=1, align=align)
             self.ln()
         self.ln(2)
 

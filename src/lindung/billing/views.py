@@ -114,9 +114,7 @@ def bill_detail(request, pk: int):
             "status_label": STATUS_LABELS[bill.status(today)],
             "arrears": bill.months_in_arrears(today),
             "can_pay": services.can_pay(request.user, bill) and bill.outstanding > 0,
-            "form": PaymentForm(
-                initial={"paid_on": today.strftime("%d/%m/%Y"), "amount": number(bill.outstanding)}
-            ),  # fmt: skip
+            "form": _payment_form(request, bill, today),
             "supplements": Bill.objects.filter(
                 program=bill.program, month=bill.month, village_code=bill.village_code
             )
@@ -124,6 +122,27 @@ def bill_detail(request, pk: int):
             .order_by("sequence"),  # fmt: skip
         },
     )
+
+
+PAYMENT_DRAFT = "payment-draft-%s"
+
+
+def _payment_form(request, bill, today):
+    """The payment form: as the user typed it when the last attempt was refused (the draft
+    kept in the session by :func:`pay`), else with today's date and the amount due."""
+    draft = request.session.pop(PAYMENT_DRAFT % bill.pk, None)
+    if isinstance(draft, dict):
+        return PaymentForm(data=draft)
+    return PaymentForm(
+        initial={"paid_on": today.strftime("%d/%m/%Y"), "amount": number(bill.outstanding)}
+    )
+
+
+def _keep_draft(request, pk: int) -> None:
+    """Keep what was typed (not the file) for the page the refusal redirects to."""
+    request.session[PAYMENT_DRAFT % pk] = {
+        name: request.POST.get(name, "")[:100] for name in ("paid_on", "amount", "reference")
+    }
 
 
 @login_required
@@ -135,6 +154,7 @@ def pay(request, pk: int):
     form = PaymentForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, _("Isi tanggal, jumlah dan referensi pembayaran."))
+        _keep_draft(request, pk)
         return redirect("billing:bill", pk=pk)
     try:
         payment = services.record_payment(
@@ -148,6 +168,7 @@ def pay(request, pk: int):
         )
     except services.PaymentRefused as refusal:
         messages.error(request, refusal.message)
+        _keep_draft(request, pk)
     else:
         messages.success(
             request,

@@ -18,6 +18,7 @@ from lindung.dashboards.charts import STATUS_COLOURS
 from lindung.dashboards.formal import KEYS as FORMAL_KEYS
 from lindung.dashboards.tables import STATUS, Table, write
 from lindung.formatting import number, tanggal, waktu
+from lindung.pdf_columns import fit_widths
 
 REPLACE = {"—": "-", "–": "-", "…": "...", "▼": "v", "’": "'", "“": '"', "”": '"', "≥": ">="}
 BRAND = (11, 110, 79)
@@ -85,6 +86,11 @@ class ReportPdf(FPDF):
                 2.6 if i == 0 else weights.get(column.kind, 1.1)
                 for i, column in enumerate(table.columns)
             ]
+        texts = [
+            [latin1(write(v, c.kind)) for v, c in zip(r, table.columns, strict=True)] for r in rows
+        ]
+        numeric = [table.numeric(i) for i in range(len(table.columns))]
+        widths = fit_widths(self, widths, texts, numeric)  # a number never wraps in its cell
         with self.table(
             cell_fill_mode="NONE",
             borders_layout="HORIZONTAL_LINES",

@@ -7,6 +7,7 @@ picks that sheet and ignores the explanation columns.
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -25,12 +26,35 @@ def _column_name(code: str) -> str:
     return BY_FIELD[field].name if field in BY_FIELD else ""
 
 
-def _detail(code: str, row: ImportRow, job: ImportJob) -> str:
+def _detail(code: str, row: ImportRow, job: ImportJob | None) -> str:
     if code == "duplicate_in_file" and row.first_row:
         return _("sama dengan baris %(row)s") % {"row": row.first_row}
     if code == "exists":
         return _("data berbeda dari registri; tidak diubah (centang 'Perbarui' atau --update)")
     return ""
+
+
+class ShownProblem(NamedTuple):
+    """One problem of a row as the result page shows it: what is wrong first, then where
+    (the template's column and the cell as written), the stable code last."""
+
+    message: str
+    column: str
+    value: str
+    detail: str
+    code: str
+
+
+def row_problem(code: str, row: ImportRow) -> ShownProblem:
+    field = CODE_FIELD.get(code, "")
+    value = row.values.get(field, "") if field else ""
+    return ShownProblem(
+        message=row_message(code),
+        column=_column_name(code),
+        value="" if value is None else str(value),
+        detail=_detail(code, row, None),
+        code=code,
+    )
 
 
 def problems(job: ImportJob) -> Iterator[list]:

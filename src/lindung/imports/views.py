@@ -17,6 +17,7 @@ from lindung.accounts.picker import picker_context
 from lindung.imports import report, selectors, services, tasks, updates
 from lindung.imports.messages import file_message, row_message
 from lindung.imports.models import ImportJob, UpdateImport
+from lindung.imports.report import row_problem
 from lindung.imports.template import template_workbook
 from lindung.privacy import access
 from lindung.privacy.models import AccessKind
@@ -105,11 +106,11 @@ def job_detail(request, pk: int):
     context = _job_context(job)
     if job.is_final:
         context["rejected"] = [
-            (row, [(code, row_message(code)) for code in row.errors])
+            (row, [row_problem(code, row) for code in row.errors])
             for row in selectors.rejected_rows(job)
         ]
         context["warned"] = [
-            (row, [(code, row_message(code)) for code in row.warnings])
+            (row, [row_problem(code, row) for code in row.warnings])
             for row in selectors.warned_rows(job)
         ]
     return render(request, "imports/job.html", context)

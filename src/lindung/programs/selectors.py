@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
@@ -216,26 +217,116 @@ def get_enrollment(user, pk) -> Enrollment:
     )
 
 
-def proposal_candidates(user, program: Program, village_code: str, q: str = "") -> QuerySet:
+# The age bands of the proposal page's filter: (label, youngest, oldest or None).
+AGE_BANDS = {
+    "18-29": (18, 29),
+    "30-44": (30, 44),
+    "45-59": (45, 59),
+    "60+": (60, None),
+}
+
+
+@dataclass(frozen=True)
+class CandidateFilters:
+    """What the proposal page narrows the village registry to (all empty: everybody)."""
+
+    q: str = ""
+    category: str = ""
+    age_band: str = ""
+    decile: str = ""  # "1".."10", or "none" for an unknown decile
+    eligible: str = ""  # "yes": only those who may be proposed now; "no": only the others
+
+    @classmethod
+    def from_query(cls, query) -> "CandidateFilters":
+        """Filters from a query string; anything unknown is dropped, never an error."""
+        category = query.get("category", "")
+        band = query.get("age", "")
+        decile = query.get("decile", "")
+        eligible = query.get("eligible", "")
+        return cls(
+            q=query.get("q", "")[:100],
+            category=category if category in Category.values else "",
+            age_band=band if band in AGE_BANDS else "",
+            decile=decile if decile in {str(d) for d in range(1, 11)} | {"none"} else "",
+            eligible=eligible if eligible in ("yes", "no") else "",
+        )
+
+    @property
+    def active(self) -> bool:
+        return any((self.q, self.category, self.age_band, self.decile, self.eligible))
+
+
+def _born_between(day: dt.date, youngest: int, oldest: int | None) -> Q:
+    """Birth dates of the people aged ``youngest``..``oldest`` on ``day`` (same rule as
+    ``eligibility.age_on``: a birthday on ``day`` counts)."""
+
+    def years_before(years: int) -> dt.date:
+        try:
+            return day.replace(year=day.year - years)
+        except ValueError:  # 29 February
+            return day.replace(year=day.year - years, day=28)
+
+    condition = Q(birth_date__lte=years_before(youngest))
+    if oldest is not None:
+        condition &= Q(birth_date__gt=years_before(oldest + 1))
+    return condition
+
+
+def proposal_candidates(
+    user,
+    program: Program,
+    village_code: str,
+    q: str = "",
+    *,
+    filters: CandidateFilters | None = None,
+    round: Round | None = None,
+    today: dt.date | None = None,
+) -> QuerySet:
     """Workers of one village, each annotated with whether they already hold an open
-    enrollment anywhere (``covered``) and whether they are in this program (``in_program``).
+    enrollment anywhere (``covered``), whether they are in this program (``in_program``)
+    and the first rule they fail now (``ineligible``: "" when they may be proposed).
+
+    The rules are those of ``eligibility.static_problem`` that a query can tell (category,
+    favoured decile, age on the day coverage would start, formal worker, open enrollment),
+    so the page can filter and tick "all eligible"; the proposal itself still checks every
+    rule, including the insurer's member list.
 
     The most vulnerable come first: by DTSEN decile (unknown last), then category; a
     program that favours deciles 1–N puts those before everybody else (``favoured``)."""
+    filters = filters or CandidateFilters(q=q)
     people = scoped(user, Person.objects.filter(village_id=village_code)).select_related(
         "occupation"
     )
-    if q := " ".join(q.split()):
+    if q := " ".join(filters.q.split()):
         people = people.filter(
             Q(full_name__icontains=q) | Q(nik__startswith=visibility.nik_search(user, q))
         )
+    day = max(today or dt.date.today(), round.start_month) if round else (today or dt.date.today())
+    if filters.category:
+        people = people.filter(category=filters.category)
+    if filters.age_band:
+        people = people.filter(_born_between(day, *AGE_BANDS[filters.age_band]))
+    if filters.decile == "none":
+        people = people.filter(welfare_decile__isnull=True)
+    elif filters.decile:
+        people = people.filter(welfare_decile=int(filters.decile))
     open_enrollment = Enrollment.objects.filter(person=OuterRef("pk"), state__in=OPEN)
     in_program = Enrollment.objects.filter(
         person=OuterRef("pk"), program=program, state__in=HOLDING
     )
     top = program.favoured_decile_max
     favoured = Q(welfare_decile__lte=top) if top is not None else Q(pk__isnull=False)
-    return people.annotate(
+    rules = [
+        When(in_program=True, then=Value("in_program")),
+        When(covered=True, then=Value("covered")),
+        When(segment=Person.Segment.PU, then=Value("formal")),
+    ]
+    if program.eligible_categories:
+        rules.append(When(~Q(category__in=program.eligible_categories), then=Value("category")))
+    if top is not None and not program.others_fill_remaining:
+        rules.append(When(~favoured, then=Value("decile")))
+    rules.append(When(~_born_between(day, program.min_age, program.max_age), then=Value("age")))
+    people = people.annotate(
         covered=Exists(open_enrollment),
         in_program=Exists(in_program),
         favoured=ExpressionWrapper(favoured, output_field=BooleanField()),
@@ -244,7 +335,12 @@ def proposal_candidates(user, program: Program, village_code: str, q: str = "") 
             default=Value(len(Category.values)),
             output_field=IntegerField(),
         ),
-    ).order_by(
+    ).annotate(ineligible=Case(*rules, default=Value(""), output_field=CharField()))
+    if filters.eligible == "yes":
+        people = people.filter(ineligible="")
+    elif filters.eligible == "no":
+        people = people.exclude(ineligible="")
+    return people.order_by(
         "covered",
         "-favoured",
         F("welfare_decile").asc(nulls_last=True),
@@ -252,6 +348,28 @@ def proposal_candidates(user, program: Program, village_code: str, q: str = "") 
         "full_name",
         "id",
     )
+
+
+def part_of_program(user, program: Program):
+    """The user's region when it is only part of the program's area (a village operator's
+    village, a district), else ``None``: the figures of a page then say whose they are."""
+    scope = scope_code(user)
+    if scope in (None, "-") or not scope.startswith(program.area_id + "."):
+        return None
+    return getattr(user, "region", None)
+
+
+def accepts_proposals(program: Program, today: dt.date) -> bool:
+    """Whether a round of the program has not ended yet (``eligibility.ROUND_CLOSED``
+    refuses every proposal otherwise): a closed program's proposal page is not offered."""
+    this_month = today.replace(day=1)
+    return any(r.end_month >= this_month for r in program.rounds.all())
+
+
+def village_has_deciles(user, village_code: str) -> bool:
+    """Whether any worker of the village has a DTSEN decile (the filter shows only then)."""
+    people = scoped(user, Person.objects.filter(village_id=village_code))
+    return people.filter(welfare_decile__isnull=False).exists()
 
 
 def transitions_of(enrollment: Enrollment):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lindung.accounts.picker import picker_context
 from lindung.accounts.scope import in_scope
+from lindung.people.categories import Category
 from lindung.people.selectors import workers_for
 from lindung.privacy import access
 from lindung.programs import clock, permissions, selectors, services
@@ -22,6 +23,8 @@ from lindung.programs.models import EndCause, Funder
 from lindung.programs.niklist import ListUnreadable, read_nik_list
 
 PAGE_SIZE = 100
+# The proposal page's registry: a page that a phone scrolls in a few flicks.
+PROPOSAL_PAGE_SIZE = 50
 MAX_ID = 2**63 - 1
 
 
@@ -43,10 +46,15 @@ def _manager_here(user, program) -> bool:
 def program_list(request):
     programs = list(selectors.programs_for(request.user))
     rows = [(p, selectors.program_totals(request.user, p)) for p in programs]
+    parts = [selectors.part_of_program(request.user, p) for p in programs]
     return render(
         request,
         "programs/list.html",
-        {"rows": rows, "can_create": permissions.is_manager(request.user)},
+        {
+            "rows": rows,
+            "can_create": permissions.is_manager(request.user),
+            "part": next((part for part in parts if part is not None), None),
+        },
     )
 
 
@@ -115,13 +123,15 @@ def program_detail(request, pk: int):
         "program": program,
         "rounds": rounds,
         "totals": selectors.program_totals(None, program),
+        "part": selectors.part_of_program(request.user, program),
         "budget_check": selectors.budget_check(program),
         "budget_warning": services.budget_warning(program),
         "mine": selectors.program_totals(request.user, program),
         "table": selectors.quota_table(request.user, program, rounds),
         "manager": manager,
         "verifier": permissions.is_manager(request.user),
-        "proposer": permissions.is_proposer(request.user),
+        "proposer": permissions.is_proposer(request.user)
+        and selectors.accepts_proposals(program, clock.today()),
         "villages": selectors.participating_villages(request.user, program) if manager else [],
         "legal_form": LegalDocumentForm() if manager else None,
         "quota_form": QuotaForm() if manager else None,
@@ -241,13 +251,22 @@ def propose(request, pk: int):
     results = None
     if request.method == "POST" and village:
         results = _handle_proposals(request, program, round_, village)
-    q = request.GET.get("q", "")[:100]
+    filters = selectors.CandidateFilters.from_query(request.GET)
     candidates = (
-        selectors.proposal_candidates(request.user, program, village, q) if village else None
+        selectors.proposal_candidates(
+            request.user, program, village, filters=filters, round=round_, today=clock.today()
+        )
+        if village
+        else None
     )
+    q = filters.q
     if candidates is not None and "".join(q.split()).isdigit():  # a search by NIK
         access.searched_nik(request, "".join(q.split()), candidates)
-    page = Paginator(candidates, 200).get_page(request.GET.get("page")) if village else None
+    page = (
+        Paginator(candidates, PROPOSAL_PAGE_SIZE).get_page(request.GET.get("page"))
+        if village
+        else None
+    )
     proposed = (
         selectors.enrollments_for(request.user, program=program, village=village)
         .filter(round=round_)
@@ -264,6 +283,12 @@ def propose(request, pk: int):
         "fixed_village": bool(request.user.region_id and request.user.region_id.count(".") == 3),
         "page": page,
         "q": q,
+        "filters": filters,
+        "categories": Category.choices,
+        "age_bands": list(selectors.AGE_BANDS),
+        "deciles": range(1, 11),
+        "closed": not selectors.accepts_proposals(program, clock.today()),
+        "show_deciles": bool(village) and selectors.village_has_deciles(request.user, village),
         "results": results,
         "proposed": proposed,
         "in_program": village
