@@ -96,3 +96,7 @@ def bpu_rates(transactional_db):
     from lindung.contributions.defaults import ensure_default_rates
 
     ensure_default_rates()
+
+
+# Programs billed in the late-months tests (at the end: that module reads this one's names).
+from tests.billing.conftest import make_billing_program  # noqa: E402, F401

@@ -270,6 +270,7 @@ def propose(request, pk: int):
         and selectors.participating_villages(request.user, program)
         .filter(village_id=village)
         .exists(),
+        "bought": selectors.months_bought(program, round_, clock.today()),
         **_counter_context(program, round_, village),
     }
     return render(request, "programs/propose.html", context)
