@@ -25,8 +25,10 @@ enrollments_router = Router()
 def _add_sub_routers() -> None:
     """The agreed lists and the funnel live in modules of their own, under ``/programs``."""
     from lindung.programs.agreed_api import programs_router as agreed
+    from lindung.programs.funnel_api import router as funnel
 
     programs_router.add_router("", agreed)
+    programs_router.add_router("", funnel)
 
 
 class RoundOut(Schema):

@@ -405,3 +405,10 @@ def agreed_list_of(program: Program, round: Round, village_code: str):
     from lindung.programs.models import AgreedList
 
     return AgreedList.objects.filter(program=program, round=round, village_id=village_code).first()
+
+
+def funnel(user, program: Program, *, round: Round | None = None, by: str = "program", today):
+    """The verification funnel of ``program`` in the user's region (see ``funnel``)."""
+    from lindung.programs import funnel as funnel_module
+
+    return funnel_module.build(user, program, round=round, by=by, today=today)

@@ -1108,7 +1108,7 @@ ENTRY_MESSAGES = {
     ),
     "category_unknown": _(
         "Kategori '%(value)s' tidak dikenal: tulis salah satu kategori peserta, mis. "
-        "pekerja rentan, petani, nelayan."
+        "pekerja rentan, kader desa, petugas parkir."
     ),
     "not_registered": NIK_MESSAGES["not_registered"],
     "duplicate_in_list": NIK_MESSAGES["duplicate_in_list"],
@@ -1172,6 +1172,11 @@ def check_agreed_entries(
         p.nik: p
         for p in scoped(user, Person.objects.select_related("village")).filter(nik__in=wanted)
     }
+    taking_part = set(
+        ProgramVillage.objects.filter(
+            program=program, village_id__in={p.village_id for p in people.values()}
+        ).values_list("village_id", flat=True)
+    )
     enrolled = set(
         Enrollment.objects.filter(program=program, round=round, person__nik__in=wanted)
         .exclude(state__in=RELEASING)
@@ -1185,7 +1190,7 @@ def check_agreed_entries(
             entry.code, entry.message = "not_registered", str(NIK_MESSAGES["not_registered"])
             continue
         entry.person = person
-        if person.village_id != village_code:
+        if person.village_id != village_code and person.village_id in taking_part:
             entry.code = "entry_other_village"
             entry.message = str(ENTRY_MESSAGES["entry_other_village"]) % {
                 "village": person.village.display_name
@@ -1193,6 +1198,7 @@ def check_agreed_entries(
         elif entry.nik in enrolled:
             continue  # already proposed to this round: it passed when it was
         elif problem := eligibility.static_problem(program, round, person, today):
+            # a worker of a village outside the program: ``outside_program_area``
             entry.code, entry.message = problem.code, problem.message
     return entries
 
@@ -1243,8 +1249,6 @@ def save_agreed_list(
         day = people_validation.parse_date(day) if not _blank(day) else None
     if day is None:
         raise _agreed_refusal("meeting_date_invalid")
-    if day > today:
-        raise _agreed_refusal("meeting_date_in_future", date=f"{day:%d/%m/%Y}")
     if day > round.start_month:
         raise _agreed_refusal(
             "meeting_after_round_start",
@@ -1252,6 +1256,8 @@ def save_agreed_list(
             round=round.number,
             start=f"{round.start_month:%d/%m/%Y}",
         )
+    if day > today:
+        raise _agreed_refusal("meeting_date_in_future", date=f"{day:%d/%m/%Y}")
     number = _text(minutes_number, 100)
     if not number:
         raise _agreed_refusal("minutes_number_missing")
