@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from lindung.people import visibility
-from lindung.programs import agreedlist, clock, selectors, services
+from lindung.programs import agreedlist, clock, permissions, selectors, services
 from lindung.programs.agreedlist import AgreedListRefused
 from lindung.programs.models import Transition
 from lindung.schemas import Month, Problems, Refusal
@@ -30,6 +30,7 @@ class AgreedEntryOut(Schema):
 
 
 class AgreedVersionOut(Schema):
+    id: int
     number: int
     meeting_date: dt.date
     minutes_number: str
@@ -82,6 +83,7 @@ class ProposalResultOut(Schema):
 
 def _version_out(version) -> dict:
     return {
+        "id": version.pk,
         "number": version.number,
         "meeting_date": version.meeting_date,
         "minutes_number": version.minutes_number,
@@ -189,6 +191,8 @@ def upload_agreed(
     entries_file: File[UploadedFile] = None,
 ):
     program = selectors.get_program(request.user, program_id)
+    if not permissions.is_proposer(request.user):
+        return Status(403, AgreedListRefused("forbidden").as_dict())
     round_ = program.rounds.filter(number=payload.round).first()
     try:
         if round_ is None:
@@ -235,14 +239,14 @@ def get_agreed(request, program_id: int, list_id: int):
 
 
 @programs_router.get(
-    "/{program_id}/agreed-lists/{list_id}/versions/{number}",
+    "/{program_id}/agreed-lists/{list_id}/versions/{version_id}",
     response=AgreedListOut,
     summary="Satu versi daftar musyawarah desa, dengan nama-namanya",
 )
-def get_agreed_version(request, program_id: int, list_id: int, number: int):
+def get_agreed_version(request, program_id: int, list_id: int, version_id: int):
     program = selectors.get_program(request.user, program_id)
     agreed = selectors.get_agreed_list(request.user, program, list_id)
-    version = selectors.agreed_version(agreed, number)
+    version = selectors.agreed_version_by_id(agreed, version_id)
     return _list_out(request.user, agreed, version=version, detail=True)
 
 

@@ -124,11 +124,11 @@ def agreed_list(request, pk: int, list_id: int):
 
 @login_required
 @require_GET
-def agreed_minutes(request, pk: int, list_id: int, number: int):
+def agreed_minutes(request, pk: int, list_id: int, version_id: int):
     """The signed minutes of one version, as uploaded."""
     program = selectors.get_program(request.user, pk)
     agreed = selectors.get_agreed_list(request.user, program, list_id)
-    version = selectors.agreed_version(agreed, number)
+    version = selectors.agreed_version_by_id(agreed, version_id)
     if not version.minutes:
         raise Http404
     return FileResponse(

@@ -396,6 +396,16 @@ def agreed_version(agreed_list, number=None):
     return version
 
 
+def agreed_version_by_id(agreed_list, version_id):
+    """A version of the list by its id (the API's and the minutes' address); else 404."""
+    if not _valid_pk(version_id):
+        raise Http404
+    version = agreed_list.versions.select_related("created_by").filter(pk=version_id).first()
+    if version is None:
+        raise Http404
+    return version
+
+
 def agreed_entries(version):
     return version.entries.select_related("person").order_by("row")
 

@@ -22,7 +22,7 @@ urlpatterns = [
     path("<int:pk>/musdes/", agreed_views.agreed_lists, name="agreed-lists"),
     path("<int:pk>/musdes/<int:list_id>/", agreed_views.agreed_list, name="agreed-list"),
     path(
-        "<int:pk>/musdes/<int:list_id>/berita-acara/<int:number>/",
+        "<int:pk>/musdes/<int:list_id>/berita-acara/<int:version_id>/",
         agreed_views.agreed_minutes,
         name="agreed-minutes",
     ),
