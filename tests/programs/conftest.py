@@ -98,7 +98,6 @@ def bpu_rates(transactional_db):
     ensure_default_rates()
 
 
-
 @pytest.fixture
 def make_billing_program(db):
     """A 2024 Gianyar APBD program (one 6-month round from 01/2024), as the billing tests
