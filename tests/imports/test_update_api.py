@@ -41,7 +41,8 @@ def test_a_member_list_by_api_with_its_row_report(client, regency_admin):
 def test_a_welfare_file_by_api(client, regency_admin):
     a = make_person()
     client.force_login(regency_admin)
-    answer = post(client, "welfare", [{"NIK": a.nik, "DESIL": "3"}, {"NIK": a.nik, "DESIL": "11"}])
+    rows = [{"NIK": a.nik, "DESIL": "3"}, {"NIK": a.nik, "DESIL": "11"}]
+    answer = post(client, "welfare", rows, as_of="20/11/2026")
     assert answer.status_code == 201, answer.content
     assert Person.objects.get(pk=a.pk).welfare_decile == 3
     assert [p["code"] for p in answer.json()["problems"]] == ["duplicate_in_file"]

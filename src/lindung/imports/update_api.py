@@ -13,7 +13,7 @@ from lindung.imports import selectors, updates
 from lindung.imports.models import UpdateImport
 from lindung.people import visibility
 from lindung.people.validation import parse_date
-from lindung.schemas import Problems, Refusal
+from lindung.schemas import DateTextQuery, Problems, Refusal
 
 router = Router()
 
@@ -42,7 +42,7 @@ class UpdateIn(Schema):
     """``as_of``: the date of the file's data (``19/02/2027`` or ``2027-02-19``), for rows
     without their own date; empty: today."""
 
-    as_of: str = ""
+    as_of: DateTextQuery = ""
 
 
 def _nik(user, value: str) -> str:

@@ -11,7 +11,7 @@ from lindung.people import visibility
 from lindung.programs import agreedlist, clock, permissions, selectors, services
 from lindung.programs.agreedlist import AgreedListRefused
 from lindung.programs.models import Transition
-from lindung.schemas import Month, Problems, Refusal
+from lindung.schemas import DateTextQuery, Month, Problems, Refusal
 
 # Mounted under ``/programs`` beside the programs' own router (``programs.api``).
 programs_router = Router()
@@ -68,7 +68,7 @@ class AgreedListIn(Schema):
 
     village_code: str = ""
     round: int = 0
-    meeting_date: str = ""
+    meeting_date: DateTextQuery = ""
     minutes_number: str = ""
     entries: str = ""
 
