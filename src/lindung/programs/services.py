@@ -1151,7 +1151,10 @@ def check_agreed_entries(
     for row in rows:
         verdict = nik_rules.check_nik(row.nik)
         entry = AgreedEntry(
-            row=row.row, nik=verdict.nik[:20], full_name=row.full_name, category=row.category
+            row=row.row,
+            nik=verdict.nik[:20],
+            full_name=row.full_name[:200],
+            category=row.category[:30],
         )
         entries.append(entry)
         if not verdict.valid:
