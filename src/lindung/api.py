@@ -57,6 +57,7 @@ api.add_router("/sync", "lindung.sync.api.router", tags=["sinkron luring"])
 api.add_router("/benefits", "lindung.claims.api.benefits_router", tags=["klaim"])
 api.add_router("/claims", "lindung.claims.api.claims_router", tags=["klaim"])
 api.add_router("/reports", "lindung.reports.api.router", tags=["laporan"])
+api.add_router("/imports", "lindung.imports.update_api.router", tags=["impor"])
 
 
 def _field_of(loc) -> str:

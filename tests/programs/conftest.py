@@ -96,3 +96,20 @@ def bpu_rates(transactional_db):
     from lindung.contributions.defaults import ensure_default_rates
 
     ensure_default_rates()
+
+
+@pytest.fixture
+def make_billing_program(db):
+    """A 2024 Gianyar APBD program (one 6-month round from 01/2024), as the billing tests
+    build it (``tests.billing.conftest``)."""
+
+    def make(**overrides):
+        values = {
+            "name": "Perlindungan Pekerja Rentan Gianyar 2024",
+            "year": 2024,
+            "rounds": "01/2024",
+            "budget": 64 * 100 * 100_800,
+        }
+        return create_program(user=None, data=program_data(**(values | overrides)))
+
+    return make

@@ -435,4 +435,27 @@ def build() -> World:
             refused=1,
             report=[{"row": 2, "nik": side.people[0].nik, "code": "kpj_taken", "message": "x"}],
         )
+    for side in (inside, outside):
+        side.objects |= _agreed_list(side)
     return World(inside=inside, outside=outside, users=users, tokens=tokens)
+
+
+def _agreed_list(side: Side) -> dict:
+    """The village's agreed list for the program's round, naming the side's first worker."""
+    from lindung.programs.agreedlist import read_typed
+    from lindung.programs.services import save_agreed_list
+
+    program = side.objects["program"]
+    saved = save_agreed_list(
+        user=None,
+        program=program,
+        round=program.rounds.get(number=1),
+        village_code=side.village,
+        meeting_date=dt.date(2023, 12, 1),
+        minutes_number="BA/01/XII/2023",
+        minutes=MINIMAL_PDF,
+        rows=read_typed(f"{side.people[0].nik}; {side.people[0].full_name}; pekerja rentan"),
+        source="typed",
+        today=TODAY,
+    )
+    return {"agreed_list": saved.version.agreed_list, "agreed_version": saved.version}

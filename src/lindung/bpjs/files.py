@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.formatting import rupiah, tanggal
 from lindung.people import nik as nik_rules
+from lindung.programs.models import add_months
 from lindung.refusals import Refusal
 from lindung.spreadsheets import Workbook
 from lindung.uploads import UPLOAD_MESSAGES, inspect
@@ -148,9 +149,9 @@ def registration_workbook(batch, entries, *, program, generated_at: dt.datetime)
         village = enrollment.village
         district = village.parent
         regency = district.parent if district else None
-        start = enrollment.round.start_month
-        months = program.sponsored_months
-        end = enrollment.round.end_month
+        start = enrollment.first_month or enrollment.round.start_month
+        months = enrollment.months or program.sponsored_months  # a late proposal: fewer
+        end = add_months(start, months - 1)
         total_premium += enrollment.committed_premium
         values = [
             str(row),

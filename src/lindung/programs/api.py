@@ -22,10 +22,25 @@ programs_router = Router()
 enrollments_router = Router()
 
 
+def _add_sub_routers() -> None:
+    """The agreed lists and the funnel live in modules of their own, under ``/programs``."""
+    from lindung.programs.agreed_api import programs_router as agreed
+    from lindung.programs.funnel_api import router as funnel
+
+    programs_router.add_router("", agreed)
+    programs_router.add_router("", funnel)
+
+
 class RoundOut(Schema):
+    """``months_if_proposed_today``: how many sponsored months a proposal made today buys
+    (fewer than ``sponsored_months`` once the round has started; 0 once it is over), from
+    ``first_month_if_proposed_today``."""
+
     number: int
     start_month: Month
     end_month: Month
+    months_if_proposed_today: int
+    first_month_if_proposed_today: Month | None
 
 
 class LegalOut(Schema):
@@ -140,6 +155,8 @@ class EnrollmentOut(Schema):
     state_label: str
     reason: str
     committed_premium: int
+    first_month: Month
+    months: int
     kpj: str
     effective_date: dt.date | None
     coverage_end: dt.date | None
@@ -177,6 +194,8 @@ def _program_out(program, user) -> dict:
     totals = selectors.program_totals(None, program)
     check = selectors.budget_check(program)
     rounds = selectors.rounds_of(program)
+    today = clock.today()
+    bought = {r.pk: selectors.months_bought(program, r, today) for r in rounds}
     return {
         "id": program.pk,
         "name": program.name,
@@ -197,6 +216,10 @@ def _program_out(program, user) -> dict:
                 "number": r.number,
                 "start_month": _month(r.start_month),
                 "end_month": _month(r.end_month),
+                "months_if_proposed_today": bought[r.pk].count,
+                "first_month_if_proposed_today": (
+                    _month(bought[r.pk].first) if bought[r.pk].first else None
+                ),
             }
             for r in rounds
         ],
@@ -238,6 +261,8 @@ def _enrollment_out(enrollment, user, *, with_transitions: bool = False) -> dict
         "state_label": str(State(enrollment.state).label),
         "reason": enrollment.reason,
         "committed_premium": enrollment.committed_premium,
+        "first_month": _month(enrollment.sponsored_from),
+        "months": enrollment.months_sponsored,
         "kpj": enrollment.kpj,
         "effective_date": enrollment.effective_date,
         "coverage_end": enrollment.coverage_end,
@@ -340,7 +365,9 @@ def list_enrollments(
     response={201: EnrollmentOut, 409: Refusal, 422: Problems, 403: Refusal},
     summary="Usulkan pekerja (NIK) ke program",
     description="409 dengan `code`: quota_full, budget_exceeded, already_covered, "
-    "age_out_of_range, category_not_eligible, outside_program_area, round_closed.",
+    "age_out_of_range, category_not_eligible, outside_program_area, round_closed. "
+    "Usulan ke putaran yang sudah mulai hanya membiayai bulan sejak bulan efektif yang "
+    "diharapkan: `first_month` dan `months` pada jawaban 201.",
 )
 def propose(request, program_id: int, payload: ProposalIn):
     program = selectors.get_program(request.user, program_id)
@@ -451,3 +478,6 @@ def end_early(request, enrollment_id: int, payload: EndEarlyIn):
         return Status(409, refusal.as_dict())
     enrollment = selectors.get_enrollment(request.user, enrollment_id)
     return Status(200, _enrollment_out(enrollment, request.user, with_transitions=True))
+
+
+_add_sub_routers()

@@ -325,6 +325,10 @@ class Enrollment(RegionCodes):
     )
     # Nullable: SQLite adds the column without rebuilding the table, whose rebuild would
     # break the coverage triggers on the transitions that read it (coverage/triggers.py).
+    # The months bought at proposal: fewer than the program's when the round had already
+    # started (``premiums.months_bought``). Empty on older rows: the whole round.
+    first_month = models.DateField(_("bulan pertama dibiayai"), null=True, blank=True)
+    months = models.SmallIntegerField(_("bulan dibiayai"), null=True, blank=True)
     end_cause = models.CharField(  # noqa: DJ001
         _("sebab berakhir lebih awal"),
         max_length=14,
@@ -361,6 +365,16 @@ class Enrollment(RegionCodes):
     def __str__(self) -> str:
         return f"{self.person} — {self.program}"
 
+    @property
+    def months_sponsored(self) -> int:
+        """How many months this enrollment's funder pays: what the proposal committed."""
+        return self.months or self.program.sponsored_months
+
+    @property
+    def sponsored_from(self) -> dt.date:
+        """The first month the proposal committed (the round's first, unless it came late)."""
+        return self.first_month or self.round.start_month
+
 
 class Transition(models.Model):
     """One move of an enrollment: the audit trail of who did what, when and why."""
@@ -389,3 +403,115 @@ class Transition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or '—'} → {self.to_state}"
+
+
+def _minutes_upload_to(instance, filename: str) -> str:
+    return f"berita-acara-musdes/{dt.date.today():%Y}/{filename}"
+
+
+class AgreedList(RegionCodes):
+    """The list a village's meeting (*musyawarah desa*) agreed for one round of a program.
+
+    A record of its own, not a paste box: each upload or typed list is a new
+    :class:`AgreedListVersion` with its meeting date, minutes number and signed minutes,
+    and the versions are kept, so a regency sees what the village agreed and when it
+    changed. Proposals are made from the latest version.
+    """
+
+    program = models.ForeignKey(Program, models.CASCADE, related_name="agreed_lists")
+    round = models.ForeignKey(Round, models.CASCADE, related_name="agreed_lists")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("daftar hasil musyawarah desa")
+        verbose_name_plural = _("daftar hasil musyawarah desa")
+        ordering = ["round", "village"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "village"], name="agreed_list_one_per_round"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.village_id} putaran {self.round_id}"
+
+
+class AgreedListVersion(models.Model):
+    """One version of a village's agreed list: what the meeting agreed, as uploaded or typed.
+
+    ``fingerprint`` is the digest of the meeting's date and minutes number, the minutes
+    file and the entries: the same content again makes no new version.
+    """
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("unggah berkas")
+        TYPED = "typed", _("diketik")
+        API = "api", _("API")
+
+    agreed_list = models.ForeignKey(AgreedList, models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("versi"))
+    meeting_date = models.DateField(_("tanggal musyawarah desa"))
+    minutes_number = models.CharField(_("nomor berita acara"), max_length=100)
+    minutes = models.FileField(_("berita acara bertanda tangan"), upload_to=_minutes_upload_to)
+    minutes_kind = models.CharField(max_length=4)  # pdf, jpeg, png
+    fingerprint = models.CharField(max_length=64)
+    source = models.CharField(_("cara masuk"), max_length=6, choices=Source.choices)
+    file_name = models.CharField(_("nama berkas daftar"), max_length=200, blank=True)
+    entries_count = models.PositiveIntegerField(_("jumlah nama"), default=0)
+    passed_count = models.PositiveIntegerField(_("lolos pemeriksaan"), default=0)
+    checked_at = models.DateTimeField(_("diperiksa"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("versi daftar musyawarah desa")
+        verbose_name_plural = _("versi daftar musyawarah desa")
+        ordering = ["agreed_list", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreed_list", "number"], name="agreed_list_version_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreed_list} v{self.number}"
+
+
+class AgreedEntry(models.Model):
+    """One worker on a version of an agreed list, with the verdict of the checks.
+
+    ``code`` is empty when the entry passed the registry and the program's rules, else
+    the refusal code (the registry's NIK codes, ``not_registered``, the eligibility codes);
+    ``proposal_code`` is the refusal met when the entry was proposed (``quota_full``,
+    ``budget_exceeded``…), empty when it was proposed or never tried.
+    """
+
+    version = models.ForeignKey(AgreedListVersion, models.CASCADE, related_name="entries")
+    row = models.PositiveIntegerField(_("baris"))
+    nik = models.CharField(_("NIK"), max_length=20)
+    full_name = models.CharField(_("nama"), max_length=200, blank=True)
+    category = models.CharField(_("kategori"), max_length=30, blank=True)
+    person = models.ForeignKey(
+        "people.Person",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    code = models.CharField(_("kode"), max_length=40, blank=True)
+    message = models.TextField(_("keterangan"), blank=True)
+    proposal_code = models.CharField(_("kode usulan"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("nama dalam daftar musyawarah desa")
+        verbose_name_plural = _("nama dalam daftar musyawarah desa")
+        ordering = ["version", "row"]
+        indexes = [models.Index(fields=["version", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.nik} ({self.code or 'ok'})"
+
+    @property
+    def passed(self) -> bool:
+        return not self.code

@@ -429,3 +429,114 @@ def budget_check(program: Program) -> BudgetCheck | None:
         needed=needed,
         affordable=affordable,
     )
+
+
+@dataclass(frozen=True)
+class MonthsBought:
+    """What a proposal made today into one round pays for (``premiums.months_bought``)."""
+
+    round: Round
+    months: list
+    planned: int
+
+    @property
+    def count(self) -> int:
+        return len(self.months)
+
+    @property
+    def late(self) -> bool:
+        """The round has started: a proposal now buys fewer months than planned."""
+        return 0 < self.count < self.planned
+
+    @property
+    def first(self) -> dt.date | None:
+        return self.months[0] if self.months else None
+
+    @property
+    def last(self) -> dt.date | None:
+        return self.months[-1] if self.months else None
+
+
+def months_bought(program: Program, round: Round, today: dt.date) -> MonthsBought:
+    """How many of the round's months a proposal made ``today`` would commit and be billed."""
+    from lindung.programs import premiums
+
+    round.program = program
+    return MonthsBought(round, premiums.months_bought(round, today), program.sponsored_months)
+
+
+# --- the villages' agreed lists -----------------------------------------------------------
+
+
+def agreed_lists_for(user, program: Program, round: Round | None = None):
+    """The agreed lists of a program in the user's region, each with its latest version."""
+    from django.db.models import Max
+
+    from lindung.programs.models import AgreedList
+
+    lists = scoped(user, AgreedList.objects.filter(program=program)).select_related(
+        "village", "round"
+    )
+    if round is not None:
+        lists = lists.filter(round=round)
+    return lists.annotate(latest=Max("versions__number")).order_by("round__number", "village_id")
+
+
+def get_agreed_list(user, program: Program, pk):
+    """One agreed list of the program in the user's region, else 404."""
+    from lindung.programs.models import AgreedList
+
+    if not _valid_pk(pk):
+        raise Http404
+    return get_scoped_or_404(
+        user,
+        AgreedList.objects.filter(program=program).select_related("village", "round", "program"),
+        pk=pk,
+    )
+
+
+def agreed_versions(agreed_list):
+    return agreed_list.versions.select_related("created_by").order_by("-number")
+
+
+def agreed_version(agreed_list, number=None):
+    """A version of the list by its number, the latest when ``number`` is empty; else 404."""
+    versions = agreed_list.versions.select_related("created_by")
+    if number in (None, ""):
+        version = versions.order_by("-number").first()
+    else:
+        try:
+            version = versions.filter(number=int(number)).first()
+        except (TypeError, ValueError):
+            version = None
+    if version is None:
+        raise Http404
+    return version
+
+
+def agreed_version_by_id(agreed_list, version_id):
+    """A version of the list by its id (the API's and the minutes' address); else 404."""
+    if not _valid_pk(version_id):
+        raise Http404
+    version = agreed_list.versions.select_related("created_by").filter(pk=version_id).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def agreed_entries(version):
+    return version.entries.select_related("person").order_by("row")
+
+
+def agreed_list_of(program: Program, round: Round, village_code: str):
+    """The village's list for a round (``None`` if it has none): the proposal screen's link."""
+    from lindung.programs.models import AgreedList
+
+    return AgreedList.objects.filter(program=program, round=round, village_id=village_code).first()
+
+
+def funnel(user, program: Program, *, round: Round | None = None, by: str = "program", today):
+    """The verification funnel of ``program`` in the user's region (see ``funnel``)."""
+    from lindung.programs import funnel as funnel_module
+
+    return funnel_module.build(user, program, round=round, by=by, today=today)

@@ -43,7 +43,7 @@ from lindung.programs.models import (
     VillageQuota,
     add_months,
 )
-from lindung.programs.premiums import enrollment_cost
+from lindung.programs.premiums import enrollment_cost, months_bought
 from lindung.refusals import Invalid, Refusal
 from lindung.regions.models import Region
 from lindung.signals import records_changed
@@ -527,7 +527,8 @@ def propose(
     round.program = program
     if problem := eligibility.static_problem(program, round, person, today):
         raise problem
-    cost = enrollment_cost(program, round, person, memo=memo)
+    cost = enrollment_cost(program, round, person, memo=memo, today=today)
+    bought = months_bought(round, today)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -557,6 +558,8 @@ def propose(
                 state=State.PROPOSED,
                 state_changed_at=now,
                 committed_premium=cost,
+                first_month=bought[0],
+                months=len(bought),
                 proposed_at=now,
                 proposed_by=_actor(user),
                 agent_id=acting_agent_id(user),
@@ -827,7 +830,7 @@ def activate_many(*, user, answers: dict[int, tuple[str, dt.date]], via="bpjs") 
         return MoveResult()
     with transaction.atomic():
         queryset = Enrollment.objects.filter(pk__in=answers).select_related("program")
-        months = {e.pk: e.program.sponsored_months for e in queryset}
+        months = {e.pk: e.months_sponsored for e in queryset}  # a late proposal bought fewer
         details = {
             pk: {
                 "kpj": kpj,
@@ -997,7 +1000,7 @@ def end_early(
             )
         program = locked.program
         unused = _months_after(day, locked.coverage_end)
-        released = locked.committed_premium // program.sponsored_months * unused
+        released = locked.committed_premium // locked.months_sponsored * unused
         text = str(_("Berakhir lebih awal pada %(date)s: %(cause)s.")) % {
             "date": f"{day:%d/%m/%Y}",
             "cause": EndCause(cause).label,
@@ -1038,3 +1041,345 @@ def end_early(
     enrollment.committed_premium = moved.committed_premium
     enrollment.state_changed_at = moved.state_changed_at
     return enrollment
+
+
+# --- memberships of enrollments activated before the registry kept them -------------------
+
+
+@transaction.atomic
+def backfill_memberships(*, program: Program | None = None) -> dict:
+    """Give every worker active in a program with a KPJ the insurer membership its answer
+    implied, for enrollments activated before the registry kept memberships
+    (``people.Membership``; the answer import writes them since).
+
+    Only workers without a membership get one: a membership already kept (from a member
+    list or a later answer) is newer knowledge and stays. A KPJ already another person's,
+    or given to two people by two enrollments, is not recorded and is counted in
+    ``kpj_taken`` (the first enrollment by id keeps it) for someone to look at. Running
+    it again creates nothing.
+    """
+    from lindung.people.models import Membership
+    from lindung.people.services import record_memberships
+
+    rows = (
+        Enrollment.objects.filter(membership_missing_filter(), state=State.ACTIVE)
+        .exclude(kpj="")
+        .select_related("program")
+        .order_by("id")
+    )
+    if program is not None:
+        rows = rows.filter(program=program)
+    rows = list(rows)
+    held = dict(
+        Membership.objects.filter(kpj__in={e.kpj for e in rows}).values_list("kpj", "person_id")
+    )
+    per_program: dict[str, dict] = {}
+    taken = []
+    for enrollment in rows:
+        owner = held.setdefault(enrollment.kpj, enrollment.person_id)
+        if owner != enrollment.person_id:
+            taken.append({"enrollment": enrollment.pk, "kpj": enrollment.kpj})
+            continue
+        as_of = enrollment.effective_date or enrollment.state_changed_at.date()
+        per_program.setdefault(enrollment.program.name, {})[enrollment.person_id] = (
+            enrollment.kpj,
+            Membership.Status.ACTIVE,
+            as_of,
+        )
+    created = 0
+    for name, answers in sorted(per_program.items()):
+        created += record_memberships(answers, source=Membership.Source.PROGRAM, source_label=name)[
+            "created"
+        ]
+    return {"created": created, "kpj_taken": taken}
+
+
+def membership_missing_filter() -> Q:
+    """Enrollments whose worker has no insurer membership kept yet."""
+    return Q(person__membership__isnull=True)
+
+
+# --- the village's agreed list (daftar hasil musyawarah desa) ------------------------------
+
+ENTRY_MESSAGES = {
+    "entry_other_village": _(
+        "Pekerja ini terdaftar di desa %(village)s, bukan di desa daftar ini: hanya warga desa "
+        "ini yang masuk daftar musyawarahnya."
+    ),
+    "category_unknown": _(
+        "Kategori '%(value)s' tidak dikenal: tulis salah satu kategori peserta, mis. "
+        "pekerja rentan, kader desa, petugas parkir."
+    ),
+    "not_registered": NIK_MESSAGES["not_registered"],
+    "duplicate_in_list": NIK_MESSAGES["duplicate_in_list"],
+}
+
+
+@dataclass
+class AgreedListSaved:
+    """The version kept, and whether this request made it (``False``: the same list again)."""
+
+    version: object
+    created: bool
+
+    @property
+    def unchanged(self):
+        from lindung.programs.agreedlist import AgreedListRefused
+
+        if self.created:
+            return None
+        return AgreedListRefused(
+            "agreed_list_unchanged",
+            number=self.version.number,
+            date=timezone.localtime(self.version.created_at).strftime("%d/%m/%Y %H:%M"),
+        )
+
+
+def _digits(code: str) -> str:
+    return re.sub(r"\D", "", code or "")
+
+
+def check_agreed_entries(
+    *, user, program: Program, round: Round, village_code: str, rows, today: dt.date
+) -> list:
+    """Each row of an agreed list checked at once against the registry and the program's
+    rules, with the codes a proposal would meet (``AgreedEntry`` objects, not saved)."""
+    from lindung.programs.models import AgreedEntry
+
+    round.program = program
+    entries, seen = [], set()
+    for row in rows:
+        verdict = nik_rules.check_nik(row.nik)
+        entry = AgreedEntry(
+            row=row.row,
+            nik=verdict.nik[:20],
+            full_name=row.full_name[:200],
+            category=row.category[:30],
+        )
+        entries.append(entry)
+        if not verdict.valid:
+            code = verdict.errors[0]
+            entry.code = code
+            entry.message = nik_rules.message(code, verdict.facts.get(code))
+        elif verdict.nik in seen:
+            entry.code, entry.message = "duplicate_in_list", str(NIK_MESSAGES["duplicate_in_list"])
+        elif row.village and _digits(row.village) != _digits(village_code):
+            entry.code = "entry_other_village"
+            entry.message = str(ENTRY_MESSAGES["entry_other_village"]) % {"village": row.village}
+        elif row.category and parse_category(row.category) is None:
+            entry.code = "category_unknown"
+            entry.message = str(ENTRY_MESSAGES["category_unknown"]) % {"value": row.category}
+        seen.add(verdict.nik)
+    wanted = [e.nik for e in entries if not e.code]
+    people = {
+        p.nik: p
+        for p in scoped(user, Person.objects.select_related("village")).filter(nik__in=wanted)
+    }
+    taking_part = set(
+        ProgramVillage.objects.filter(
+            program=program, village_id__in={p.village_id for p in people.values()}
+        ).values_list("village_id", flat=True)
+    )
+    enrolled = set(
+        Enrollment.objects.filter(program=program, round=round, person__nik__in=wanted)
+        .exclude(state__in=RELEASING)
+        .values_list("person__nik", flat=True)
+    )
+    for entry in entries:
+        if entry.code:
+            continue
+        person = people.get(entry.nik)
+        if person is None:
+            entry.code, entry.message = "not_registered", str(NIK_MESSAGES["not_registered"])
+            continue
+        entry.person = person
+        if person.village_id != village_code and person.village_id in taking_part:
+            entry.code = "entry_other_village"
+            entry.message = str(ENTRY_MESSAGES["entry_other_village"]) % {
+                "village": person.village.display_name
+            }
+        elif entry.nik in enrolled:
+            continue  # already proposed to this round: it passed when it was
+        elif problem := eligibility.static_problem(program, round, person, today):
+            # a worker of a village outside the program: ``outside_program_area``
+            entry.code, entry.message = problem.code, problem.message
+    return entries
+
+
+def _agreed_refusal(code: str, **params):
+    from lindung.programs.agreedlist import AgreedListRefused
+
+    return AgreedListRefused(code, **params)
+
+
+def save_agreed_list(
+    *,
+    user,
+    program: Program,
+    round: Round,
+    village_code: str,
+    meeting_date,
+    minutes_number: str,
+    minutes: bytes | None,
+    rows,
+    source: str,
+    file_name: str = "",
+    today: dt.date,
+) -> AgreedListSaved:
+    """Keep a new version of a village's agreed list for one round, each entry checked.
+
+    Refuses (``AgreedListRefused``) a village outside the user's region, a meeting dated
+    in the future or after the round's start, a missing minutes number or signed minutes,
+    and an empty list. The same list again (same meeting, minutes and entries as the
+    latest version) makes no new version: the answer says so and points at that version.
+    """
+    from django.core.files.base import ContentFile
+
+    from lindung.programs import agreedlist
+    from lindung.programs.models import AgreedEntry, AgreedList, AgreedListVersion
+
+    if not permissions.is_proposer(user):
+        raise _agreed_refusal("forbidden")
+    if round.program_id != program.pk:
+        raise _agreed_refusal("round_unknown")
+    village_code = (village_code or "").strip()[:13]
+    if not permissions.can_propose(user, village_code):
+        raise _agreed_refusal("village_not_yours", village=village_code or "-")
+    if not ProgramVillage.objects.filter(program=program, village_id=village_code).exists():
+        raise _agreed_refusal("village_not_in_program", village=village_code)
+    day = meeting_date
+    if not isinstance(day, dt.date):
+        day = people_validation.parse_date(day) if not _blank(day) else None
+    if day is None:
+        raise _agreed_refusal("meeting_date_invalid")
+    if day > round.start_month:
+        raise _agreed_refusal(
+            "meeting_after_round_start",
+            date=f"{day:%d/%m/%Y}",
+            round=round.number,
+            start=f"{round.start_month:%d/%m/%Y}",
+        )
+    if day > today:
+        raise _agreed_refusal("meeting_date_in_future", date=f"{day:%d/%m/%Y}")
+    number = _text(minutes_number, 100)
+    if not number:
+        raise _agreed_refusal("minutes_number_missing")
+    kind = agreedlist.check_minutes(minutes)
+    rows = list(rows)
+    if not rows:
+        raise _agreed_refusal("agreed_list_empty")
+    fingerprint = agreedlist.fingerprint(day, number, minutes, rows)
+    entries = check_agreed_entries(
+        user=user, program=program, round=round, village_code=village_code, rows=rows, today=today
+    )
+    with transaction.atomic():
+        agreed, created = AgreedList.objects.get_or_create(
+            round=round,
+            village_id=village_code,
+            defaults={
+                "program": program,
+                "district_code": village_code[:8],
+                "regency_code": village_code[:5],
+                "province_code": village_code[:2],
+            },
+        )
+        agreed = AgreedList.objects.select_for_update().get(pk=agreed.pk)
+        latest = agreed.versions.order_by("-number").first()
+        if latest is not None and latest.fingerprint == fingerprint:
+            return AgreedListSaved(latest, created=False)
+        version = AgreedListVersion(
+            agreed_list=agreed,
+            number=(latest.number + 1) if latest else 1,
+            meeting_date=day,
+            minutes_number=number,
+            minutes_kind=kind,
+            fingerprint=fingerprint,
+            source=source,
+            file_name=_text(file_name, 200),
+            entries_count=len(entries),
+            passed_count=sum(1 for e in entries if not e.code),
+            checked_at=timezone.now(),
+            created_by=_actor(user),
+        )
+        extension = {"jpeg": "jpg"}.get(kind, kind)
+        version.minutes.save(
+            f"ba-{village_code.replace('.', '')}-p{round.number}-v{version.number}.{extension}",
+            ContentFile(minutes),
+            save=False,
+        )
+        version.save()
+        for entry in entries:
+            entry.version = version
+        AgreedEntry.objects.bulk_create(entries, batch_size=1000)
+    return AgreedListSaved(version, created=True)
+
+
+@transaction.atomic
+def recheck_agreed_list(*, user, agreed_list, today: dt.date):
+    """Check the latest version's entries again (the registry or the program changed since:
+    a worker registered, a decile updated): the verdicts change, the version does not."""
+    from lindung.programs.agreedlist import ListRow
+    from lindung.programs.models import AgreedEntry
+
+    if not permissions.can_propose(user, agreed_list.village_id):
+        raise PermissionDenied
+    version = agreed_list.versions.order_by("-number").first()
+    if version is None:
+        return None
+    kept = list(version.entries.order_by("row"))
+    fresh = check_agreed_entries(
+        user=user,
+        program=agreed_list.program,
+        round=agreed_list.round,
+        village_code=agreed_list.village_id,
+        rows=[ListRow(e.row, e.nik, e.full_name, e.category, "") for e in kept],
+        today=today,
+    )
+    for old, new in zip(kept, fresh, strict=True):
+        old.code, old.message, old.person = new.code, new.message, new.person
+    AgreedEntry.objects.bulk_update(kept, ["code", "message", "person"], batch_size=1000)
+    version.passed_count = sum(1 for e in kept if not e.code)
+    version.checked_at = timezone.now()
+    version.save(update_fields=["passed_count", "checked_at"])
+    return version
+
+
+def propose_agreed_list(
+    *, user, agreed_list, today: dt.date, via: str = Transition.Via.WEB
+) -> list[ProposalResult]:
+    """Propose the entries of the latest version that passed the checks and are not proposed
+    yet, in the list's order, each with its verdict; a refusal (``quota_full``,
+    ``budget_exceeded``…) is kept on its entry for the funnel, a success clears it."""
+    from lindung.programs.models import AgreedEntry
+
+    if not permissions.can_propose(user, agreed_list.village_id):
+        raise PermissionDenied
+    version = agreed_list.versions.order_by("-number").first()
+    if version is None:
+        return []
+    program, round_ = agreed_list.program, agreed_list.round
+    entries = list(
+        version.entries.filter(code="", person__isnull=False)
+        .select_related("person")
+        .order_by("row")
+    )
+    enrolled = set(
+        Enrollment.objects.filter(
+            program=program, round=round_, person_id__in=[e.person_id for e in entries]
+        )
+        .exclude(state__in=RELEASING)
+        .values_list("person_id", flat=True)
+    )
+    todo = [e for e in entries if e.person_id not in enrolled]
+    results = propose_people(
+        user=user,
+        program=program,
+        people=[e.person for e in todo],
+        today=today,
+        round=round_,
+        via=via,
+    )
+    for entry, result in zip(todo, results, strict=True):
+        entry.proposal_code = result.code
+    AgreedEntry.objects.bulk_update(todo, ["proposal_code"], batch_size=1000)
+    return results

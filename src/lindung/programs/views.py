@@ -16,7 +16,7 @@ from lindung.accounts.scope import in_scope
 from lindung.people.categories import Category
 from lindung.people.selectors import workers_for
 from lindung.privacy import access
-from lindung.programs import clock, permissions, selectors, services
+from lindung.programs import clock, funnel_export, permissions, selectors, services
 from lindung.programs.forms import LegalDocumentForm, ProgramForm, QuotaForm
 from lindung.programs.lifecycle import ALLOWED, State
 from lindung.programs.models import EndCause, Funder
@@ -136,6 +136,10 @@ def program_detail(request, pk: int):
         "legal_form": LegalDocumentForm() if manager else None,
         "quota_form": QuotaForm() if manager else None,
         "is_apbdes": program.funder == Funder.APBDES,
+        "funnel_chart": funnel_export.chart(
+            selectors.funnel(request.user, program, today=clock.today()).total,
+            _("Corong verifikasi"),
+        ),
     }
     return render(request, "programs/detail.html", context)
 
@@ -295,6 +299,8 @@ def propose(request, pk: int):
         and selectors.participating_villages(request.user, program)
         .filter(village_id=village)
         .exists(),
+        "bought": selectors.months_bought(program, round_, clock.today()),
+        "agreed_list": selectors.agreed_list_of(program, round_, village) if village else None,
         **_counter_context(program, round_, village),
     }
     return render(request, "programs/propose.html", context)

@@ -72,6 +72,12 @@ class Command(TrackedCommand):
         end.add_argument("--today", help="YYYY-MM-DD (bawaan: hari ini)")
         end.add_argument("--program", type=int)
         end.add_argument("--user", help="batasi ke wilayah pengguna ini")
+        backfill = sub.add_parser(
+            "backfill-memberships",
+            help="catat kepesertaan BPJS (KPJ) pekerja aktif yang diaktifkan sebelum dicatat",
+        )
+        backfill.add_argument("--program", type=int)
+        backfill.add_argument("--json", action="store_true")
 
     def handle(self, *args, action, **options):
         user = _user(options.get("user"))
@@ -79,12 +85,29 @@ class Command(TrackedCommand):
             self._list(user, as_json=options["json"])
         elif action == "create":
             self._create(user, options)
+        elif action == "backfill-memberships":
+            self._backfill(options)
         else:
             program = None
             if options.get("program"):
                 program = selectors.get_program(user, options["program"])
             ended = services.end_finished(user=user, today=_date(options["today"]), program=program)
             self.stdout.write(f"{ended} kepesertaan selesai masa sponsornya.")
+
+    def _backfill(self, options: dict) -> None:
+        program = None
+        if options.get("program"):
+            program = selectors.get_program(None, options["program"])
+        result = services.backfill_memberships(program=program)
+        if options.get("json"):
+            self.stdout.write(json.dumps(result, ensure_ascii=False))
+            return
+        self.stdout.write(f"{result['created']} kepesertaan BPJS dicatat.")
+        for row in result["kpj_taken"]:
+            self.stdout.write(
+                f"  KPJ {row['kpj']} (kepesertaan #{row['enrollment']}) sudah milik pekerja "
+                "lain: tidak dicatat, periksa jawaban BPJS-nya."
+            )
 
     def _create(self, user, options: dict) -> None:
         data: dict = {}
