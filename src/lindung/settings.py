@@ -84,9 +84,15 @@ INSTALLED_APPS = [
     "lindung.dashboards",
     "lindung.reports",
     "lindung.demo",
+    "lindung.operations",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies for /metrics (lindung.operations.metrics): first and last.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # A request id on the answer and on every log line (lindung.operations.requests).
+    "lindung.operations.requests.RequestId",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Pages compressed for village offices' weak connections (a regency's dashboard: 350 KB
@@ -110,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "lindung.urls"
@@ -199,9 +206,16 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing one
 MEDIA_ROOT = VAR_DIR / "media"
+# In production the static files carry their content's hash in their names (``lindung
+# serve`` collects them first), so whitenoise lets browsers keep them for a year without
+# asking again; the demo serves them under their plain names.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the packages when collectstatic has not run
 
@@ -277,12 +291,38 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs go to standard output. In production each line is a JSON object (time, level,
+# logger, message, request id, and the access line's method, path, status and duration);
+# LINDUNG_LOG_FORMAT=text|json chooses, LINDUNG_ACCESS_LOG=1 writes a line per request.
+LOG_FORMAT = os.environ.get("LINDUNG_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lindung.operations.requests.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LINDUNG_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "lindung.requests": {
+            "level": "INFO" if _flag("LINDUNG_ACCESS_LOG", PRODUCTION) else "WARNING",
+        },
+    },
 }
+# /metrics answers the loopback address, or a request with this bearer token.
+LINDUNG_METRICS_TOKEN = os.environ.get("LINDUNG_METRICS_TOKEN", "")
 
 LINDUNG_PAGE_SIZE = 25
 # Change history (django-simple-history, and the import's bulk history). Always on in use;
