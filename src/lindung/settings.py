@@ -220,6 +220,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True  # serve straight from the packages when collectstatic has not run
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Several `lindung db_worker` share the queue: each beats this often, a job whose worker has
+# been silent this long goes back to the queue, and fails after this many tries
+# (lindung.worker.lifecycle).
+LINDUNG_WORKER_BEAT_SECONDS = float(os.environ.get("LINDUNG_WORKER_BEAT_SECONDS", "10"))
+LINDUNG_WORKER_LOST_SECONDS = float(os.environ.get("LINDUNG_WORKER_LOST_SECONDS", "60"))
+LINDUNG_WORKER_ATTEMPTS = int(os.environ.get("LINDUNG_WORKER_ATTEMPTS", "2"))
 
 # Whether relief rules that exclude state and regional budgets (PP 50/2025: APBN, APBD) also
 # exclude village budgets (APBDes): not confirmed by the insurer, so it is a setting.
@@ -303,6 +309,7 @@ LOGGING = {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},

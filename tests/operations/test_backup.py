@@ -8,20 +8,14 @@ the data read back there.
 import errno
 import hashlib
 import json
-import os
-import subprocess
-import sys
-import uuid
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 from django.db import connection
 
 from lindung.operations import backup as backups
 from lindung.operations.backup import BackupError, create_backup, prune, read_backup, restore_backup
-
-LINDUNG = str(Path(sys.executable).with_name("lindung"))
+from tests.operations.conftest import lindung
 
 
 def fake_backup(folder: Path, stamp: str, engine: str = "sqlite", content: bytes = b"data") -> Path:
@@ -88,54 +82,6 @@ def test_a_backup_is_restored_only_into_an_empty_database(tmp_path):
 # The drill: real commands, real databases.
 
 
-def lindung(*args, env, check=True):
-    result = subprocess.run([LINDUNG, *args], env=env, capture_output=True, text=True, timeout=900)
-    if check and result.returncode != 0:
-        raise AssertionError(f"lindung {' '.join(args)}: {result.stdout}{result.stderr}")
-    return result
-
-
-@pytest.fixture
-def two_databases(tmp_path):
-    """The environments of two new, empty databases on the pass's engine."""
-    base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        envs = []
-        for name in ("first", "second"):
-            (tmp_path / name).mkdir()
-            envs.append({**base, "LINDUNG_VAR_DIR": str(tmp_path / name)})
-        yield envs
-        return
-    import psycopg
-
-    parts = urlparse(url)
-    names = [f"lindung_drill_{uuid.uuid4().hex[:8]}" for _ in range(2)]
-    admin = psycopg.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password,
-        dbname="postgres",
-        autocommit=True,
-    )
-    try:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        yield [
-            {
-                **base,
-                "LINDUNG_VAR_DIR": str(tmp_path),
-                "DATABASE_URL": parts._replace(path=f"/{name}").geturl(),
-            }
-            for name in names
-        ]
-    finally:
-        for name in names:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
 MAKE_DATA = (
     "from lindung.accounts.models import Role; from lindung.accounts.services import create_user; "
     "create_user(username='disnaker.drill', role=Role.SYSTEM_ADMIN, region_code=None, "
@@ -147,8 +93,8 @@ READ_DATA = (
 )
 
 
-def test_restore_drill(two_databases, tmp_path):
-    first, second = two_databases
+def test_restore_drill(fresh_databases, tmp_path):
+    first, second = fresh_databases
     lindung("migrate", "--noinput", "-v0", env=first)
     lindung("shell", "--no-imports", "-c", MAKE_DATA, env=first)
     out = tmp_path / "cadangan"

@@ -28,7 +28,7 @@ def test_production_server(tmp_path):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        status, _, page = get(f"{base}/masuk/")
+        status, _, page = get(f"{base}/masuk/", attempts=2400)  # collectstatic first
         assert status == 200
         (css,) = re.findall(r'href="(/static/lindung/lindung\.[0-9a-f]{12}\.css)"', page.decode())
         status, headers, _ = get(base + css)

@@ -1,15 +1,12 @@
 """``lindung serve``: the production server (granian, WSGI), not Django's runserver.
 
 By default one server process per CPU (``LINDUNG_WORKERS`` or ``--workers`` to choose),
-each with ``LINDUNG_THREADS`` threads. With more than one process, the request counters of
-``/metrics`` are kept in files under ``var/prometheus`` that every process adds to, emptied
-at each start (prometheus_client's multiprocess mode).
+each with ``LINDUNG_THREADS`` threads. The processes add up their request counters for
+``/metrics`` in ``var/prometheus`` (set up by ``lindung.cli`` before Django starts).
 """
 
 import os
-import shutil
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -33,11 +30,6 @@ class Command(BaseCommand):
 
         if not no_collectstatic:
             call_command("collectstatic", interactive=False, verbosity=0)
-        if workers > 1:
-            metrics_dir = settings.VAR_DIR / "prometheus"
-            shutil.rmtree(metrics_dir, ignore_errors=True)
-            metrics_dir.mkdir(parents=True)
-            os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
         self.stdout.write(
             f"Lindung berjalan di http://{host}:{port}/ ({workers} proses; Ctrl+C untuk berhenti)"
         )
