@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After authentication: which reads may go to the read replica, when there is one.
+    "lindung.operations.replica.ReadFromReplica",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -150,6 +152,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A PostgreSQL streaming standby for the pages that read much (lindung.operations.replica).
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url,
+        conn_max_age=int(os.environ.get("LINDUNG_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["lindung.operations.replica.ReplicaRouter"]
+LINDUNG_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("LINDUNG_REPLICA_MAX_LAG_SECONDS", "30"))
+LINDUNG_REPLICA_STICKY_SECONDS = float(os.environ.get("LINDUNG_REPLICA_STICKY_SECONDS", "30"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the background worker write while pages read; the timeout waits out
     # short write locks instead of failing with "database is locked".
