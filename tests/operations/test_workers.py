@@ -116,7 +116,7 @@ def worker(env) -> subprocess.Popen:
     )
 
 
-def test_two_workers_share_the_queue_and_a_killed_workers_job_is_rerun(fresh_databases):
+def test_two_workers_share_the_queue_and_a_killed_workers_job_is_given_back(fresh_databases):
     env = {
         **fresh_databases[0],
         "LINDUNG_WORKER_BEAT_SECONDS": "0.5",
@@ -133,14 +133,17 @@ def test_two_workers_share_the_queue_and_a_killed_workers_job_is_rerun(fresh_dat
             process.terminate()
             process.wait(timeout=60)
 
-    enqueue(env, "probe.enqueue('lama', seconds=30)")
-    doomed = worker(env)
-    wait_for(lambda: probe_states(env)[-1] == "RUNNING:1", 300)
-    os.kill(doomed.pid, signal.SIGKILL)
-    doomed.wait()
-    rescuer = worker(env)
+    # A long job whose workers are killed one after the other: given back once, then
+    # failed with its reason (LINDUNG_WORKER_ATTEMPTS=2), never left "running".
+    enqueue(env, "probe.enqueue('lama', seconds=3600)")
+    for claims in (1, 2):
+        doomed = worker(env)
+        wait_for(lambda claims=claims: probe_states(env)[-1] == f"RUNNING:{claims}", 900)
+        os.kill(doomed.pid, signal.SIGKILL)
+        doomed.wait()
+    last = worker(env)
     try:
-        wait_for(lambda: probe_states(env)[-1] == "SUCCESSFUL:2", 600)
+        wait_for(lambda: probe_states(env)[-1] == "FAILED:2", 900)
     finally:
-        rescuer.terminate()
-        rescuer.wait(timeout=60)
+        last.terminate()
+        last.wait(timeout=60)
