@@ -92,28 +92,33 @@ def probe_states(env) -> list[str]:
     code = (
         "from django_tasks_db.models import DBTaskResult as R; "
         "print(' '.join(f'{r.status}:{len(r.worker_ids)}' for r in "
-        "R.objects.filter(task_path__endswith='probe').order_by('id')))"
+        "R.objects.filter(task_path__endswith='probe').order_by('enqueued_at')))"
     )
     out = lindung("shell", "--no-imports", "-c", code, env=env).stdout.strip()
     return out.splitlines()[-1].split() if out else []
 
 
-def wait_for(check, seconds: float) -> None:
+def wait_for(env, expected, seconds: float) -> None:
+    """Wait until the probes' states satisfy ``expected`` (a function of the list)."""
     deadline = time.monotonic() + seconds
+    states = []
     while time.monotonic() < deadline:
-        if check():
+        states = probe_states(env)
+        if expected(states):
             return
         time.sleep(1)
-    raise AssertionError("the workers did not finish in time")
+    raise AssertionError(f"the workers did not get there in time: {states}")
 
 
-def worker(env) -> subprocess.Popen:
-    return subprocess.Popen(
+def worker(env, started: list) -> subprocess.Popen:
+    process = subprocess.Popen(
         [LINDUNG, "db_worker", "--interval", "0.2", "--no-startup-delay"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    started.append(process)
+    return process
 
 
 def test_two_workers_share_the_queue_and_a_killed_workers_job_is_given_back(fresh_databases):
@@ -123,27 +128,28 @@ def test_two_workers_share_the_queue_and_a_killed_workers_job_is_given_back(fres
         "LINDUNG_WORKER_LOST_SECONDS": "3",
     }
     lindung("migrate", "--noinput", "-v0", env=env)
-    enqueue(env, "[probe.enqueue(f'job-{n}') for n in range(20)]")
-    first, second = worker(env), worker(env)
+    started: list[subprocess.Popen] = []
     try:
+        enqueue(env, "[probe.enqueue(f'job-{n}') for n in range(20)]")
+        first, second = worker(env, started), worker(env, started)
         # A probe that runs twice fails on its unique row: 20 successes is 20 single runs.
-        wait_for(lambda: probe_states(env).count("SUCCESSFUL:1") == 20, 600)
-    finally:
+        wait_for(env, lambda states: states.count("SUCCESSFUL:1") == 20, 600)
         for process in (first, second):
             process.terminate()
             process.wait(timeout=60)
 
-    # A long job whose workers are killed one after the other: given back once, then
-    # failed with its reason (LINDUNG_WORKER_ATTEMPTS=2), never left "running".
-    enqueue(env, "probe.enqueue('lama', seconds=3600)")
-    for claims in (1, 2):
-        doomed = worker(env)
-        wait_for(lambda claims=claims: probe_states(env)[-1] == f"RUNNING:{claims}", 900)
-        os.kill(doomed.pid, signal.SIGKILL)
-        doomed.wait()
-    last = worker(env)
-    try:
-        wait_for(lambda: probe_states(env)[-1] == "FAILED:2", 900)
+        # A long job whose workers are killed one after the other: given back once, then
+        # failed with its reason (LINDUNG_WORKER_ATTEMPTS=2), never left "running".
+        enqueue(env, "probe.enqueue('lama', seconds=3600)")
+        for claims in (1, 2):
+            doomed = worker(env, started)
+            wait_for(env, lambda states, n=claims: states[-1:] == [f"RUNNING:{n}"], 900)
+            os.kill(doomed.pid, signal.SIGKILL)
+            doomed.wait()
+        worker(env, started)
+        wait_for(env, lambda states: states[-1:] == ["FAILED:2"], 900)
     finally:
-        last.terminate()
-        last.wait(timeout=60)
+        for process in started:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
