@@ -87,9 +87,15 @@ INSTALLED_APPS = [
     "lindung.maps",
     "lindung.reports",
     "lindung.demo",
+    "lindung.operations",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies for /metrics (lindung.operations.metrics): first and last.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # A request id on the answer and on every log line (lindung.operations.requests).
+    "lindung.operations.requests.RequestId",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     # Pages compressed for village offices' weak connections (a regency's dashboard: 350 KB
@@ -113,6 +119,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # After authentication: which reads may go to the read replica, when there is one.
+    "lindung.operations.replica.ReadFromReplica",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "lindung.urls"
@@ -147,6 +156,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A PostgreSQL streaming standby for the pages that read much (lindung.operations.replica).
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url,
+        conn_max_age=int(os.environ.get("LINDUNG_DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["lindung.operations.replica.ReplicaRouter"]
+LINDUNG_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("LINDUNG_REPLICA_MAX_LAG_SECONDS", "30"))
+LINDUNG_REPLICA_STICKY_SECONDS = float(os.environ.get("LINDUNG_REPLICA_STICKY_SECONDS", "30"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the background worker write while pages read; the timeout waits out
     # short write locks instead of failing with "database is locked".
@@ -212,13 +232,26 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing one
 MEDIA_ROOT = VAR_DIR / "media"
+# In production the static files carry their content's hash in their names (``lindung
+# serve`` collects them first), so whitenoise lets browsers keep them for a year without
+# asking again; the demo serves them under their plain names.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the packages when collectstatic has not run
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Several `lindung db_worker` share the queue: each beats this often, a job whose worker has
+# been silent this long goes back to the queue, and fails after this many tries
+# (lindung.worker.lifecycle).
+LINDUNG_WORKER_BEAT_SECONDS = float(os.environ.get("LINDUNG_WORKER_BEAT_SECONDS", "10"))
+LINDUNG_WORKER_LOST_SECONDS = float(os.environ.get("LINDUNG_WORKER_LOST_SECONDS", "60"))
+LINDUNG_WORKER_ATTEMPTS = int(os.environ.get("LINDUNG_WORKER_ATTEMPTS", "2"))
 
 # Whether relief rules that exclude state and regional budgets (PP 50/2025: APBN, APBD) also
 # exclude village budgets (APBDes): not confirmed by the insurer, so it is a setting.
@@ -290,12 +323,39 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Logs go to standard output. In production each line is a JSON object (time, level,
+# logger, message, request id, and the access line's method, path, status and duration);
+# LINDUNG_LOG_FORMAT=text|json chooses, LINDUNG_ACCESS_LOG=1 writes a line per request.
+LOG_FORMAT = os.environ.get("LINDUNG_LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lindung.operations.requests.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LINDUNG_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "lindung.requests": {
+            "level": "INFO" if _flag("LINDUNG_ACCESS_LOG", PRODUCTION) else "WARNING",
+        },
+    },
 }
+# /metrics answers the loopback address, or a request with this bearer token.
+LINDUNG_METRICS_TOKEN = os.environ.get("LINDUNG_METRICS_TOKEN", "")
 
 LINDUNG_PAGE_SIZE = 25
 # Change history (django-simple-history, and the import's bulk history). Always on in use;

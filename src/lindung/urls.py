@@ -4,12 +4,14 @@ from django.urls import include, path
 
 from lindung.accounts.picker import region_picker
 from lindung.api import api
+from lindung.operations.metrics import metrics
 from lindung.sync import views as sync
 from lindung.web import views as web
 
 urlpatterns = [
     path("", web.home, name="home"),
     path("healthz", web.healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     # The installable app: the service worker must come from the root to serve every page.
     path("sw.js", sync.service_worker, name="service-worker"),
     path("manifest.webmanifest", sync.manifest, name="manifest"),

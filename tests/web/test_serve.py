@@ -39,7 +39,7 @@ def server(tmp_path):
         process.wait(timeout=20)
 
 
-def get(url: str, attempts: int = 60):
+def get(url: str, attempts: int = 1200):
     for _ in range(attempts):
         try:
             with urllib.request.urlopen(url, timeout=2) as response:

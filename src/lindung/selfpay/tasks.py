@@ -34,7 +34,11 @@ def _waiting() -> bool:
 
 
 def ensure_scheduled(*, now: dt.datetime | None = None) -> bool:
-    """Queue the next daily run unless one is waiting; ``True`` when one was queued."""
+    """Queue the next daily run unless one is waiting; ``True`` when one was queued.
+
+    Several workers starting together may each queue one; the run claims its day
+    (:func:`lindung.worker.lifecycle.claim_period`), so the copies after the first do nothing.
+    """
     if not apps.is_installed("django_tasks_db") or _waiting():
         return False
     daily_job.using(run_after=next_run(now or timezone.now())).enqueue()
@@ -44,9 +48,14 @@ def ensure_scheduled(*, now: dt.datetime | None = None) -> bool:
 @task()
 def daily_job() -> dict:
     from lindung.selfpay.daily import run_daily
+    from lindung.worker.lifecycle import claim_period
 
+    today = clock.today()
+    if not claim_period("daily", today.isoformat()):
+        # Another copy ran today, and it has queued the next night's run.
+        return {"skipped": f"sudah dijalankan untuk {today:%d/%m/%Y}"}
     try:
-        return run_daily(today=clock.today())
+        return run_daily(today=today)
     finally:
         # Queued even when the run failed, so one bad day does not stop the next ones.
         daily_job.using(run_after=next_run(timezone.now())).enqueue()

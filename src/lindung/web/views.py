@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from lindung import __version__
+from lindung.operations import replica
 from lindung.programs import clock
 from lindung.web import selectors
 
@@ -15,7 +16,17 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     database = "postgresql" if connection.vendor == "postgresql" else connection.vendor
-    return JsonResponse({"status": "ok", "database": database, "version": __version__})
+    answer = {"status": "ok", "database": database, "version": __version__}
+    if replica.configured():
+        # The app stays up without its replica (reads fall back to the primary): reported,
+        # not a failure.
+        state = replica.replica_status(force=True)
+        answer["replica"] = {
+            "status": "ok" if state["healthy"] else "fallback",
+            "lag_seconds": state["lag"],
+            "reason": state["error"],
+        }
+    return JsonResponse(answer)
 
 
 @login_required
