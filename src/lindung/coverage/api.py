@@ -12,6 +12,8 @@ from typing import Annotated
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from lindung.claims.api import ClaimFiguresOut
+from lindung.claims.figures import claims_figures
 from lindung.coverage import indicators, selectors
 from lindung.people.models import Occupation
 from lindung.programs import clock
@@ -121,6 +123,7 @@ class IndicatorsOut(Schema):
     quota: QuotaOut
     budget: BudgetOut
     breakdowns: dict[str, dict[str, SliceOut]]
+    claims: ClaimFiguresOut | None = None
 
 
 class MonthOut(Schema):
@@ -344,7 +347,9 @@ def region_indicators(request, region: str = "", date: DateQuery = ""):
             )
     code = region.strip() or selectors.default_region(request.user)
     figures, parts, budget = selectors.region_indicators(request.user, code, day)
-    return Status(200, indicators_payload(figures, parts, budget))
+    payload = indicators_payload(figures, parts, budget)
+    payload["claims"] = claims_figures(figures.code, day).as_dict()
+    return Status(200, payload)
 
 
 @router.get(

@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lindung.agents import selectors as agent_selectors
+from lindung.claims.figures import claims_figures
 from lindung.coverage import cache, selectors
 from lindung.dashboards import presentation, report
+from lindung.dashboards.claims import claims_tables
 from lindung.dashboards.tables import (
     DIMENSIONS,
     dashboard_tables,
@@ -67,7 +69,9 @@ def _board(request, slug: str, *, villages: bool = True):
     if problem:
         messages.warning(request, problem)
     board = selectors.dashboard(request.user, _code(slug), day, villages=villages)
-    return board, dashboard_tables(board)
+    tables = dashboard_tables(board)
+    tables.update(claims_tables(claims_figures(board.code, board.date)))
+    return board, tables
 
 
 def _target_years(code: str) -> list[int]:
