@@ -120,8 +120,8 @@ def bills_and_claims(claims_per_desa: int) -> None:
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
             f"(SELECT coalesce(max(id), 1) FROM {table}))"
         )
-    # Claims: every (40 / claims)-th enrollment of a desa that the insurer activated; the
-    # kind, the date and the outcome vary with the enrollment's id.
+    # Claims: every (40 / claims)-th enrollment of a desa (the first of a round, which the
+    # insurer activated); the kind, the date and the outcome vary with the enrollment.
     every = max(1, 40 // max(1, claims_per_desa))
     sql(
         """
@@ -138,16 +138,17 @@ def bills_and_claims(claims_per_desa: int) -> None:
                CASE WHEN s.status = 'refused' THEN 'bench' ELSE '' END, NULL, '', '', '',
                now(), now(), e.village_id, e.district_code, e.regency_code, e.province_code
         FROM programs_enrollment e
-        CROSS JOIN LATERAL (SELECT e.effective_date + (e.id %% 150)::int AS day) d
+        CROSS JOIN LATERAL (SELECT e.id / 20 AS j) h
+        CROSS JOIN LATERAL (SELECT e.effective_date + (h.j * 37 %% 150)::int AS day) d
         CROSS JOIN LATERAL (SELECT
             (ARRAY['death', 'work_accident_care', 'death', 'work_accident_death',
-                   'total_disability'])[1 + e.id %% 5] AS kind,
-            (ARRAY[42000000, 5000000, 42000000, 70000000, 56000000])[1 + e.id %% 5] AS amount
+                   'total_disability'])[1 + h.j %% 5] AS kind,
+            (ARRAY[42000000, 5000000, 42000000, 70000000, 56000000])[1 + h.j %% 5] AS amount
         ) k
         CROSS JOIN LATERAL (SELECT
-            (ARRAY['paid', 'paid', 'paid', 'submitted', 'reported', 'refused'])[1 + e.id %% 6]
+            (ARRAY['paid', 'paid', 'paid', 'submitted', 'reported', 'refused'])[1 + h.j * 7 %% 6]
             AS status) s
-        WHERE e.effective_date IS NOT NULL AND e.id %% %(every)s = 0
+        WHERE e.effective_date IS NOT NULL AND e.id %% %(every)s = 1
         """,
         {"every": every},
     )

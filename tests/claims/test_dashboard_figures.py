@@ -41,7 +41,9 @@ def gianyar(sponsor_program, frozen_today):
         "reporter_name": "Kadek", "heir_name": "Ni Luh", "heir_relation": "spouse",
         "heir_phone": "0812"}, today=TODAY)  # fmt: skip
     Claim.objects.filter(pk=death.pk).update(
-        status=Status.PAID, amount_paid=42_000_000, paid_on=dt.date(2026, 10, 5),
+        status=Status.PAID,
+        amount_paid=42_000_000,
+        paid_on=dt.date(2026, 10, 5),
         reported_on=dt.date(2026, 8, 22),
     )
     accident = claims.report(user=None, data={
