@@ -93,6 +93,6 @@ def test_show_the_half_year_report_and_download_xlsx_and_pdf(
     pdf.value.save_as(path)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout  # fmt: skip
-    assert "Pemerintah Kabupaten Gianyar - Dinas Tenaga Kerja" in text
+    assert "PEMERINTAH KABUPATEN GIANYAR - DINAS TENAGA KERJA" in text  # the letterhead
     assert "I Made Wirawan" in text
     assert "42.000.000" in text
