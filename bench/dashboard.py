@@ -180,11 +180,11 @@ def generate(per_village: int, sponsored: int, prefix: str) -> None:
         INSERT INTO programs_program (id, name, year, area_id, funder, funder_name,
             funding_code, budget, committed, includes_jht, income_basis, sponsored_months,
             quota_per_village, include_kelurahan, eligible_categories, min_age, max_age,
-            notes, created_at, updated_at, created_by_id)
+            notes, created_at, updated_at, created_by_id, others_fill_remaining)
         SELECT row_number() OVER (ORDER BY code), 'Bench ' || code, 2024, code,
                CASE WHEN right(code, 1) = '3' THEN 'apbdes' ELSE 'apbd' END, '', 'SG',
                1000000000000, 0, false, 1000000, 6, %(quota)s, false,
-               '["pekerja_rentan"]'::jsonb, 18, 65, '', now(), now(), NULL
+               '["pekerja_rentan"]'::jsonb, 18, 65, '', now(), now(), NULL, false
         FROM regions_region WHERE level = 2 AND code IN (SELECT DISTINCT left(code, 5)
                                                           FROM bench_villages)
         """,

@@ -25,7 +25,7 @@ def amounts(result) -> dict:
 def test_the_default_tables_are_seeded_with_their_sources():
     rules = list(BenefitRule.objects.order_by("effective_from"))
     assert [r.effective_from for r in rules] == [
-        dt.date(2019, 12, 2), dt.date(2021, 3, 1), dt.date(2025, 1, 1)
+        dt.date(2019, 12, 2), dt.date(2021, 3, 1), dt.date(2025, 2, 24)
     ]  # fmt: skip
     assert [r.legal_basis.split(" (")[0] for r in rules] == [
         "PP 82/2019", "Permenaker 5/2021", "Permenaker 1/2025"
@@ -172,3 +172,14 @@ def test_a_worker_never_activated_is_not_a_member(sponsor_program):
     with pytest.raises(benefits.EstimateRefused) as refused:
         benefits.estimate(benefits.of_person(person), "death", dt.date(2026, 5, 1), today=TODAY)
     assert refused.value.code == "not_a_member"
+
+
+def test_permenaker_1_2025_applies_from_its_promulgation():
+    """In force from 24/02/2025 (diundangkan), not from the 01/01/2025 once assumed."""
+    before = benefits.estimate(hypo(dt.date(2024, 1, 1), 14), "death", dt.date(2025, 2, 23),
+                               today=TODAY)  # fmt: skip
+    on = benefits.estimate(hypo(dt.date(2024, 1, 1), 14), "death", dt.date(2025, 2, 24),
+                           today=TODAY)  # fmt: skip
+    assert before.rule.legal_basis.startswith("Permenaker 5/2021")
+    assert on.rule.legal_basis.startswith("Permenaker 1/2025")
+    assert before.total == on.total == 42_000_000

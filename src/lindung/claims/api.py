@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.paginator import Paginator
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from lindung.claims import benefits, selectors
 from lindung.privacy import access
@@ -177,6 +177,32 @@ class ClaimOut(Schema):
     testimony: str
     billed_after_death: list[BilledOut]
     moves: list[MoveOut]
+
+
+class ClaimFiguresRowOut(Schema):
+    """Claims and benefits of one program, funder or village (dashboards' figures)."""
+
+    key: str
+    name: str
+    funder: str | None
+    claims_reported: int
+    claims_paid: int
+    benefits_paid: int
+    premium_billed: int | None
+    benefits_per_premium: float | None
+
+
+class ClaimFiguresOut(Schema):
+    """The claims figures of a region for its dashboard (``claims.figures``): ``missing``
+    says why there are none (an empty register), instead of zeros."""
+
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    missing: str | None
+    total: ClaimFiguresRowOut | None
+    by_program: list[ClaimFiguresRowOut]
+    by_funder: list[ClaimFiguresRowOut]
+    by_village: list[ClaimFiguresRowOut]
 
 
 class ClaimPage(Schema):

@@ -47,13 +47,13 @@ BENEFIT_RULES = [
     },
     {
         **_PP82,
-        "effective_from": dt.date(2025, 1, 1),
+        "effective_from": dt.date(2025, 2, 24),
         "bpu_early_death_months": 3,
         "bpu_early_death_amount": 10_000_000,
         "legal_basis": "Permenaker 1/2025 (perubahan Permenaker 5/2021)",
         "notes": (
-            "Angka manfaat yang ditanyakan peserta tidak berubah. Tanggal berlaku belum "
-            "dipastikan (diambil 01/01/2025); periksa sebelum dipakai untuk klaim resmi."
+            "Angka manfaat yang ditanyakan peserta tidak berubah. Berlaku sejak diundangkan "
+            "24/02/2025 (sumber: docs/claims.md)."
         ),
     },
 ]

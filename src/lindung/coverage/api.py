@@ -12,6 +12,8 @@ from typing import Annotated
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from lindung.claims.api import ClaimFiguresOut
+from lindung.claims.figures import claims_figures
 from lindung.coverage import formal, indicators, selectors
 from lindung.people.models import Occupation
 from lindung.programs import clock
@@ -145,6 +147,7 @@ class IndicatorsOut(Schema):
     budget: BudgetOut
     breakdowns: dict[str, dict[str, SliceOut]]
     formal_coverage: FormalOut | None = None
+    claims: ClaimFiguresOut | None = None
 
 
 class MonthOut(Schema):
@@ -370,6 +373,7 @@ def region_indicators(request, region: str = "", date: DateQuery = ""):
     figures, parts, budget = selectors.region_indicators(request.user, code, day)
     payload = indicators_payload(figures, parts, budget)
     payload["formal_coverage"] = formal.formal_figures(figures.code, day).as_json()
+    payload["claims"] = claims_figures(figures.code, day).as_dict()
     return Status(200, payload)
 
 

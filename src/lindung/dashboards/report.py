@@ -304,6 +304,12 @@ def render(board, tables: dict[str, Table], *, generated: dt.datetime | None = N
         pdf.table_of(_columns(table, (0, 7, 8, 9)))
         pdf.note(table.note)
 
+    for key in ("klaim_program", "klaim_dana", "klaim_desa"):
+        if key in tables:
+            pdf.heading(tables[key].title)
+            pdf.table_of(tables[key], limit=400)
+        if key == "klaim_desa" and key in tables:
+            pdf.note(tables[key].note)
     for key in (*FORMAL_KEYS, "wilayah", "kecamatan", "desa"):
         if key in tables:
             pdf.heading(tables[key].title)

@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lindung.agents import selectors as agent_selectors
+from lindung.claims.figures import claims_figures
 from lindung.coverage import cache, selectors
 from lindung.dashboards import choropleth, presentation, report
 from lindung.dashboards import selectors as opening
+from lindung.dashboards.claims import claims_tables
 from lindung.dashboards.formal import formal_charts, formal_tables
 from lindung.dashboards.tables import (
     DIMENSIONS,
@@ -82,6 +84,7 @@ def _board(request, slug: str, *, villages: bool = True):
         messages.warning(request, problem)
     board = selectors.dashboard(request.user, _code(slug), day, villages=villages)
     tables = dashboard_tables(board) | formal_tables(selectors.formal_of(board))
+    tables.update(claims_tables(claims_figures(board.code, board.date)))
     return board, tables, opened
 
 

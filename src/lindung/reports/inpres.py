@@ -10,10 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from lindung.billing.selectors import realisation
+from lindung.billing.models import Payment, RunBill
 from lindung.claims.models import Claim, Kind
 from lindung.claims.models import Status as ClaimStatus
 from lindung.coverage import indicators, summary
@@ -180,6 +181,22 @@ def regulations(code: str, end: dt.date) -> Section:
     return section
 
 
+def _billed_and_paid(program_ids: list[int], as_of: dt.date) -> tuple[dict, dict]:
+    """Billed and paid per program at the end of ``as_of``, with billing's definitions
+    (``billing.selectors.realisation``: billed = what runs finished by then added, paid =
+    payments dated up to then), in two grouped queries for all the programs at once."""
+    end = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
+    billed = dict(
+        RunBill.objects.filter(bill__program_id__in=program_ids, run__finished_at__lt=end)
+        .values_list("bill__program_id").annotate(s=Sum("amount")).order_by()
+    )  # fmt: skip
+    paid = dict(
+        Payment.objects.filter(bill__program_id__in=program_ids, paid_on__lte=as_of)
+        .values_list("bill__program_id").annotate(s=Sum("amount")).order_by()
+    )  # fmt: skip
+    return billed, paid
+
+
 def budgets(code: str, start: dt.date, end: dt.date, as_of: dt.date) -> Section:
     section = Section("anggaran", _("Anggaran per sumber dana (direncanakan dan direalisasikan)"),
                       header=[_("Sumber dana"), _("Program"), _("Pagu"), _("Ditagih"),
@@ -189,14 +206,14 @@ def budgets(code: str, start: dt.date, end: dt.date, as_of: dt.date) -> Section:
         section.figures.append(Figure(_("Anggaran"), missing=_(
             "tidak ada program tahun %(year)s di wilayah ini") % {"year": start.year}))  # fmt: skip
         return section
+    billed, paid = _billed_and_paid([p.pk for p in programs], as_of)
     per_funder: dict[str, list[int]] = {}
     for program in programs:
-        figures = realisation(None, program, as_of, villages=False).total
         row = per_funder.setdefault(program.funder, [0, 0, 0, 0])
         row[0] += 1
-        row[1] += figures.allocated or 0
-        row[2] += figures.billed
-        row[3] += figures.paid
+        row[1] += program.budget or 0
+        row[2] += billed.get(program.pk) or 0
+        row[3] += paid.get(program.pk) or 0
     for funder in Funder.values:
         if funder in per_funder:
             n, planned, billed, paid = per_funder[funder]
@@ -211,10 +228,12 @@ def budgets(code: str, start: dt.date, end: dt.date, as_of: dt.date) -> Section:
     return section
 
 
-def coverage(code: str, as_of: dt.date) -> tuple[Section, Section]:
+def coverage(
+    code: str, as_of: dt.date, parts: indicators.Breakdowns | None = None
+) -> tuple[Section, Section]:
     summary.ensure_fresh()
     figures = indicators.figures_for([code], as_of)[0]
-    parts = indicators.breakdowns(code, as_of)
+    parts = parts or indicators.breakdowns(code, as_of)
     covered = Section("peserta", _("Pekerja terlindungi per segmen dan kategori"),
                       header=[_("Kategori"), _("Pekerja terlindungi")])  # fmt: skip
     source = _("registri Lindung (disponsori dan iuran mandiri) dan laporan BPJS per %(date)s")
@@ -295,12 +314,12 @@ def claims(code: str, start: dt.date, end: dt.date) -> Section:
     return section
 
 
-def agents(code: str, as_of: dt.date) -> Section:
+def agents(code: str, as_of: dt.date, parts: indicators.Breakdowns | None = None) -> Section:
     from lindung.agents.models import Agent
 
     section = Section("agen", _("Agen Perisai dan keberlanjutan kepesertaan"))
     in_region = Agent.objects.filter(Q(regency_id=code) | Q(regency__code__startswith=f"{code}."))
-    parts = indicators.breakdowns(code, as_of)
+    parts = parts or indicators.breakdowns(code, as_of)
     if not in_region.exists():
         section.figures.append(Figure(_("Agen Perisai"), missing=_("belum ada agen tercatat")))
     else:
@@ -374,14 +393,16 @@ def inpres(code: str, half: str, today: dt.date) -> Report:
     region = region_of(code)
     half, start, end = parse_half(half, today)
     as_of = min(end, today)
-    covered, target = coverage(region.code, as_of)
+    summary.ensure_fresh()
+    parts = indicators.breakdowns(region.code, as_of)  # read once: coverage and agents
+    covered, target = coverage(region.code, as_of, parts)
     sections = [
         regulations(region.code, end),
         budgets(region.code, start, end, as_of),
         covered,
         target,
         claims(region.code, start, end),
-        agents(region.code, as_of),
+        agents(region.code, as_of, parts),
         employers(region.code, start, end),
     ]
     return Report("inpres", region, half, start, end, as_of, sections)
