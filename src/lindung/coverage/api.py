@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from lindung.claims.api import ClaimFiguresOut
-from lindung.claims.figures import claims_figures
 from lindung.coverage import formal, indicators, selectors
 from lindung.people.models import Occupation
 from lindung.programs import clock
@@ -373,7 +372,7 @@ def region_indicators(request, region: str = "", date: DateQuery = ""):
     figures, parts, budget = selectors.region_indicators(request.user, code, day)
     payload = indicators_payload(figures, parts, budget)
     payload["formal_coverage"] = formal.formal_figures(figures.code, day).as_json()
-    payload["claims"] = claims_figures(figures.code, day).as_dict()
+    payload["claims"] = selectors.claims_of(figures.code, day).as_dict()
     return Status(200, payload)
 
 

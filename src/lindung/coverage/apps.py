@@ -9,6 +9,9 @@ FIGURE_SOURCES = (
     "programs.Program",
     "billing.Payment",
     "billing.RunBill",
+    "billing.Bill",
+    "billing.BillingRun",
+    "claims.Claim",
     "employers.Employer",
     "employers.Action",
 )

@@ -134,6 +134,15 @@ def formal_of(board: Dashboard) -> formal.FormalFigures:
     return formal.with_informal(figures, board.figures.segments, board.figures.targets)
 
 
+def claims_of(code: str, day: dt.date):
+    """The claims section of region ``code`` at ``day`` (scope checked by the caller), kept
+    in the figures cache: claims, bills and billing runs make it old
+    (``coverage.apps.FIGURE_SOURCES``)."""
+    from lindung.claims.figures import claims_figures
+
+    return cache.remember("claims", (code, day), lambda: claims_figures(code, day))
+
+
 def retention_by_program(code: str, day: dt.date) -> dict[str, tuple[str, dict]]:
     """The region's retention per program, with the programs' names, newest first."""
     return _named_retention(code, day, "prog", Program)

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from lindung.agents import selectors as agent_selectors
-from lindung.claims.figures import claims_figures
 from lindung.coverage import cache, selectors
 from lindung.dashboards import choropleth, presentation, report
 from lindung.dashboards import selectors as opening
@@ -84,7 +83,7 @@ def _board(request, slug: str, *, villages: bool = True):
         messages.warning(request, problem)
     board = selectors.dashboard(request.user, _code(slug), day, villages=villages)
     tables = dashboard_tables(board) | formal_tables(selectors.formal_of(board))
-    tables.update(claims_tables(claims_figures(board.code, board.date)))
+    tables.update(claims_tables(selectors.claims_of(board.code, board.date)))
     return board, tables, opened
 
 
