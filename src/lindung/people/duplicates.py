@@ -1,0 +1,117 @@
+"""Finding the same person twice: one query, for one new worker or a whole import batch.
+
+A record is a *possible duplicate* of another in the same regency when
+
+- their names are similar (:mod:`lindung.people.names`: the birth-order names agree and
+  the cores have a trigram similarity of at least ``names.THRESHOLD``) and they share
+  the birth date and the sex, or
+- they share a phone number (already normalised to ``08…`` by the checks).
+
+It is flagged, never refused: two cousins may share a phone and twins a birth date; the
+regency decides (``services.merge_duplicate`` / ``services.dismiss_duplicate``).
+
+The same SQL runs on both databases: ``similarity()`` is ``pg_trgm``'s on PostgreSQL and
+the same function in Python on SQLite (``people.apps``). It joins the new records to the
+registry by regency, birth date and sex, which is far more selective than any trigram (a
+regency of 100,000 workers holds a handful per birth date and sex), so the trigram
+similarity is computed only for those few pairs and needs no trigram index; the registry
+side is read through the village index, as a range per regency (``accounts.scope``).
+Set-wise: an import batch of 50,000 is one statement, not 50,000.
+"""
+
+import json
+import os
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+
+from lindung.people.models import Person
+from lindung.people.names import THRESHOLD
+from lindung.people.nik import mask_nik
+
+
+@dataclass(frozen=True)
+class Found:
+    new_id: int  # the record checked
+    new_nik: str
+    other_id: int  # the record it resembles
+    reason: str  # PossibleDuplicate.Reason
+    score: float | None  # the names' similarity (None for a shared phone)
+
+    @property
+    def pair(self) -> tuple[int, int]:
+        """(later, earlier): the pair's one row, whichever side was found first."""
+        return max(self.new_id, self.other_id), min(self.new_id, self.other_id)
+
+
+def check_enabled() -> bool:
+    """Whether registration and imports look for duplicates (``LINDUNG_DUPLICATE_CHECK``,
+    setting or environment; on). Off only to measure what the check costs."""
+    value = getattr(settings, "LINDUNG_DUPLICATE_CHECK", None)
+    if value is None:
+        value = os.environ.get("LINDUNG_DUPLICATE_CHECK", "1")
+    return str(value).lower() not in ("0", "false", "off", "no")
+
+
+def _ids_sql(ids: list[int]) -> tuple[str, list]:
+    if connection.vendor == "postgresql":
+        return "n.id = ANY(%s)", [list(ids)]
+    return "n.id IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
+
+
+def _regencies_sql(regencies: list[str]) -> tuple[str, list]:
+    """The registry rows of these regencies as ranges of the village index."""
+    parts, params = [], []
+    for code in sorted(regencies):
+        parts.append("(p.village_id >= %s AND p.village_id < %s)")
+        params += [f"{code}.", f"{code}/"]
+    return "(" + " OR ".join(parts) + ")", params
+
+
+def find(ids: list[int]) -> list[Found]:
+    """The possible duplicates of the registry records ``ids`` (just saved or loaded)."""
+    if not ids:
+        return []
+    table = Person._meta.db_table
+    with connection.cursor() as cursor:
+        where, params = _ids_sql(ids)
+        cursor.execute(f"SELECT DISTINCT n.regency_code FROM {table} n WHERE {where}", params)
+        regencies = [row[0] for row in cursor.fetchall()]
+        inside, inside_params = _regencies_sql(regencies)
+        order_agrees = (
+            "(substr(n.name_key, 1, 1) = substr(p.name_key, 1, 1) "
+            "OR substr(n.name_key, 1, 1) = '0' OR substr(p.name_key, 1, 1) = '0')"
+        )
+        score = "similarity(substr(n.name_key, 2), substr(p.name_key, 2))"
+        cursor.execute(
+            f"SELECT n.id, n.nik, p.id, 'name', {score} FROM {table} n "
+            f"JOIN {table} p ON p.regency_code = n.regency_code "
+            "AND p.birth_date = n.birth_date AND p.sex = n.sex "
+            f"WHERE {where} AND {inside} AND p.id <> n.id AND {order_agrees} "
+            f"AND {score} >= %s "
+            "UNION ALL "
+            f"SELECT n.id, n.nik, p.id, 'phone', NULL FROM {table} n "
+            f"JOIN {table} p ON p.regency_code = n.regency_code AND p.phone = n.phone "
+            f"WHERE {where} AND {inside} AND n.phone <> '' AND p.id <> n.id",
+            [*params, *inside_params, THRESHOLD, *params, *inside_params],
+        )
+        rows = cursor.fetchall()
+    found: dict[tuple[int, int], Found] = {}
+    for new_id, new_nik, other_id, reason, value in sorted(rows, key=lambda r: r[3]):
+        # The name before the phone when a pair has both ('name' < 'phone').
+        item = Found(new_id, new_nik, other_id, reason, round(value, 3) if value else None)
+        found.setdefault((new_id, other_id), item)
+    return list(found.values())
+
+
+def label(person: Person) -> str:
+    """A record as a message names it: name, masked NIK, village and number. The NIK is
+    masked whoever reads it: an import report travels."""
+    village = person.village.display_name if person.village_id else ""
+    return f"{person.full_name} (NIK {mask_nik(person.nik)}, {village}, data #{person.pk})"
+
+
+def labels(ids) -> dict[int, str]:
+    people = Person.objects.filter(pk__in=set(ids)).select_related("village")
+    return {person.pk: label(person) for person in people}
