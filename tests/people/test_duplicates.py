@@ -17,11 +17,9 @@ pytestmark = pytest.mark.django_db
 def register(user, serial, **changes):
     born = changes.pop("born", dt.date(1985, 2, 19))
     sex = changes.get("sex", "L")
+    changes.setdefault("phone", f"0812000{serial:05d}")
     data = worker_data(
-        nik=nik_for("51.04.01", born, sex, serial),
-        birth_date=born.strftime("%d/%m/%Y"),
-        phone=f"0812000{serial:05d}",
-        **changes,
+        nik=nik_for("51.04.01", born, sex, serial), birth_date=born.strftime("%d/%m/%Y"), **changes
     )
     return services.register_worker(user=user, data=data, today=TODAY)
 

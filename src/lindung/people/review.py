@@ -28,6 +28,7 @@ def _shown(pairs) -> list[int]:
     return sorted({pid for p in pairs for pid in (p.person_id, p.other_id) if pid})
 
 
+@require_http_methods(["GET"])
 @login_required
 def duplicate_list(request):
     _require_reviewer(request.user)

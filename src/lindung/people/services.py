@@ -210,6 +210,7 @@ class DuplicateRefused(Refusal):
 
     messages = {
         "duplicate_decided": _("Pasangan ini sudah diputuskan (digabung atau ditolak)."),
+        "merge_keep_missing": _("Pilih data yang disimpan: salah satu dari kedua data ini."),
         "duplicate_not_reviewer": _(
             "Hanya admin kabupaten atau admin sistem yang memutuskan data ganda."
         ),
@@ -363,7 +364,7 @@ def merge_duplicate(
     _require_reviewer(user)
     _open(pair)
     if keep not in (pair.person_id, pair.other_id):
-        raise DuplicateRefused("duplicate_decided")
+        raise DuplicateRefused("merge_keep_missing")
     kept = Person.objects.get(pk=keep)
     removed = Person.objects.get(pk=pair.other_id if keep == pair.person_id else pair.person_id)
     if (
