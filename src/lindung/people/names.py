@@ -22,7 +22,8 @@ pattern, so the key removes what says nothing about the person and keeps what do
   (``Sudarmma``/``Sudarma``).
 
 The key is the digit followed by the core: ``I Made Sudartha`` → ``2sudarta``. Two keys are
-*similar* when their digits agree (or one is ``0``) and their cores have a trigram
+*similar* when their digits agree (or one is ``0``), their cores begin with the same
+letter (see :mod:`lindung.people.duplicates`) and have a trigram
 similarity of at least :data:`THRESHOLD` (PostgreSQL ``pg_trgm``'s measure; the same
 measure in Python, :func:`similarity`, is registered as ``similarity()`` on SQLite, so both
 databases flag the same pairs). The spellings above are made equal by the key itself; the
@@ -145,7 +146,11 @@ def orders_agree(left: str, right: str) -> bool:
 
 
 def similar(left_key: str, right_key: str) -> bool:
-    """Whether two keys name possibly the same person (given the same birth date and sex)."""
-    return orders_agree(left_key, right_key) and similarity(left_key[1:], right_key[1:]) >= (
-        THRESHOLD
+    """Whether two keys name possibly the same person (given the same birth date and sex):
+    the rule of ``people.duplicates.find``'s query, the first letters of the cores equal
+    included."""
+    return (
+        orders_agree(left_key, right_key)
+        and left_key[1:2] == right_key[1:2]
+        and similarity(left_key[1:], right_key[1:]) >= THRESHOLD
     )
