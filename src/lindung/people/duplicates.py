@@ -62,6 +62,8 @@ def _ids_sql(ids: list[int]) -> tuple[str, list]:
     """The records ``n`` with these ids; the range first, read from the primary key (a
     batch's ids are taken from the sequence at once, so they are close together)."""
     bounds = [min(ids), max(ids)]
+    if len(set(ids)) == bounds[1] - bounds[0] + 1:  # all of the range: the range alone
+        return "n.id BETWEEN %s AND %s", bounds
     if connection.vendor == "postgresql":
         return "n.id BETWEEN %s AND %s AND n.id = ANY(%s)", [*bounds, list(ids)]
     return "n.id BETWEEN %s AND %s AND n.id IN (SELECT value FROM json_each(%s))", [
@@ -116,23 +118,32 @@ def find(ids: list[int]) -> list[Found]:
             "OR substr(n.name_key, 1, 1) = '0' OR substr(p.name_key, 1, 1) = '0')"
         )
         score = "similarity(substr(n.name_key, 2), substr(p.name_key, 2))"
-        columns = "id, nik, regency_code, birth_date, sex, name_key, phone"
-        with _joins_allowed(cursor):
-            cursor.execute(
-                # Both sides once each (the regency's rows serve both joins), then joined
-                # in memory: a hash join on PostgreSQL, an automatic index on SQLite.
+        if connection.vendor == "postgresql":
+            # Each side read where it lies (the batch by its ids, the regency by the village
+            # index) and hash-joined; the two joins may run in parallel.
+            n_side, p_side, cte, cte_params = f"{table} n", f"{table} p", "", []
+            filters, filter_params = f"{where} AND {inside} AND ", [*params, *inside_params]
+        else:
+            # SQLite: both sides once each as tables, joined through an automatic index.
+            columns = "id, nik, regency_code, birth_date, sex, name_key, phone"
+            n_side, p_side, filters, filter_params = "n", "p", "", []
+            cte = (
                 f"WITH n AS MATERIALIZED (SELECT {columns} FROM {table} n WHERE {where}), "
                 f"p AS MATERIALIZED (SELECT {columns} FROM {table} p WHERE {inside}) "
-                f"SELECT n.id, n.nik, p.id, 'name', {score} FROM n "
-                "JOIN p ON p.regency_code = n.regency_code "
+            )
+            cte_params = [*params, *inside_params]
+        with _joins_allowed(cursor):
+            cursor.execute(
+                f"{cte}SELECT n.id, n.nik, p.id, 'name', {score} FROM {n_side} "
+                f"JOIN {p_side} ON p.regency_code = n.regency_code "
                 "AND p.birth_date = n.birth_date AND p.sex = n.sex "
                 "AND substr(p.name_key, 2, 1) = substr(n.name_key, 2, 1) "
-                f"WHERE p.id <> n.id AND {order_agrees} AND {score} >= %s "
+                f"WHERE {filters}p.id <> n.id AND {order_agrees} AND {score} >= %s "
                 "UNION ALL "
-                "SELECT n.id, n.nik, p.id, 'phone', NULL FROM n "
-                "JOIN p ON p.regency_code = n.regency_code AND p.phone = n.phone "
-                "WHERE n.phone <> '' AND p.id <> n.id",
-                [*params, *inside_params, THRESHOLD],
+                f"SELECT n.id, n.nik, p.id, 'phone', NULL FROM {n_side} "
+                f"JOIN {p_side} ON p.regency_code = n.regency_code AND p.phone = n.phone "
+                f"WHERE {filters}n.phone <> '' AND p.id <> n.id",
+                [*cte_params, *filter_params, THRESHOLD, *filter_params],
             )
             rows = cursor.fetchall()
     found: dict[tuple[int, int], Found] = {}
