@@ -164,3 +164,34 @@ def test_review_list_is_scoped(operator, regency_admin, make_user):
     with pytest.raises(Http404):
         selectors.get_duplicate(badung, pair.pk)
     assert not selectors.can_review_duplicates(operator)
+
+
+def test_the_query_flags_what_the_rule_says(db):
+    """The one SQL query (pg_trgm on PostgreSQL, the Python function on SQLite) flags
+    exactly the pairs ``names.similar`` and the phone rule give, on the same records."""
+    from itertools import permutations
+
+    from lindung.people import duplicates
+    from lindung.people.names import similar
+    from tests.people.test_names import PAIRS
+
+    names = sorted({n for a, b, _ in PAIRS for n in (a, b)})
+    people = []
+    for serial, name in enumerate(names, start=1):
+        born = dt.date(1985, 2, 19) if serial % 3 else dt.date(1990, 1, 1)
+        person = Person(
+            nik=nik_for("51.04.01", born, "L", serial), full_name=name, sex="L", birth_date=born,
+            village_id="51.04.01.2001", category="pekerja_rentan", declared_income=1,
+            phone="081211112222" if serial in (1, 2) else f"0813{serial:08d}",
+        )  # fmt: skip
+        person.set_region_codes()
+        person.set_name_key()
+        person.save()
+        people.append(person)
+    expected = {
+        (a.pk, b.pk)
+        for a, b in permutations(people, 2)
+        if (a.birth_date == b.birth_date and similar(a.name_key, b.name_key)) or a.phone == b.phone
+    }
+    found = {(f.new_id, f.other_id) for f in duplicates.find([p.pk for p in people])}
+    assert found == expected and len(expected) >= 4
