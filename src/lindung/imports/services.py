@@ -558,7 +558,7 @@ def _load(job: ImportJob, index: int, batch: _Batch, present: set, overlap: dict
         overlap["seen"] = result.overlapped
         if result.created_ids:
             # After the COPY, in the same transaction: one query for the whole batch.
-            rows = dict(batch.valid.select("nik", ROW).iter_rows())
+            rows = batch.valid.select("nik", pl.col(ROW).alias("row"))
             result.duplicates = flag_imported(result.created_ids, job_id=job.pk, rows=rows)
         report = batch.report
         if result.out_of_scope or result.differing or result.duplicates:

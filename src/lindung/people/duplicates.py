@@ -42,6 +42,7 @@ class Found:
     other_id: int  # the record it resembles
     reason: str  # PossibleDuplicate.Reason
     score: float | None  # the names' similarity (None for a shared phone)
+    regency_code: str = ""
 
     @property
     def pair(self) -> tuple[int, int]:
@@ -134,22 +135,23 @@ def find(ids: list[int]) -> list[Found]:
             cte_params = [*params, *inside_params]
         with _joins_allowed(cursor):
             cursor.execute(
-                f"{cte}SELECT n.id, n.nik, p.id, 'name', {score} FROM {n_side} "
+                f"{cte}SELECT n.id, n.nik, p.id, 'name', {score}, n.regency_code FROM {n_side} "
                 f"JOIN {p_side} ON p.regency_code = n.regency_code "
                 "AND p.birth_date = n.birth_date AND p.sex = n.sex "
                 "AND substr(p.name_key, 2, 1) = substr(n.name_key, 2, 1) "
                 f"WHERE {filters}p.id <> n.id AND {order_agrees} AND {score} >= %s "
                 "UNION ALL "
-                f"SELECT n.id, n.nik, p.id, 'phone', NULL FROM {n_side} "
+                f"SELECT n.id, n.nik, p.id, 'phone', NULL, n.regency_code FROM {n_side} "
                 f"JOIN {p_side} ON p.regency_code = n.regency_code AND p.phone = n.phone "
                 f"WHERE {filters}n.phone <> '' AND p.id <> n.id",
                 [*cte_params, *filter_params, THRESHOLD, *filter_params],
             )
             rows = cursor.fetchall()
     found: dict[tuple[int, int], Found] = {}
-    for new_id, new_nik, other_id, reason, value in sorted(rows, key=lambda r: r[3]):
+    for new_id, new_nik, other_id, reason, value, regency in sorted(rows, key=lambda r: r[3]):
         # The name before the phone when a pair has both ('name' < 'phone').
-        item = Found(new_id, new_nik, other_id, reason, round(value, 3) if value else None)
+        score = round(value, 3) if value else None
+        item = Found(new_id, new_nik, other_id, reason, score, regency)
         found.setdefault((new_id, other_id), item)
     return list(found.values())
 
@@ -162,5 +164,55 @@ def label(person: Person) -> str:
 
 
 def labels(ids) -> dict[int, str]:
-    people = Person.objects.filter(pk__in=set(ids)).select_related("village")
-    return {person.pk: label(person) for person in people}
+    """:func:`label` of many records, read as rows (an import names thousands)."""
+    from lindung.regions.models import Region
+
+    rows = Person.objects.filter(pk__in=set(ids)).values_list("pk", "full_name", "nik", "village")
+    rows = list(rows)
+    villages = {
+        region.code: region.display_name
+        for region in Region.objects.filter(code__in={row[3] for row in rows})
+    }
+    return {
+        pk: f"{name} (NIK {mask_nik(nik)}, {villages.get(village, village)}, data #{pk})"
+        for pk, name, nik, village in rows
+    }
+
+
+def insert_pairs(found: list[Found], *, via: str, job_id: int, rows: dict[str, int]) -> list[int]:
+    """Keep the pairs of ``found`` (one row each, the later record first); those kept
+    already are left as they are. Returns the ids of the new rows. Set-wise, for an
+    import: one statement per thousand pairs, ``ON CONFLICT`` the arbiter."""
+    from django.utils import timezone
+
+    from lindung.people.models import PossibleDuplicate
+
+    by_pair: dict[tuple[int, int], Found] = {}
+    for item in found:
+        by_pair.setdefault(item.pair, item)
+    table = PossibleDuplicate._meta.db_table
+    now = PossibleDuplicate._meta.get_field("created_at").get_db_prep_value(
+        timezone.now(), connection
+    )
+    columns = [
+        "person_id", "other_id", "other_label", "regency_code", "reason", "score", "status",
+        "found_via", "import_job_id", "import_row", "created_at", "note",
+    ]  # fmt: skip
+    values = [
+        [*pair, "", item.regency_code, item.reason, item.score, "open", via, job_id,
+         rows.get(item.new_nik), now, ""]
+        for pair, item in by_pair.items()
+    ]  # fmt: skip
+    created = []
+    marks = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 1000):
+            chunk = values[start : start + 1000]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES {', '.join([marks] * len(chunk))} "
+                "ON CONFLICT (person_id, other_id) DO NOTHING RETURNING id",
+                [value for row in chunk for value in row],
+            )
+            created += [row[0] for row in cursor.fetchall()]
+    return created

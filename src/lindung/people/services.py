@@ -1,9 +1,10 @@
 """Every write to the worker registry. Views and the API call these; nothing else writes."""
 
 import datetime as dt
+import json
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lindung.people import duplicates, visibility
 from lindung.people.models import Membership, Person, PossibleDuplicate
 from lindung.people.validation import Checked, Problem, check_worker
-from lindung.privacy.history import bulk_history, current_source
+from lindung.privacy.history import bulk_history, current_source, write_history
 from lindung.refusals import Invalid, Refusal
 
 
@@ -280,33 +281,36 @@ def flag_duplicates(person: Person) -> list[dict]:
     ]
 
 
-def flag_imported(ids: list[int], *, job_id: int, rows: dict[str, int]) -> dict[int, str]:
+def flag_imported(ids: list[int], *, job_id: int, rows) -> dict[int, str]:
     """Flag the possible duplicates of the records an import batch has just loaded, in the
     batch's transaction; returns ``{file row: the other record(s), named}`` for the report.
 
-    ``rows`` maps each loaded NIK to its file row. One query for the batch
-    (:func:`duplicates.find`), one insert of the new pairs and their historical rows.
+    ``rows``, a polars frame of the batch's ``nik`` and file ``row``. Set-wise: one query
+    finds the pairs (:func:`duplicates.find`), one statement per thousand keeps them, one
+    more writes their historical rows, and the names are read as rows.
     """
     if not ids or not duplicates.check_enabled():
         return {}
     found = duplicates.find(ids)
     if not found:
         return {}
-    new = _new_pairs(found, via="import", job_id=job_id, rows=rows)
-    PossibleDuplicate.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-    bulk_history(
-        PossibleDuplicate,
-        # The pairs just made: their later record is new in this batch, so no other
-        # statement made them.
-        PossibleDuplicate.objects.filter(
-            import_job_id=job_id, person_id__in={pair.person_id for pair in new}
-        ),
-    )
+    import polars as pl
+
+    niks = sorted({item.new_nik for item in found})
+    row_of = dict(rows.filter(pl.col("nik").is_in(niks)).select("nik", "row").iter_rows())
+    created = duplicates.insert_pairs(found, via="import", job_id=job_id, rows=row_of)
+    if created:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                where = ("p.id = ANY(%s)", [created])
+            else:
+                where = ("p.id IN (SELECT value FROM json_each(%s))", [json.dumps(created)])
+            write_history(cursor, PossibleDuplicate, where=where, created=True, now=timezone.now())
     names = duplicates.labels(item.other_id for item in found)
     others: dict[int, list[str]] = {}
     for item in found:
-        if item.new_nik in rows:
-            others.setdefault(rows[item.new_nik], []).append(names.get(item.other_id, ""))
+        if item.new_nik in row_of:
+            others.setdefault(row_of[item.new_nik], []).append(names.get(item.other_id, ""))
     return {row: "; ".join(sorted(labels)[:3]) for row, labels in others.items()}
 
 
