@@ -9,7 +9,7 @@ from lindung.accounts.services import issue_token
 from lindung.people.models import Person, PossibleDuplicate
 from lindung.people.services import register_worker
 from lindung.privacy.models import AccessEntry
-from tests.factories import PASSWORD, TODAY, nik_for, worker_data
+from tests.factories import TODAY, nik_for, worker_data
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def call(client, user, method, path, body=None):
 
 
 def test_the_form_warns_and_saves(client, operator, pair):
-    client.login(username=operator.username, password=PASSWORD)
+    client.force_login(operator)
     data = worker_data(
         nik=nik_for("51.04.01", dt.date(1985, 2, 19), "L", 3), full_name="Made Sudarta",
         phone="081200000009",
@@ -46,7 +46,7 @@ def test_the_form_warns_and_saves(client, operator, pair):
 
 
 def test_regency_admin_reviews_side_by_side_with_the_access_log(client, regency_admin, pair):
-    client.login(username=regency_admin.username, password=PASSWORD)
+    client.force_login(regency_admin)
     page = client.get("/pekerja/ganda/").content.decode()
     assert "I Made Sudarta" in page and "I Made Sudartha" in page
     detail = client.get(f"/pekerja/ganda/{pair.pk}/").content.decode()
@@ -62,7 +62,7 @@ def test_regency_admin_reviews_side_by_side_with_the_access_log(client, regency_
 
 
 def test_the_page_merges_and_says_why_not(client, regency_admin, pair):
-    client.login(username=regency_admin.username, password=PASSWORD)
+    client.force_login(regency_admin)
     refused = client.post(f"/pekerja/ganda/{pair.pk}/", {"decision": "merge"}, follow=True)
     assert "Pilih data yang disimpan" in refused.content.decode()
     kept = pair.other_id
@@ -71,10 +71,10 @@ def test_the_page_merges_and_says_why_not(client, regency_admin, pair):
 
 
 def test_operators_and_other_regencies_are_kept_out(client, operator, make_user, pair):
-    client.login(username=operator.username, password=PASSWORD)
+    client.force_login(operator)
     assert client.get("/pekerja/ganda/").status_code == 403
     badung = make_user("disnaker.badung", "regency_admin", "51.03")
-    client.login(username=badung.username, password=PASSWORD)
+    client.force_login(badung)
     assert client.get(f"/pekerja/ganda/{pair.pk}/").status_code == 404
     assert call(client, badung, "post", f"/workers/duplicates/{pair.pk}/dismiss").status_code == 404
 
