@@ -26,11 +26,12 @@ def pair(operator):
 
 
 def call(client, user, method, path, body=None):
+    body = {} if method == "get" else {"data": json.dumps(body or {})}
     return getattr(client, method)(
         f"/api/v1{path}",
-        data=json.dumps(body or {}),
         content_type="application/json",
         headers={"Authorization": f"Bearer {issue_token(user)}"},
+        **body,
     )
 
 
