@@ -54,7 +54,9 @@ def test_regency_admin_reviews_side_by_side_with_the_access_log(client, regency_
     assert pair.person.nik in detail and pair.other.nik in detail  # the admin sees NIKs
     logged = AccessEntry.objects.filter(user=regency_admin).order_by("id")
     assert logged.count() == 2
-    assert sorted(logged.last().record_ids) == sorted([pair.person_id, pair.other_id])
+    ids = logged.last().record_ids
+    ids = ids.split(",") if isinstance(ids, str) else ids
+    assert sorted(int(i) for i in ids) == sorted([pair.person_id, pair.other_id])
 
     answer = client.post(f"/pekerja/ganda/{pair.pk}/", {"decision": "dismiss", "note": "kembar"})
     assert answer.status_code == 302
