@@ -17,6 +17,10 @@ occupations and incomes) and measures, in one run on that same file:
 Prints rows/s for each, the ratios (a)/(b) and (c)/(a), and peak memory. (a) and (b) are
 medians over ``--rounds``.
 
+``--duplicates both`` imports each round twice, with the duplicate-person check off
+(``LINDUNG_DUPLICATE_CHECK=0``) and on, in alternating order, and prints both medians,
+their ratio and the pairs the check flagged (``--duplicates off`` runs (a) without it).
+
 ``--history both`` imports each round twice, with the change history off
 (``LINDUNG_HISTORY=0``) and on, in alternating order, and prints both medians and their
 ratio (``--history off`` runs (a) without it). ``--only-import`` skips (c) to (f).
@@ -28,7 +32,8 @@ PostgreSQL's).
 
     .venv/bin/python bench/import_workers.py [--rows 1000000] [--rounds 3]
         [--pg postgres://postgres@127.0.0.1:5432/lindung_bench_import] [--skip-sqlite]
-        [--history on|off|both] [--only-import] [--export] [--profile]
+        [--history on|off|both] [--duplicates on|off|both] [--only-import] [--export]
+        [--profile]
 
 The PostgreSQL database named by ``--pg`` is dropped and made again: give it a name of
 its own.
@@ -79,10 +84,16 @@ def empty_registry(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
             "TRUNCATE people_person, people_historicalperson, imports_importjob, "
-            "imports_importrow, imports_importbatch CASCADE"
+            "imports_importrow, imports_importbatch, people_possibleduplicate, "
+            "people_historicalpossibleduplicate CASCADE"
         )
         conn.execute("VACUUM ANALYZE people_person")
         conn.execute("CHECKPOINT")
+
+
+def pairs_flagged(url: str) -> int:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return conn.execute("SELECT count(*) FROM people_possibleduplicate").fetchone()[0]
 
 
 def floor(url: str, path: Path, separator: str) -> float:
@@ -256,6 +267,7 @@ def main() -> None:
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/lindung_bench_import")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--history", choices=["on", "off", "both"], default="on")
+    parser.add_argument("--duplicates", choices=["on", "off", "both"], default="on")
     parser.add_argument("--only-import", action="store_true")
     parser.add_argument("--export", action="store_true")
     parser.add_argument("--profile", action="store_true")
@@ -279,8 +291,11 @@ def main() -> None:
 
     floors, imports, peaks, second = [], [], [], None
     without, exports = [], []
+    pg_env["LINDUNG_DUPLICATE_CHECK"] = "0" if options.duplicates == "off" else "1"
     history_env = {**pg_env, "LINDUNG_HISTORY": "0" if options.history == "off" else "1"}
     no_history_env = {**pg_env, "LINDUNG_HISTORY": "0"}
+    unchecked_env = {**history_env, "LINDUNG_DUPLICATE_CHECK": "0"}
+    unchecked, flagged = [], []
 
     def load(env) -> tuple[float, int]:
         empty_registry(options.pg)
@@ -296,14 +311,22 @@ def main() -> None:
         # With both, the order alternates so a neighbour's load does not favour one side.
         if options.history == "both" and round_ % 2 == 0:
             without.append(load(no_history_env)[0])
+        if options.duplicates == "both" and round_ % 2 == 0:
+            unchecked.append(load(unchecked_env)[0])
         seconds, peak = load(history_env)
+        if options.duplicates != "off":
+            flagged.append(pairs_flagged(options.pg))
         if options.history == "both" and round_ % 2 == 1:
             without.append(load(no_history_env)[0])
+        if options.duplicates == "both" and round_ % 2 == 1:
+            unchecked.append(load(unchecked_env)[0])
         imports.append(seconds)
         peaks.append(peak)
         print(
             f"  round {round_}: floor {floors[-1]:.1f} s, import {seconds:.1f} s, peak {peak} MiB"
-            + (f", without history {without[-1]:.1f} s" if without else ""),
+            + (f", without history {without[-1]:.1f} s" if without else "")
+            + (f", duplicate check off {unchecked[-1]:.1f} s" if unchecked else "")
+            + (f", pairs flagged {flagged[-1]:,}" if flagged else ""),
             flush=True,
         )
         if options.export:
@@ -328,6 +351,11 @@ def main() -> None:
             print(f"    without history: {c:.1f} s {rate(options.rows, c)}; with/without = "
                   f"{a / c:.2f}; all: with {[round(x, 1) for x in imports]}, "
                   f"without {[round(x, 1) for x in without]}")  # fmt: skip
+        if unchecked:
+            c = statistics.median(unchecked)
+            print(f"    duplicate check off: {c:.1f} s {rate(options.rows, c)}; on/off = "
+                  f"{a / c:.2f}; all: on {[round(x, 1) for x in imports]}, "
+                  f"off {[round(x, 1) for x in unchecked]}; pairs flagged {flagged}")  # fmt: skip
         if exports:
             e = statistics.median(exports)
             print(f"(g) export of {options.rows} rows to CSV: {e:.1f} s {rate(options.rows, e)}; "

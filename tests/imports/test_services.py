@@ -59,13 +59,16 @@ def test_clean_and_dirty_file_counts_and_report(write_file):
             "village_unknown": 1,
         },
     }
-    assert job.warnings_by_code == {"occupation_unknown": 1}
+    # The two loaded rows are one name, birth date and phone: flagged, not refused.
+    assert job.warnings_by_code == {"occupation_unknown": 1, "possible_duplicate": 2}
     rows = {r.row: r for r in ImportRow.objects.filter(job=job)}
-    assert set(rows) == {3, 4, 5, 6, 7}
+    assert set(rows) == {2, 3, 4, 5, 6, 7}
+    assert rows[2].warnings == ["possible_duplicate"] and not rows[2].rejected
     assert rows[7].errors == ["village_unknown", "category_unknown"]
     assert rows[7].values["village_code"] == "51.04.01.9999"
     assert rows[5].first_row == 2
-    assert not rows[6].rejected and rows[6].warnings == ["occupation_unknown"]
+    assert not rows[6].rejected
+    assert rows[6].warnings == ["occupation_unknown", "possible_duplicate"]
     assert Person.objects.get(nik=row(5)["nik"]).occupation_text == "Pembuat canang"
     assert not job.file and job.finished_at
 

@@ -39,6 +39,8 @@ PAGES = {
     "login": ("302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302", "302 302 302 302"),
     "logout": ("405 302 405 302", "405 302 405 302", "405 302 405 302", "405 302 405 302", "405 302 405 302"),
     "people:list": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200"),
+    "people:duplicates": ("200 405 200 405", "200 405 200 405", "403 405 403 405", "403 405 403 405", "403 405 403 405"),
+    "people:duplicate": ("200 302 200 302", "200 302 404 404", "403 403 404 404", "403 403 404 404", "403 403 404 404"),
     "people:create": ("200 200 200 200", "200 200 200 200", "200 200 200 200", "200 200 200 200", "403 403 403 403"),
     "people:detail": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "200 200 404 404"),
     "people:edit": ("200 200 200 200", "200 200 404 404", "200 200 404 404", "200 200 404 404", "403 403 404 404"),
@@ -188,6 +190,9 @@ OPERATIONS = {
     "POST /api/v1/workers": ("201 201", "201 422", "201 422", "201 422", "403 403"),
     "GET /api/v1/workers/{worker_id}": ("200 200", "200 404", "200 404", "200 404", "200 404"),
     "PATCH /api/v1/workers/{worker_id}": ("200 200", "200 404", "200 404", "200 404", "403 404"),
+    "GET /api/v1/workers/duplicates": ("200 200", "200 200", "403 403", "403 403", "403 403"),
+    "POST /api/v1/workers/duplicates/{pair_id}/merge": ("409 409", "409 404", "403 404", "403 404", "403 404"),
+    "POST /api/v1/workers/duplicates/{pair_id}/dismiss": ("200 200", "200 404", "403 404", "403 404", "403 404"),
     "DELETE /api/v1/workers/{worker_id}": ("409 409", "409 404", "409 404", "409 404", "403 404"),
     "GET /api/v1/programs": ("200 200", "200 200", "200 200", "200 200", "200 200"),
     "POST /api/v1/programs": ("201 201", "201 422", "403 403", "403 403", "403 403"),
@@ -266,6 +271,7 @@ OPERATIONS = {
 # Which object of a side fills each URL parameter; the rest is filled by ARGUMENTS.
 OBJECT_PARAMETERS = {
     "people": {"pk": "worker"},
+    "people:duplicate": {"pk": "duplicate"},
     "imports": {"pk": "job"},
     "imports:update": {"pk": "update_import"},
     "accounts": {"pk": "user"},
@@ -323,6 +329,9 @@ OBJECT_PARAMETERS = {
     "POST /api/v1/continuation/{enrollment_id}/contacts": {"enrollment_id": "ended"},
     # billing
     "billing:run-preview": {"pk": "program"},
+    # the same person twice
+    "POST /api/v1/workers/duplicates/{pair_id}/merge": {"pair_id": "duplicate"},
+    "POST /api/v1/workers/duplicates/{pair_id}/dismiss": {"pair_id": "duplicate"},
 }
 
 
@@ -353,6 +362,8 @@ def bodies(side) -> dict:
             )
         },
         "PATCH /api/v1/workers/{worker_id}": {"json": {"phone": "081999888777"}},
+        "POST /api/v1/workers/duplicates/{pair_id}/merge": {"json": {}},
+        "POST /api/v1/workers/duplicates/{pair_id}/dismiss": {"json": {}},
         "POST /api/v1/programs": {"json": program_data(area_code=side.region)},
         "POST /api/v1/programs/{program_id}/enrollments": {"json": {"nik": side.people[1].nik}},
         "POST /api/v1/programs/{program_id}/batches": {"json": {}},

@@ -28,7 +28,7 @@ from lindung.bpjs.services import create_batch, import_answer
 from lindung.claims.services import report as report_claim
 from lindung.employers import services as employers
 from lindung.imports.models import ImportJob, ImportRow, UpdateImport
-from lindung.people.models import Person
+from lindung.people.models import Person, PossibleDuplicate
 from lindung.privacy.access import record_access
 from lindung.privacy.models import AccessKind, SubjectRequest
 from lindung.programs.lifecycle import State
@@ -312,6 +312,10 @@ def _side(region: str, village: str, word: str, serial: int, owner, agent_user=N
     )
     side.objects["claim"] = claim
     side.names.append(claim.heir_name)
+    # A possible duplicate for the regency's review (the two share a phone).
+    side.objects["duplicate"] = PossibleDuplicate.objects.create(
+        person=woman, other=man, regency_code=man.regency_code, reason="phone"
+    )
     return side
 
 

@@ -43,6 +43,7 @@ STAGED = {
     ROW: "integer",
     "nik": "text",
     "full_name": "text",
+    "name_key": "text",  # people.names: what the duplicate check compares
     "sex": "text",
     "birth_date": "date",
     "village_id": "text",
@@ -61,6 +62,7 @@ TEXT = [name for name, kind in STAGED.items() if kind == "text"]
 # file has those columns: a file without them must not blank what the registry holds.
 COMPARED = [
     "full_name",
+    "name_key",
     "sex",
     "birth_date",
     "village_id",
@@ -84,6 +86,8 @@ class BatchResult:
     differing: list[int] = field(default_factory=list)  # existing, different, not updated
     # Some NIKs of the batch were registered already (the direct ``COPY`` was refused).
     overlapped: bool = False
+    created_ids: list[int] = field(default_factory=list)  # for the duplicate check
+    duplicates: dict[int, str] = field(default_factory=dict)  # row → the other record(s)
 
 
 def _scope_sql(user, alias: str) -> tuple[str, list]:
@@ -147,6 +151,7 @@ class Direct:
 
     payload: bytes
     history: HistoryRows | None
+    ids: list[int]
 
 
 _sequence: dict[str, str] = {}
@@ -172,7 +177,8 @@ def prepare_direct(batch: pl.DataFrame, *, stamps: dict) -> Direct:
     """The rows of ``batch`` as the direct ``COPY`` into the registry and the ``COPY`` of
     their historical rows read them (PostgreSQL; made while the previous batch loads).
     The times of both are the transaction's (see :func:`_written_columns`)."""
-    columns = [pl.Series("id", _take_ids(batch.height), dtype=pl.Int64)]
+    ids = _take_ids(batch.height)
+    columns = [pl.Series("id", ids, dtype=pl.Int64)]
     for f in _written_columns(stamps, times=False):
         if f.attname in STAGED:
             columns.append(pl.col(f.attname))
@@ -180,7 +186,8 @@ def prepare_direct(batch: pl.DataFrame, *, stamps: dict) -> Direct:
             columns.append(pl.lit(_fixed_value(f, stamps, None)).alias(f.attname))
     rows = batch.select(columns)
     payload = rows.write_csv(include_header=False).encode()
-    return Direct(payload=payload, history=history_rows(Person, rows, created=True, sent=payload))
+    history = history_rows(Person, rows, created=True, sent=payload)
+    return Direct(payload=payload, history=history, ids=ids)
 
 
 def _copy(cursor, sql: str, payload: bytes) -> None:
@@ -317,6 +324,7 @@ def load_batch(
                 if direct.history is not None:
                     write_history(cursor, rows=direct.history)
                 result.created = batch.height
+                result.created_ids = direct.ids
                 return result
             except UniqueViolation:
                 pass  # some are registered: the general path sorts them out
@@ -341,6 +349,7 @@ def load_batch(
             cursor.execute(*_returning_ids(*_insert_sql(stamps, now, on_conflict=True)))
             created = [row[0] for row in cursor.fetchall()]
         result.created = len(created)
+        result.created_ids = created
         _write_history(cursor, created, now, created=True)
         if update:
             assignments = ", ".join(f"{name} = s.{name}" for name in compared)

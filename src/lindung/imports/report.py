@@ -29,6 +29,10 @@ def _column_name(code: str) -> str:
 def _detail(code: str, row: ImportRow, job: ImportJob | None) -> str:
     if code == "duplicate_in_file" and row.first_row:
         return _("sama dengan baris %(row)s") % {"row": row.first_row}
+    if code == "possible_duplicate" and row.values.get("duplicate_of"):
+        return _("mungkin orang yang sama dengan: %(other)s") % {
+            "other": row.values["duplicate_of"]
+        }
     if code == "exists":
         return _("data berbeda dari registri; tidak diubah (centang 'Perbarui' atau --update)")
     return ""

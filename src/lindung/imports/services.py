@@ -39,6 +39,8 @@ from lindung.imports.loading import (
 from lindung.imports.models import ImportBatch, ImportJob
 from lindung.imports.reading import NIK_NUMBER, RAGGED, ROW, FileRefused, max_file_bytes, read_table
 from lindung.people.models import Person
+from lindung.people.names import key_expr
+from lindung.people.services import flag_imported
 from lindung.privacy.history import Via, changes_through
 from lindung.refusals import Refusal
 from lindung.regions.models import Region
@@ -446,12 +448,18 @@ def _registry_has(rows: int) -> bool:
     return Person.objects.all()[rows : rows + 1].exists()
 
 
+POSSIBLE_DUPLICATE = "possible_duplicate"  # a warning: people.duplicates
+DUPLICATE_OF = "duplicate_of"  # the report row's value naming the other record(s)
+
+
 class _Batch:
     """A checked batch, with what can be made before it is loaded (see :func:`_prepare`)."""
 
     def __init__(self, job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, direct: bool):
         self.checked, self.raw = checked, raw
-        self.valid = checked.filter(pl.col(ERRORS).list.len() == 0)
+        self.valid = checked.filter(pl.col(ERRORS).list.len() == 0).with_columns(
+            key_expr("full_name").alias("name_key")  # people.names: for the duplicate check
+        )
         # The registry's rows, their historical rows and the report as if the registry
         # held none of these NIKs: what the loader sends when, as with a new file, it does
         # not (``_report`` again if it does). Not made once a batch of the file met
@@ -470,13 +478,15 @@ def _prepare(job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, *, direct
 def _report(job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, result: BatchResult):
     """The batch's report rows and counts of codes, with the rows the registry flagged."""
     has_errors = pl.col(ERRORS).list.len() > 0
+    twice = list(result.duplicates)  # rows loaded as new, never out of scope or differing
     flagged = pl.DataFrame(
         {
-            ROW: result.out_of_scope + result.differing,
+            ROW: result.out_of_scope + result.differing + twice,
             "_extra_error": ["exists_out_of_scope"] * len(result.out_of_scope)
-            + [None] * len(result.differing),
+            + [None] * (len(result.differing) + len(twice)),
             "_extra_warning": [None] * len(result.out_of_scope)
-            + ["exists"] * len(result.differing),
+            + ["exists"] * len(result.differing)
+            + [POSSIBLE_DUPLICATE] * len(twice),
         },
         schema={ROW: pl.Int64, "_extra_error": pl.String, "_extra_warning": pl.String},
     )
@@ -497,6 +507,13 @@ def _report(job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, result: Ba
     )
     cells = raw.join(problems.select(ROW), on=ROW, how="semi")
     fields = [c for c in cells.columns if c not in (ROW, RAGGED, NIK_NUMBER)]
+    if twice:  # the other record, named in the report beside the row's own cells
+        others = pl.DataFrame(
+            {ROW: twice, DUPLICATE_OF: list(result.duplicates.values())},
+            schema={ROW: pl.Int64, DUPLICATE_OF: pl.String},
+        )
+        cells = cells.join(others, on=ROW, how="left")
+        fields.append(DUPLICATE_OF)
     cells = cells.select(ROW, pl.struct(fields).struct.json_encode().alias("values"))
     rows = problems.join(cells, on=ROW, how="left").select(
         pl.lit(job.pk).alias("job_id"),
@@ -539,8 +556,12 @@ def _load(job: ImportJob, index: int, batch: _Batch, present: set, overlap: dict
             direct=None if overlap["seen"] else batch.direct,
         )
         overlap["seen"] = result.overlapped
+        if result.created_ids:
+            # After the COPY, in the same transaction: one query for the whole batch.
+            rows = batch.valid.select("nik", pl.col(ROW).alias("row"))
+            result.duplicates = flag_imported(result.created_ids, job_id=job.pk, rows=rows)
         report = batch.report
-        if result.out_of_scope or result.differing:
+        if result.out_of_scope or result.differing or result.duplicates:
             report = _report(job, batch.checked, batch.raw, result)
         rows, rejected, first_errors, warnings = report
         write_rows(rows)

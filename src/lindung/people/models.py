@@ -71,6 +71,10 @@ class Person(models.Model):
 
     nik = models.CharField(_("NIK"), max_length=16)  # unique: see Meta.constraints
     full_name = models.CharField(_("nama lengkap"), max_length=150)
+    # The name made comparable (``people.names``): what a possible duplicate is matched on.
+    name_key = models.CharField(
+        _("kunci nama"), max_length=160, blank=True, db_default="", editable=False
+    )
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("tanggal lahir"))
     birth_place = models.CharField(_("tempat lahir"), max_length=80, blank=True, db_default="")
@@ -207,6 +211,11 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    def set_name_key(self) -> None:
+        from lindung.people.names import name_key
+
+        self.name_key = name_key(self.full_name)
+
     def set_region_codes(self) -> None:
         """Copy the village's ancestors' codes onto the row (see ``accounts.scope``)."""
         code = self.village_id
@@ -265,3 +274,72 @@ class Membership(models.Model):
     def where(self) -> str:
         """Where the worker is covered, as a refusal names it."""
         return f"{self.get_source_display()}: {self.source_label}"
+
+
+class PossibleDuplicate(models.Model):
+    """Two registry records that may be one person, flagged (never refused) when the second
+    was registered or imported, for the regency to merge or dismiss.
+
+    ``person`` is the later record (the larger id), ``other`` the earlier one, so a pair
+    found twice (an import finds both sides of a pair within its own file, a re-run) is
+    one row. A merge deletes one of the two: ``other`` is then empty and ``other_label``
+    says who it was (name and masked NIK).
+    """
+
+    class Reason(models.TextChoices):
+        NAME = "name", _("nama mirip, tanggal lahir dan jenis kelamin sama")
+        PHONE = "phone", _("nomor HP sama")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("menunggu keputusan")
+        MERGED = "merged", _("digabung")
+        DISMISSED = "dismissed", _("bukan orang yang sama")
+
+    person = models.ForeignKey(
+        Person, models.CASCADE, related_name="+", verbose_name=_("pekerja (data baru)")
+    )
+    other = models.ForeignKey(
+        Person,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pekerja (data lama)"),
+    )
+    other_label = models.CharField(_("data yang digabung"), max_length=200, blank=True)
+    regency_code = models.CharField(max_length=5, editable=False)
+    reason = models.CharField(_("alasan"), max_length=10, choices=Reason.choices)
+    score = models.FloatField(_("kemiripan nama"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    found_via = models.CharField(_("ditemukan lewat"), max_length=20, blank=True)
+    import_job_id = models.PositiveIntegerField(null=True, blank=True)
+    import_row = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("kemungkinan data ganda")
+        verbose_name_plural = _("kemungkinan data ganda")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "other"], name="duplicate_pair_once"),
+        ]
+        indexes = [
+            models.Index(fields=["regency_code", "status"], name="duplicate_regency_status"),
+            models.Index(fields=["import_job_id", "import_row"], name="duplicate_import_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ~ {self.other_id or self.other_label}"

@@ -1,7 +1,9 @@
 """Reads of the worker registry, always through the region scope of the user."""
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
+from lindung.accounts.models import Role
 from lindung.accounts.scope import get_scoped_or_404, scoped, within
 from lindung.people import visibility
 from lindung.people.models import Membership, Person
@@ -53,3 +55,37 @@ def kpj_holders(kpjs) -> dict[str, int]:
         if wanted
         else {}
     )
+
+
+# ---- the same person twice --------------------------------------------------------------
+
+REVIEWERS = (Role.SYSTEM_ADMIN, Role.REGENCY_ADMIN)
+
+
+def can_review_duplicates(user) -> bool:
+    """Who decides on possible duplicates: the regency (and the system's administrator).
+    A village sees only its own villages, and a pair may span two."""
+    return user is None or getattr(user, "role", None) in REVIEWERS
+
+
+def duplicates_for(user, *, status: str = "open") -> QuerySet:
+    """The possible duplicates in the user's region, newest first."""
+    from lindung.people.models import PossibleDuplicate
+
+    pairs = PossibleDuplicate.objects.select_related(
+        "person__village", "other__village", "decided_by"
+    )
+    if status:
+        pairs = pairs.filter(status=status)
+    return scoped(user, pairs, prefix="person__").order_by("-id")
+
+
+def get_duplicate(user, pk):
+    """One pair, or 404 when it does not exist or its record lies outside the region."""
+    from lindung.people.models import PossibleDuplicate
+
+    pairs = PossibleDuplicate.objects.select_related("person__village", "other__village")
+    try:
+        return scoped(user, pairs, prefix="person__").get(pk=pk)
+    except PossibleDuplicate.DoesNotExist as exc:
+        raise Http404 from exc

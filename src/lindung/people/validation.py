@@ -56,6 +56,11 @@ MESSAGES = {
         "disamarkan): minta operator desa atau admin kabupaten mengubahnya."
     ),
     "exists": _("NIK sudah terdaftar di registri: ubah data orang tersebut, jangan dobel."),
+    "possible_duplicate": _(
+        "Mungkin orang yang sama dengan data lain di kabupaten ini (nama mirip dengan tanggal "
+        "lahir dan jenis kelamin sama, atau nomor HP sama). Data tetap disimpan; admin "
+        "kabupaten memeriksanya di daftar data ganda."
+    ),
     "duplicate_in_file": _(
         "NIK ini sudah ada di baris sebelumnya dalam berkas yang sama: baris pertama yang "
         "dipakai; hapus baris dobel atau perbaiki NIK-nya."

@@ -68,6 +68,12 @@ def worker_create(request):
             form.add_problems(error)
         else:
             messages.success(request, _("Pekerja %(name)s terdaftar.") % {"name": worker.full_name})
+            for other in worker.possible_duplicates:  # flagged, not refused
+                messages.warning(
+                    request,
+                    _("Mungkin orang yang sama dengan %(other)s: admin kabupaten akan memeriksa.")
+                    % {"other": other["label"]},
+                )
             return redirect("people:detail", pk=worker.pk)
     return _form_page(request, form)
 
