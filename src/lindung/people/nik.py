@@ -4,8 +4,9 @@ A NIK has 16 digits, ``PPKKCC DDMMYY SSSS``: the district code without dots (pro
 regency, district), the birth date with 40 added to the day for women, and a serial from
 ``0001``. A NIK keeps the district code it was issued with for life: a prefix that was a
 district of the former list (``910101``, Merauke before Papua Selatan was made) is valid,
-and the check names the district it is today (``93.01.01``; ``regions.codes``). :func:`check_nik` never raises on bad input: it returns the parsed parts or a
-list of stable error codes that forms, files and the API all share.
+and the check names the district it is today (``93.01.01``; ``regions.codes``).
+:func:`check_nik` never raises on bad input: it returns the parsed parts or a list of
+stable error codes that forms, files and the API all share.
 """
 
 import datetime as dt

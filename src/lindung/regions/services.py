@@ -165,7 +165,7 @@ def _move_records(moves: dict[str, str], result: LoadResult) -> None:
                 if tracked:
                     for some in _chunks(ids):
                         where = (f"p.{pk} IN ({', '.join(['%s'] * len(some))})", some)
-                        write_history(cursor, model, where=where, created=False)
+                        write_history(cursor, model, where=where, created=False, now=now)
 
 
 def _referenced(candidates: list[str]) -> set[str]:
@@ -274,4 +274,3 @@ def load_official_regions(prefixes: tuple[str, ...] = ()) -> LoadResult:
             cursor.execute(f"ANALYZE {Region._meta.db_table}")
     result.seconds = time.perf_counter() - started
     return result
-

@@ -9,7 +9,7 @@ def _number(value: int) -> str:
 
 
 class Command(TrackedCommand):
-    help = "Memuat wilayah resmi Kemendagri terkini (regions load): tambah, ganti nama, pindah kode."
+    help = "Memuat wilayah resmi Kemendagri terkini (regions load): baru, ganti nama, pindah kode."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
