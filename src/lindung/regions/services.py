@@ -79,7 +79,7 @@ def region_references() -> list[tuple[type, object]]:
     """Every (model, foreign key) that refers to a region, but the region's own parent and
     the historical tables (history keeps the code a record had then)."""
     found = []
-    for model in apps.get_models():
+    for model in apps.get_models(include_auto_created=True):
         if model is Region or issubclass(model, HistoricalChanges):
             continue
         if model._meta.proxy or not model._meta.managed:
@@ -174,7 +174,7 @@ def _referenced(candidates: list[str]) -> set[str]:
     for model, fk in region_references():
         for batch in _chunks(candidates):
             found.update(
-                model._default_manager.filter(**{f"{fk.attname}__in": batch})
+                model._base_manager.filter(**{f"{fk.attname}__in": batch})
                 .values_list(fk.attname, flat=True)
                 .distinct()
             )
