@@ -248,7 +248,8 @@ def load_official_regions(prefixes: tuple[str, ...] = ()) -> LoadResult:
             update_fields=["name", "level", "kind", "parent"],
         )
 
-    for old, new in sorted(moves.items()):
+    # Broadest first: the examples show the regencies that moved before their villages.
+    for old, new in sorted(moves.items(), key=lambda move: (codes.level_of(move[0]), move[0])):
         result.moved += 1
         result.note("moved", f"{old} {existing[old][0]} → {new} {wanted[new][0]}")
     if moves:
