@@ -148,6 +148,7 @@ def test_upgrading_a_database_of_the_former_list_moves_regions_and_their_records
     assert "51.04 KAB. GIANYAR → Kabupaten Gianyar" in report
     assert "Dihapus (tidak ada lagi, tidak dipakai): 1" in report
     assert "people.Person 1" in report and "accounts.User 1" in report
+    assert "lindung coverage rebuild" in report
 
     # And again: nothing left to do.
     out = io.StringIO()

@@ -52,3 +52,9 @@ class Command(TrackedCommand):
                 _("Catatan ikut pindah kode: %(model)s %(count)s")
                 % {"model": label, "count": _number(count)}
             )
+        if result.records_moved:
+            # The dashboards' summary is kept per village code; the regions know nothing
+            # of it (they are the lowest layer), so the command says what to run.
+            self.stdout.write(
+                _("Jalankan lindung coverage rebuild agar ringkasan dasbor memakai kode baru.")
+            )
