@@ -15,7 +15,7 @@ def test_the_whole_country_is_loaded_with_kinds():
     assert Region.objects.get(code="51").kind == "provinsi"
     gianyar = Region.objects.get(code="51.04")
     assert (gianyar.name, gianyar.kind, gianyar.display_name) == (
-        "KAB. GIANYAR",
+        "Kabupaten Gianyar",
         "kabupaten",
         "Kab. Gianyar",
     )

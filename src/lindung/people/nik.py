@@ -2,8 +2,11 @@
 
 A NIK has 16 digits, ``PPKKCC DDMMYY SSSS``: the district code without dots (province,
 regency, district), the birth date with 40 added to the day for women, and a serial from
-``0001``. :func:`check_nik` never raises on bad input: it returns the parsed parts or a
-list of stable error codes that forms, files and the API all share.
+``0001``. A NIK keeps the district code it was issued with for life: a prefix that was a
+district of the former list (``910101``, Merauke before Papua Selatan was made) is valid,
+and the check names the district it is today (``93.01.01``; ``regions.codes``).
+:func:`check_nik` never raises on bad input: it returns the parsed parts or a list of
+stable error codes that forms, files and the API all share.
 """
 
 import datetime as dt
@@ -13,7 +16,13 @@ from dataclasses import asdict, dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lindung.regions.codes import district_prefixes, regency_prefixes
+from lindung.regions.codes import (
+    district_now,
+    district_prefixes,
+    dotted_district,
+    regency_now,
+    regency_prefixes,
+)
 
 # Stable codes: files, the API and tests rely on them; never rename one.
 NIK_FORMAT = "nik_format"
@@ -74,9 +83,12 @@ class NikCheck:
     warnings: list[str] = field(default_factory=list)
     sex: str | None = None
     birth_date: dt.date | None = None
+    # The region today: for a NIK issued under a former code, its successor.
     district_code: str | None = None
     regency_code: str | None = None
     province_code: str | None = None
+    # The district code the NIK carries, when it is a former one (``91.01.01``).
+    issued_district_code: str | None = None
     serial: str | None = None
     # code → the fact its message names: how many digits, which date the NIK holds
     facts: dict[str, dict] = field(default_factory=dict)
@@ -85,7 +97,10 @@ class NikCheck:
         data = asdict(self)
         data["birth_date"] = self.birth_date.isoformat() if self.birth_date else None
         keys = ("nik", "valid", "errors", "warnings", "sex", "birth_date", "district_code")
-        return {key: data[key] for key in keys}
+        found = {key: data[key] for key in keys}
+        if self.issued_district_code:
+            found["issued_district_code"] = self.issued_district_code
+        return found
 
 
 def normalize(raw) -> str:
@@ -129,15 +144,20 @@ def check_nik(
 
     result.serial = nik[12:]
     district = nik[:6]
-    if district in district_prefixes():
-        result.district_code = f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}"
+    if district in district_prefixes():  # a district of today's list or of the former one
+        result.district_code = district_now(district)
+        if result.district_code != dotted_district(district):
+            result.issued_district_code = dotted_district(district)
+        if result.district_code is None:  # a former district with no successor
+            result.warnings.append(NIK_REGION_DISTRICT_UNKNOWN)
     elif nik[:4] in regency_prefixes():
         result.warnings.append(NIK_REGION_DISTRICT_UNKNOWN)
     else:
         result.errors.append(NIK_REGION)
     if NIK_REGION not in result.errors:
-        result.province_code = nik[0:2]
-        result.regency_code = f"{nik[0:2]}.{nik[2:4]}"
+        regency = (result.district_code or "")[:5] or regency_now(nik[:4])
+        result.regency_code = regency or f"{nik[0:2]}.{nik[2:4]}"
+        result.province_code = result.regency_code[:2]
 
     day, month, year = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     result.sex = FEMALE if day > 40 else MALE
@@ -175,3 +195,28 @@ def message(code: str, facts: dict | None = None) -> str:
     if facts and code in MESSAGES_WITH_FACTS:
         return str(MESSAGES_WITH_FACTS[code]) % facts
     return str(MESSAGES.get(code, code))
+
+
+def region_note(result: NikCheck) -> str:
+    """For a NIK issued under a former district code: which region that is now, e.g.
+    "Kode wilayah NIK 91.01.01 adalah kode lama; wilayahnya sekarang 93.01.01 (Merauke,
+    Kabupaten Merauke, Papua Selatan)". Empty for a NIK with a current code."""
+    from lindung.regions.codes import current_names
+
+    if not result.issued_district_code:
+        return ""
+    if not result.district_code:
+        return str(
+            _(
+                "Kode wilayah NIK %(old)s adalah kode lama yang tidak ada lagi di daftar "
+                "Kemendagri terkini; NIK tetap sah."
+            )
+            % {"old": result.issued_district_code}
+        )
+    names = current_names()
+    code = result.district_code
+    where = ", ".join(names[c] for c in (code, code[:5], code[:2]) if c in names)
+    return str(
+        _("Kode wilayah NIK %(old)s adalah kode lama; wilayahnya sekarang %(new)s (%(where)s).")
+        % {"old": result.issued_district_code, "new": code, "where": where}
+    )

@@ -87,6 +87,10 @@ def sync(request, payload: BatchIn):
 class VillageOut(Schema):
     code: str
     name: str
+    nik_prefixes: list[str] = Field(
+        description="Awalan NIK (6 angka) yang sah untuk desa ini: kode kecamatannya tanpa "
+        "titik dan kode lamanya (NIK memakai kode saat diterbitkan, mis. 910101 untuk 93.01.01)."
+    )
 
 
 class CategoryOut(Schema):

@@ -122,6 +122,15 @@ def _valid_until(today: dt.date) -> dt.date:
     return add_months(last, 1) - dt.timedelta(days=1)
 
 
+def nik_prefixes(village_code: str) -> list[str]:
+    """The NIK prefixes a worker of the village may carry: its district's code without dots
+    and the district's former codes (a NIK keeps the code it was issued with)."""
+    from lindung.regions.codes import compact, former_prefixes_by_district
+
+    district = village_code[:8]
+    return [compact(district), *former_prefixes_by_district().get(district, ())]
+
+
 def offline_data(user, *, today) -> dict:
     """The user's own scope for the offline forms: its villages (the NIK's region prefix is
     checked against them), the worker categories, the BPU rate tables with their validity
@@ -144,7 +153,10 @@ def offline_data(user, *, today) -> dict:
     return {
         "user": user.pk,
         "as_of": today,
-        "villages": [{"code": v.code, "name": v.display_name} for v in villages[:OFFLINE_VILLAGES]],
+        "villages": [
+            {"code": v.code, "name": v.display_name, "nik_prefixes": nik_prefixes(v.code)}
+            for v in villages[:OFFLINE_VILLAGES]
+        ],
         "villages_truncated": len(villages) > OFFLINE_VILLAGES,
         "categories": [{"code": c, "label": str(label)} for c, label in Category.choices],
         "rates": bpu_tables(valid_until=_valid_until(today), payer=Payer.SELF),

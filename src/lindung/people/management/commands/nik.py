@@ -2,7 +2,7 @@ import json as jsonlib
 
 from django.core.management.base import BaseCommand
 
-from lindung.people.nik import check_nik, message
+from lindung.people.nik import check_nik, message, region_note
 
 
 class Command(BaseCommand):
@@ -37,4 +37,6 @@ def _describe(result) -> str:
     else:
         line = f"{result.nik or '(kosong)'}: TIDAK SAH"
     notes = [f"  - {code}: {message(code)}" for code in result.errors + result.warnings]
+    if note := region_note(result):
+        notes.append(f"  - {note}")
     return "\n".join([line, *notes])

@@ -300,12 +300,15 @@
       problems.push(say("nik_sex"));
     }
     var villages = (data && data.villages) || [];
-    var known = villages.some(function (v) { return v.code === values.village_code; });
-    if (values.village_code && !known) {
+    var village = villages.filter(function (v) { return v.code === values.village_code; })[0];
+    if (values.village_code && !village) {
       problems.push(say("village_unknown"));
     } else if (values.village_code) {
-      var prefix = values.village_code.split(".").slice(0, 3).join("");
-      if (nik.slice(0, 6) !== prefix) {
+      // A NIK keeps the district code it was issued with: the village's district today or
+      // one of its former codes (nik_prefixes, from the server's old code → new code table).
+      var prefixes = village.nik_prefixes ||
+        [values.village_code.split(".").slice(0, 3).join("")];
+      if (prefixes.indexOf(nik.slice(0, 6)) < 0) {
         problems.push(say("nik_region", { prefix: nik.slice(0, 6) }));
       }
     }
