@@ -15,8 +15,10 @@ Downloads (XLSX, PDF, CSV) are left to the tests of their own apps.
 """
 
 import importlib
+import os
 import re
 import time
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -119,6 +121,10 @@ ENGLISH = set(
 ALLOWED = {"admin"}
 
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+# The user guide's pictures (docs/img): with LINDUNG_SCREENSHOTS=docs/img the crawl also
+# saves these pages, per role, at both widths.
+SCREENSHOTS = os.environ.get("LINDUNG_SCREENSHOTS", "")
+PICTURED = ("home", "people:list", "programs:propose", "billing:program", "dashboards:dashboard")
 # Visible text only: the options of a select are not read as words of the page.
 TEXT = """() => {
   const clone = document.body.cloneNode(true);
@@ -164,6 +170,14 @@ def pages_for(role, world) -> list[tuple[str, str]]:
             continue
         found.append((name, fill(route, arguments(name, world.inside))))
     return found
+
+
+def picture(page, folder: Path, stem: str) -> None:
+    """The page as the user guide shows it: the screen at 1280 px, then at 390 px."""
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{stem}-1280.png"))
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(folder / f"{stem}-390.png"))
 
 
 def sign_in(page, base: str, username: str) -> None:
@@ -225,6 +239,8 @@ def test_every_page_for_every_role_fits_speaks_indonesian_and_passes_axe(
                 page.set_viewport_size(DESK)
                 if (over := page.evaluate(OVERFLOW)) > 0:
                     problems.append(f"{where}: {over} px wider than a 1280 px screen")
+                if SCREENSHOTS and name in PICTURED:
+                    picture(page, Path(SCREENSHOTS), f"{role}-{name.replace(':', '-')}")
                 print(f"crawl {time.monotonic() - started:6.1f} s {where}", flush=True)
             context.close()
     finally:
