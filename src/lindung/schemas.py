@@ -23,6 +23,9 @@ def _iso_date_only(value):
     return value.strip()
 
 
+# A record's id in a body: a database key (a larger number is a 422, not an overflow).
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
 # A date the API reads as ``YYYY-MM-DD`` only (a filter, an "as of" date).
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only)]
 

@@ -25,6 +25,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.apps import apps as django_apps
 from playwright.sync_api import Error as PlaywrightError
 
+from lindung.accounts.models import Role
 from lindung.programs import clock
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import PASSWORD
@@ -121,6 +122,10 @@ ENGLISH = set(
 ALLOWED = {"admin"}
 
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+# The phone users first: a page several roles may open is crawled as the first of them.
+CRAWL_ORDER = (
+    Role.VILLAGE_OPERATOR, Role.AGENT, Role.VIEWER, Role.REGENCY_ADMIN, Role.SYSTEM_ADMIN
+)  # fmt: skip
 # The user guide's pictures (docs/img): with LINDUNG_SCREENSHOTS=docs/img the crawl also
 # saves these pages, per role, at both widths.
 SCREENSHOTS = os.environ.get("LINDUNG_SCREENSHOTS", "")
@@ -203,14 +208,20 @@ def test_every_page_for_every_role_fits_speaks_indonesian_and_passes_axe(
     axe = Axe()
     problems: list[str] = []
     checked_axe: set[str] = set()
+    seen: set[str] = set()
     visited = 0
     started = time.monotonic()
     try:
-        for role in ROLES:
+        for role in CRAWL_ORDER:
             context = browser.new_context(viewport=PHONE, locale="en-US")
             page = context.new_page()
             sign_in(page, live_server.url, world.users[role].username)
             for name, url in pages_for(role, world):
+                # A page is the same template for every role that may open it: each is
+                # crawled once, by the first such role; every role's home and menus are.
+                if name != "home" and url in seen:
+                    continue
+                seen.add(url)
                 page.set_viewport_size(PHONE)
                 try:
                     response = page.goto(live_server.url + url)
@@ -246,7 +257,7 @@ def test_every_page_for_every_role_fits_speaks_indonesian_and_passes_axe(
     finally:
         browser.close()
     print(f"crawl: {visited} pages, {len(checked_axe)} by axe, {time.monotonic() - started:.0f} s")
-    assert visited > 100
+    assert visited > 60
     assert not problems, "\n".join(problems)
 
 

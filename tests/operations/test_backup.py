@@ -93,9 +93,9 @@ READ_DATA = (
 )
 
 
-def test_restore_drill(fresh_databases, tmp_path):
+def test_restore_drill(fresh_databases, migrate, tmp_path):
     first, second = fresh_databases
-    lindung("migrate", "--noinput", "-v0", env=first)
+    migrate(first)
     lindung("shell", "--no-imports", "-c", MAKE_DATA, env=first)
     out = tmp_path / "cadangan"
     made = lindung("backup", "--out", str(out), "--keep", "2", env=first)

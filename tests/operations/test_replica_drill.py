@@ -51,7 +51,7 @@ def wait_until(check, seconds: float):
     raise AssertionError("not reached in time")
 
 
-def test_the_server_reads_from_a_real_standby_and_falls_back(fresh_databases):
+def test_the_server_reads_from_a_real_standby_and_falls_back(fresh_databases, migrate):
     env = fresh_databases[0]
     if "DATABASE_URL" not in env:
         pytest.skip("PostgreSQL only")
@@ -60,7 +60,7 @@ def test_the_server_reads_from_a_real_standby_and_falls_back(fresh_databases):
         pytest.skip(f"no standby at port {STANDBY_PORT} (scripts/standby.sh start)")
     replica = urlparse(replica)._replace(path=urlparse(env["DATABASE_URL"]).path).geturl()
     env = {**env, "DATABASE_REPLICA_URL": replica, "LINDUNG_REPLICA_MAX_LAG_SECONDS": "2"}
-    lindung("migrate", "--noinput", "-v0", env=env)
+    migrate(env)
     port = free_port()
     server = subprocess.Popen(
         [LINDUNG, "serve", "--port", str(port), "--workers", "1", "--no-collectstatic"],

@@ -121,13 +121,15 @@ def worker(env, started: list) -> subprocess.Popen:
     return process
 
 
-def test_two_workers_share_the_queue_and_a_killed_workers_job_is_given_back(fresh_databases):
+def test_two_workers_share_the_queue_and_a_killed_workers_job_is_given_back(
+    fresh_databases, migrate
+):
     env = {
         **fresh_databases[0],
         "LINDUNG_WORKER_BEAT_SECONDS": "0.5",
         "LINDUNG_WORKER_LOST_SECONDS": "3",
     }
-    lindung("migrate", "--noinput", "-v0", env=env)
+    migrate(env)
     started: list[subprocess.Popen] = []
     try:
         enqueue(env, "[probe.enqueue(f'job-{n}') for n in range(20)]")

@@ -548,7 +548,9 @@ def test_api(world, schema, role):
 
 
 # Pages anybody may open; every other page sends a visitor to the sign-in page.
-PUBLIC = {"home", "healthz", "login", "logout", "set_language", "service-worker", "manifest"}
+PUBLIC = {
+    "home", "healthz", "metrics", "login", "logout", "set_language", "service-worker", "manifest"
+}  # fmt: skip
 
 
 def test_visitors_are_sent_to_sign_in_and_the_api_wants_a_token(world, schema):

@@ -15,7 +15,7 @@ from lindung.employers.models import Action, Employer, Event
 from lindung.people import visibility
 from lindung.privacy import access
 from lindung.programs import clock
-from lindung.schemas import Problems, Refusal
+from lindung.schemas import Problems, RecordId, Refusal
 
 router = Router()
 
@@ -149,8 +149,8 @@ class EventIn(Schema):
     place: str = ""
     village_code: str
     follow_up_on: dt.date | None = None
-    employer_ids: list[int]
-    attended_ids: list[int] = []
+    employer_ids: list[RecordId]
+    attended_ids: list[RecordId] = []
 
 
 class EventAttendance(Schema):
