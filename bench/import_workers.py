@@ -197,6 +197,7 @@ PROFILE = """
 import collections, json, os, time
 from django.db import connection
 from lindung.imports import loading, services
+from lindung.people import duplicates
 spent = collections.defaultdict(float)
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -232,6 +233,8 @@ timed(loading, "write_history", "loader: COPY into the history", server=True)
 timed(services, "registry_payload", "main: rows as CSV (before 2026-12-07)")
 timed(loading, "_write_history", "loader: history by INSERT … SELECT", server=True)
 timed(services, "write_rows", "loader: report rows")
+timed(services, "flag_imported", "loader: duplicate check, all of it", server=True)
+timed(duplicates, "find", "loader: duplicate check, the query", server=True)
 timed(services, "_load", "loader: a batch's transaction, commit included", server=True)
 from django.core.management import call_command
 wall, cpu = time.perf_counter(), time.process_time()
@@ -335,9 +338,14 @@ def main() -> None:
     if options.export:
         entry_seconds, count_seconds = access_log_cost(pg_env)
     if options.profile:
-        for env, label in ((no_history_env, "off"), (history_env, "on")):
+        runs = [(history_env, "as measured above")]
+        if options.history == "both":
+            runs.append((no_history_env, "without history"))
+        if options.duplicates == "both":
+            runs.append((unchecked_env, "duplicate check off"))
+        for env, label in runs:
             empty_registry(options.pg)
-            print(f"profile of one import, history {label}:")
+            print(f"profile of one import, {label}:")
             for part, seconds in profile(env, csv_path).items():
                 print(f"    {part:70} {seconds:6.1f} s")
     if not imports:
