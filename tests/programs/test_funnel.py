@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from lindung.accounts.models import Role
 from lindung.people.models import Membership
 from lindung.programs import clock
 from lindung.programs.agreedlist import read_typed
@@ -196,3 +197,52 @@ def test_an_empty_program_has_an_empty_funnel(program, regency_admin):
 
     report = funnel(regency_admin, program, today=TODAY)
     assert all(count == 0 for count, _drops in shape(report.total.as_dict()).values())
+
+
+def test_a_dashboards_region_counts_its_own_villages(built):
+    from lindung.programs.selectors import region_funnels
+
+    [(name, area, regency)] = region_funnels("51.04", 2027, today=TODAY)
+    assert name == built.name and area.endswith("Gianyar")
+    assert shape(regency.as_dict()) == EXPECTED
+    [(_name, _area, village)] = region_funnels(KETEWEL, 2027, today=TODAY)
+    counts = shape(village.as_dict())
+    assert counts["agreed"] == (1, {}) and counts["proposed"] == (1, {"budget_exceeded": 1})
+    assert village.not_on_list == 1
+    assert region_funnels("51.03", 2027, today=TODAY) == []  # Badung: not the program's area
+    assert region_funnels("51.04", 2026, today=TODAY) == []  # another year
+    [(_name, _area, country)] = region_funnels("", 2027, today=TODAY)
+    assert shape(country.as_dict()) == EXPECTED
+
+
+def test_the_sum_of_several_programs_funnels(built):
+    from lindung.programs.funnel import combined
+    from lindung.programs.selectors import region_funnels
+
+    [(_name, _area, one)] = region_funnels("51.04", 2027, today=TODAY)
+    two = shape(combined([one, one], "51.04", "Gianyar").as_dict())
+    assert two["agreed"] == (28, {})
+    assert two["verified"] == (
+        6,
+        {"rejected_by_regency": 2, "withdrawn": 2, "awaiting_verification": 4},
+    )
+
+
+def test_the_dashboard_shows_the_funnel_and_exports_it(built, client, regency_admin, make_user):
+    client.force_login(regency_admin)
+    page = client.get("/dasbor/51.04/?tanggal=2027-02-01").content.decode()
+    assert 'id="panel-corong"' in page and "/dasbor/51.04/corong/" in page
+    fragment = client.get("/dasbor/51.04/corong/?tanggal=2027-02-01", HTTP_HX_REQUEST="true")
+    text = fragment.content.decode()
+    assert fragment.status_code == 200 and "<svg" in text and built.name in text
+    assert "Corong verifikasi program tahun 2027" in text
+    xlsx = client.get("/dasbor/51.04/xlsx/?tanggal=2027-02-01&tabel=corong_verifikasi")
+    import polars as pl
+
+    sheet = pl.read_excel(io.BytesIO(xlsx.content), sheet_id=1, has_header=False)
+    assert any(built.name in str(row) for row in sheet.rows())
+    pdf = client.get("/dasbor/51.04/laporan.pdf?tanggal=2027-02-01")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    outsider = make_user("disnaker.badung", Role.REGENCY_ADMIN, "51.03")
+    client.force_login(outsider)
+    assert client.get("/dasbor/51.04/corong/?tanggal=2027-02-01").status_code == 404

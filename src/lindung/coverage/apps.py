@@ -7,6 +7,7 @@ FIGURE_SOURCES = (
     "targets.WorkforceFigure",
     "targets.ReportedCoverage",
     "programs.Program",
+    "programs.AgreedListVersion",
     "billing.Payment",
     "billing.RunBill",
     "billing.Bill",

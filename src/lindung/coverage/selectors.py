@@ -143,6 +143,17 @@ def claims_of(code: str, day: dt.date):
     return cache.remember("claims", (code, day), lambda: claims_figures(code, day))
 
 
+def funnels_of(user, code: str, day: dt.date):
+    """The verification funnel of each program of ``day``'s year reaching region ``code``
+    (404 outside the user's scope), kept in the figures cache: proposals, verifications,
+    the insurer's answers (``records_changed``) and agreed lists make it old."""
+    from lindung.programs.selectors import region_funnels
+
+    region = check_region(user, code)
+    code = region.code if region else ""
+    return cache.remember("funnels", (code, day), lambda: region_funnels(code, day.year, today=day))
+
+
 def retention_by_program(code: str, day: dt.date) -> dict[str, tuple[str, dict]]:
     """The region's retention per program, with the programs' names, newest first."""
     return _named_retention(code, day, "prog", Program)

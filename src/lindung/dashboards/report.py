@@ -310,6 +310,10 @@ def render(board, tables: dict[str, Table], *, generated: dt.datetime | None = N
             pdf.table_of(tables[key], limit=400)
         if key == "klaim_desa" and key in tables:
             pdf.note(tables[key].note)
+    if "corong_verifikasi" in tables:
+        pdf.heading(tables["corong_verifikasi"].title)
+        pdf.table_of(tables["corong_verifikasi"], limit=400)
+        pdf.note(tables["corong_verifikasi"].note)
     for key in (*FORMAL_KEYS, "wilayah", "kecamatan", "desa"):
         if key in tables:
             pdf.heading(tables[key].title)

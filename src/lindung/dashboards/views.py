@@ -22,6 +22,7 @@ from lindung.dashboards import choropleth, presentation, report
 from lindung.dashboards import selectors as opening
 from lindung.dashboards.claims import claims_tables
 from lindung.dashboards.formal import formal_charts, formal_tables
+from lindung.dashboards.funnels import funnel_chart, funnel_table
 from lindung.dashboards.tables import (
     DIMENSIONS,
     dashboard_tables,
@@ -198,8 +199,32 @@ def dashboard_villages(request, slug: str):
 
 @login_required
 @require_GET
+def dashboard_funnels(request, slug: str):
+    """The verification funnel of the region's programs, as a fragment (fetched by htmx
+    once the page is shown; a program's funnel reads its enrollments, not the summary)."""
+    day, problem, _opened = _region_day(request, slug)
+    items = selectors.funnels_of(request.user, _code(slug), day)
+    context = {
+        "table": funnel_table(items, day.year),
+        "chart": funnel_chart(items, day.year) if items else None,
+        "slug": slug,
+        "date_iso": day.isoformat(),
+        "problem": problem,
+    }
+    return render(request, "dashboards/_funnels.html", context)
+
+
+def _with_funnels(board, tables: dict) -> dict:
+    """The exports' tables, the funnel's included (the page fetches it apart)."""
+    items = selectors.funnels_of(None, board.code, board.date)
+    return tables | {"corong_verifikasi": funnel_table(items, board.date.year)}
+
+
+@login_required
+@require_GET
 def dashboard_xlsx(request, slug: str):
     board, tables, _opened = _board(request, slug)
+    tables = _with_funnels(board, tables)
     wanted = request.GET.get("tabel", "")
     if wanted and wanted not in tables:
         raise Http404
@@ -239,6 +264,7 @@ def _heading(board) -> list[str]:
 @require_GET
 def dashboard_pdf(request, slug: str):
     board, tables, _opened = _board(request, slug)
+    tables = _with_funnels(board, tables)
     content = report.render(board, tables)
     response = HttpResponse(content, content_type="application/pdf")
     name = f"laporan-cakupan-{board.code or COUNTRY_SLUG}-{board.date:%Y%m%d}.pdf"

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from lindung.accounts.scope import scoped
+from lindung.accounts.scope import scoped, within
 from lindung.programs.lifecycle import State
 from lindung.programs.models import (
     AgreedEntry,
@@ -161,9 +161,13 @@ class FunnelReport:
     groups: list[Funnel]
 
 
-def _latest_versions(user, program: Program, round: Round | None) -> dict[int, str]:
+def _latest_versions(
+    user, program: Program, round: Round | None, region: str = ""
+) -> dict[int, str]:
     """``{version id: village code}`` of the latest version of each list in scope."""
     lists = scoped(user, AgreedList.objects.filter(program=program))
+    if region:
+        lists = lists.filter(within(region, model=AgreedList))
     if round is not None:
         lists = lists.filter(round=round)
     latest = lists.annotate(latest=Max("versions__number")).values_list(
@@ -183,10 +187,17 @@ def _key_of(by: str, village_code: str) -> str:
 
 
 def build(
-    user, program: Program, *, round: Round | None = None, by: str = "program", today: dt.date
+    user,
+    program: Program,
+    *,
+    round: Round | None = None,
+    by: str = "program",
+    today: dt.date,
+    region: str = "",
 ) -> FunnelReport:
     """The funnel of ``program`` (one round, or all) in the user's region, as a whole and
-    per village or district (``by``)."""
+    per village or district (``by``); only the villages of ``region`` when one is given
+    (a dashboard's region inside the program's area)."""
     by = by if by in GROUPINGS else "program"
     groups: dict[str, Funnel] = {}
     total = Funnel(program.area_id, program.area.display_name)
@@ -200,6 +211,8 @@ def build(
         return [total, groups[key]]
 
     enrollments = scoped(user, Enrollment.objects.filter(program=program))
+    if region:
+        enrollments = enrollments.filter(within(region, model=Enrollment))
     if round is not None:
         enrollments = enrollments.filter(round=round)
     latest: dict[int, tuple] = {}
@@ -218,7 +231,7 @@ def build(
     ):
         last_moves[enrollment_id] = (from_state, reason)
 
-    versions = _latest_versions(user, program, round)
+    versions = _latest_versions(user, program, round, region)
     listed_people = set()
     for version_id, person_id, code, proposal_code in AgreedEntry.objects.filter(
         version_id__in=versions
@@ -283,3 +296,19 @@ def build(
         total=total,
         groups=[groups[k] for k in sorted(groups)],
     )
+
+
+def combined(funnels: list[Funnel], code: str, name: str) -> Funnel:
+    """The sum of several programs' funnels (a dashboard's region): counts and drop-outs
+    added step by step."""
+    total = Funnel(code, name)
+    for funnel in funnels:
+        total.not_on_list += funnel.not_on_list
+        for key in STEPS:
+            step, into = funnel.steps[key], total.steps[key]
+            into.count += step.count
+            for code_, drop in step.drops.items():
+                kept = into.drops.setdefault(code_, Drop(code_))
+                kept.count += drop.count
+                kept.reasons.update(drop.reasons)
+    return total

@@ -535,6 +535,24 @@ def agreed_list_of(program: Program, round: Round, village_code: str):
     return AgreedList.objects.filter(program=program, round=round, village_id=village_code).first()
 
 
+def region_funnels(code: str, year: int, *, today: dt.date) -> list[tuple[str, str, object]]:
+    """``(program name, area name, funnel)`` of each program of ``year`` that reaches the
+    region ``code`` (``""``: the country), counted in the region's villages only. The
+    region is the caller's to check (a dashboard's region, inside the user's scope)."""
+    from lindung.programs import funnel as funnel_module
+
+    programs = Program.objects.filter(year=year).select_related("area")
+    if code:
+        programs = programs.filter(
+            Q(area_id__in=ancestors(code)) | Q(area__code__startswith=f"{code}.")
+        )
+    return [
+        (program.name, program.area.display_name,
+         funnel_module.build(None, program, today=today, region=code).total)
+        for program in programs.order_by("area_id", "name")
+    ]  # fmt: skip
+
+
 def funnel(user, program: Program, *, round: Round | None = None, by: str = "program", today):
     """The verification funnel of ``program`` in the user's region (see ``funnel``)."""
     from lindung.programs import funnel as funnel_module
