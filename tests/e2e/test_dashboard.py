@@ -113,6 +113,11 @@ def test_dashboard_opens_on_data_with_the_map(login, make_user, live_server):
     expect(districts.locator("path")).to_have_count(7)
     expect(page.locator("#peta-desa svg.peta path")).to_have_count(70)
     expect(page.locator("#peta-desa svg.peta")).to_contain_text("target")  # the legend
+    # The verification funnel of the year's program, fetched once the page is shown.
+    funnel = page.locator("#panel-corong")
+    expect(funnel.locator("svg")).to_be_visible()
+    expect(funnel.locator("#tabel-corong_verifikasi tbody tr")).to_have_count(1)
+    expect(funnel.locator("#tabel-corong_verifikasi")).to_contain_text("Gianyar")
     title = districts.locator('a[data-kode="51.04.01"] title')
     expect(title).to_have_text(re.compile(r"^Kec\. Sukawati: "))
     # A region of the map opens its own dashboard, at the same date.
