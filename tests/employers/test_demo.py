@@ -7,6 +7,7 @@ from lindung.demo.employers import load_demo_employers
 from lindung.demo.services import load_demo
 from lindung.employers import selectors
 from lindung.employers.models import Action, Employer, Event
+from lindung.targets.models import Target
 from tests.factories import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +35,26 @@ def test_demo_employers_tell_the_article_and_load_once():
     counts = (Employer.objects.count(), Action.objects.count())
     assert load_demo_employers(today=TODAY) == 0
     assert (Employer.objects.count(), Action.objects.count()) == counts
+
+
+def test_the_demo_dashboards_show_formal_and_informal_each_against_its_target():
+    from lindung.coverage import formal
+    from lindung.coverage import selectors as coverage
+
+    load_demo(today=TODAY)
+    for code, wanted in (("51.01", (5500, 3300)), ("51.04", (5000, 1000))):
+        rows = formal.side_by_side(coverage.formal_of(coverage.dashboard(None, code, TODAY)))
+        assert [r["segment"] for r in rows] == [
+            "Formal (penerima upah)",
+            "Informal (bukan penerima upah)",
+        ]
+        for row, value in zip(rows, wanted, strict=True):
+            assert row["target"] is not None, (code, row["segment"])
+            assert (row["target"].target.metric, row["target"].target.value) == ("rate", value)
+            # Each segment has its own workforce, so each shows a rate against its target.
+            assert row["workforce"] is not None and row["rate_bp"] is not None
+            assert row["target"].achievement is not None
+    # Loading again makes no employer and no second target.
+    targets = Target.objects.count()
+    assert load_demo_employers(today=TODAY) == 0
+    assert Target.objects.count() == targets

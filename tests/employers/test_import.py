@@ -202,3 +202,66 @@ def test_rows_checked_column_wise_get_what_the_form_gives_them():
             assert getattr(saved, name) == getattr(expected, name), (saved.name, name)
         assert saved.identified_by_name == (nib is None)
         assert saved.history.count() == 1
+
+
+def _python_read(text: str):
+    """The file as Python's reader gives it (the path of XLSX and quoted CSV files)."""
+    headers, rows = importing.read_rows(text.encode(), "daftar.csv")
+    given = [f for f in headers if f in services.FIELDS]
+    return headers, importing._frame(headers, rows, given)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_plain_csv_is_read_by_polars_with_the_same_cells_and_row_numbers(newline):
+    text = (
+        newline.join(
+            [
+                "nama_usaha;nib;kbli;kode_desa;jumlah_pekerja;catatan",
+                f" PT Ikan Segar ;8120000000001;10213;{BATUBULAN};85;a;extra;cells",
+                "",  # an empty line: numbered, not read
+                ";;;;;",  # only separators: the same
+                f"Warung Men Sari;;I;{BATUBULAN};3",  # a short row: the missing cells empty
+                f"\u00a0Koperasi\u3000;;K;{KETEWEL};  7 ;",
+            ]
+        )
+        + newline
+    )
+    assert importing._plain_csv(text.encode(), "daftar.csv") is not None
+    headers, frame = importing.read_frame(text.encode(), "daftar.csv")
+    python_headers, python_frame = _python_read(text)
+    assert headers == python_headers and frame.to_dicts() == python_frame.to_dicts()
+    assert frame["row"].to_list() == [2, 5, 6]
+    assert frame["name"].to_list() == ["PT Ikan Segar", "Warung Men Sari", "Koperasi"]
+
+
+def test_a_quoted_or_unusual_csv_is_read_by_python_as_before():
+    quoted = HEADER + f'"PT Ikan; Segar";8120000000001;10213;{BATUBULAN};85;80;"JKK,JKM";N\n'
+    assert importing._plain_csv(quoted.encode(), "daftar.csv") is None
+    headers, frame = importing.read_frame(quoted.encode(), "daftar.csv")
+    assert frame["name"].to_list() == ["PT Ikan; Segar"]
+    assert importing._plain_csv(b"a;b\rc;d\r", "daftar.csv") is None  # old Mac line ends
+    assert importing._plain_csv("nama;x\nS\xe9;1\n".encode("cp1252"), "daftar.csv") is None
+    for empty in (b"", b"\n\n", HEADER.encode()):
+        with pytest.raises(importing.FileRefused) as refused:
+            importing.read_frame(empty, "daftar.csv")
+        assert refused.value.code == "file_empty"
+    with pytest.raises(importing.FileRefused) as refused:
+        importing.read_frame(b"nama_usaha;nib\nPT A;1\n", "daftar.csv")
+    assert refused.value.code == "column_missing"
+
+
+def test_the_import_s_records_and_history_hold_one_time_and_the_creator():
+    from django.db import connection
+
+    from lindung.accounts.models import Role, User
+
+    admin = User.objects.create(username="admin.import", role=Role.SYSTEM_ADMIN)
+    assert run(GOOD, user=admin).created == 3
+    employers = Employer.objects.all()
+    assert {e.created_by_id for e in employers} == {admin.pk}
+    history = Employer.history.model.objects.all()
+    assert {h.created_by_id for h in history} == {admin.pk} and history.count() == 3
+    if connection.vendor == "postgresql":  # the COPY leaves the times to the transaction's
+        times = {e.created_at for e in employers} | {e.updated_at for e in employers}
+        times |= {h.history_date for h in history} | {h.created_at for h in history}
+        assert len(times) == 1

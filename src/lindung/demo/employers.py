@@ -6,8 +6,14 @@ institutions (LPD) lag. Together about half of their workers are registered, the
 48 % of the formal sector. Disnaker has held a socialisation in each regency, sent letters of
 appeal to LPD and visited restaurants, with follow-ups some of which are overdue.
 
+Each regency gets a target per segment for the demo's year, the article's "34% → 40%" kind
+(:data:`SEGMENT_TARGETS`), so that its dashboard shows formal and informal coverage side by
+side, each against its target; Gianyar gets the formal/informal split of its workforce
+those rates need (Jembrana's is in :mod:`lindung.demo.targets`).
+
 Everything goes through the services (rules, history, work list as a user sees them).
-Loaded once: nothing is done when the demo's first employer exists. Names are invented.
+The employers are loaded once: none is made when the demo's first employer exists (the
+targets and figures are saved again, which changes nothing). Names are invented.
 """
 
 import datetime as dt
@@ -18,6 +24,7 @@ from lindung.employers import services
 from lindung.employers.models import Employer
 from lindung.privacy.history import Via, changes_through
 from lindung.regions.models import Region
+from lindung.targets import services as target_services
 
 FIRST_NIB = "9120000000001"
 PROGRAMS_FULL = "JKK,JKM,JHT,JP,JKP"
@@ -35,6 +42,56 @@ KINDS = {
 }
 
 
+# Gianyar's 310,000 employed persons (lindung.demo.targets) split into formal and informal
+# (a demo split, as Jembrana's), so that each segment has a rate.
+GIANYAR_SPLIT = [
+    # region, year, segment, definition, count, source
+    ("51.04", 2024, "formal", "penduduk_bekerja", 118_000,
+     "BPS, Sakernas (pembagian formal/informal demo)"),
+    ("51.04", 2024, "informal", "penduduk_bekerja", 192_000,
+     "BPS, Sakernas (pembagian formal/informal demo)"),
+]  # fmt: skip
+# Rate targets per segment for the demo's year (percent). Jembrana's add up to its 40 %
+# overall (52,000 formal × 55 % + 120,000 informal × 33 % ≈ 40 % of 172,000).
+SEGMENT_TARGETS = [
+    # region, segment, rate, note
+    ("51.01", "formal", "55", "target cakupan pekerja formal: dari 48% menjadi 55% (demo)"),
+    ("51.01", "informal", "33", "target cakupan pekerja informal: dari 28% menjadi 33% (demo)"),
+    ("51.04", "formal", "50", "target cakupan pekerja formal (demo)"),
+    ("51.04", "informal", "10", "target cakupan pekerja informal (demo)"),
+]
+
+
+def load_demo_segment_targets(*, year: int) -> int:
+    """Gianyar's formal/informal workforce and both regencies' rate target per segment for
+    ``year`` (idempotent: saved again, nothing changes). Returns the number of targets."""
+    for region, figure_year, segment, definition, count, source in GIANYAR_SPLIT:
+        target_services.save_workforce(
+            user=None,
+            data={
+                "region_code": region,
+                "year": figure_year,
+                "segment": segment,
+                "definition": definition,
+                "count": count,
+                "source": source,
+            },
+        )
+    for region, segment, rate, note in SEGMENT_TARGETS:
+        target_services.save_target(
+            user=None,
+            data={
+                "region_code": region,
+                "year": year,
+                "segment": segment,
+                "metric": "rate",
+                "value": rate,
+                "note": note,
+            },
+        )
+    return len(SEGMENT_TARGETS)
+
+
 def _villages(regency: str) -> list[str]:
     return list(
         Region.objects.filter(level=Region.Level.VILLAGE, code__startswith=f"{regency}.")
@@ -50,7 +107,9 @@ def _programs(size_total: int, registered: int) -> str:
 
 
 def load_demo_employers(*, today: dt.date) -> int:
-    """Make the demo's employers and their outreach; returns how many were made."""
+    """Make the demo's employers and their outreach, and the targets per segment of the
+    demo's year; returns how many employers were made."""
+    load_demo_segment_targets(year=today.year)
     if Employer.objects.filter(nib=FIRST_NIB).exists():
         return 0
     rng = random.Random(48)

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung.people.models import TransactionNow
 from lindung.privacy.history import tracked_history
 from lindung.programs.models import RegionCodes
 
@@ -120,7 +121,25 @@ def _letter_upload_to(instance, filename: str) -> str:
 
 
 class Employer(RegionCodes):
-    """A business that employs workers, placed in the village of its address."""
+    """A business that employs workers, placed in the village of its address.
+
+    Indexes: only those a read needs, since an import of hundreds of thousands of employers
+    pays for every one of them on every row (``docs/performance.md``). The region codes
+    and the village are indexed as plain columns (``Meta.indexes``: no pattern-ops twin,
+    since no read compares them by prefix).
+    """
+
+    village = models.ForeignKey(
+        "regions.Region",
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("desa/kelurahan"),
+        db_constraint=False,
+        db_index=False,  # the index is named in Meta.indexes
+    )
+    district_code = models.CharField(max_length=8, editable=False)
+    regency_code = models.CharField(max_length=5, editable=False)
+    province_code = models.CharField(max_length=2, editable=False)
 
     name = models.CharField(_("nama usaha"), max_length=200)
     # NULL, not "": many employers have no NIB yet and the unique NIB must let them be.
@@ -183,13 +202,25 @@ class Employer(RegionCodes):
         _("pertama dijangkau"), null=True, blank=True, editable=False
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # The import's COPY leaves the times to the database: the transaction's time, for the
+    # records and their historical rows alike, with no timestamp sent or parsed per row.
+    created_at = models.DateTimeField(auto_now_add=True, db_default=TransactionNow())
+    updated_at = models.DateTimeField(auto_now=True, db_default=TransactionNow())
     created_by = models.ForeignKey(
-        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        # Users are deactivated, not deleted (Django still nulls this if one is): no index,
+        # and no database check, which would run once per row at an import's commit.
+        db_index=False,
+        db_constraint=False,
     )
 
-    history = tracked_history()
+    # An import writes a historical row per employer: the history is read by record
+    # (``id``) only, so its region and user columns carry no index.
+    history = tracked_history(no_db_index=["village", "created_by"])
 
     class Meta:
         verbose_name = _("pemberi kerja")
@@ -212,7 +243,20 @@ class Employer(RegionCodes):
                 condition=Q(uncovered__gt=0) & ~Q(compliance="closed"),
                 name="employer_worklist_open",
             ),
-            models.Index(fields=["next_follow_up", "id"], name="employer_follow_up"),
+            # The overdue section of the work list (``next_follow_up <= today``): only the
+            # employers with a follow-up, so an import's new rows add no entry to it.
+            models.Index(
+                fields=["next_follow_up", "id"],
+                condition=Q(next_follow_up__isnull=False),
+                name="employer_follow_up",
+            ),
+            # The region scope (``accounts.scope``: one equality per level) and the
+            # district filter. (employer_formal starts with the province too, but a
+            # province's count along it reads an index several times the size.)
+            models.Index(fields=["village"], name="employer_village"),
+            models.Index(fields=["district_code"], name="employer_district"),
+            models.Index(fields=["regency_code"], name="employer_regency"),
+            models.Index(fields=["province_code"], name="employer_province"),
             models.Index(fields=["name", "id"], name="employer_name"),
             # Formal coverage (``coverage.formal``): a region's employers grouped by the
             # level below, sector and size, read from the index alone on PostgreSQL.
