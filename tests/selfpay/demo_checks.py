@@ -1,18 +1,14 @@
 """The demo's self-payment: collections by the Sukawati BumDes agents, a deposit, and the
-month's fee statements, loaded once."""
+month's fee statements.
 
-import pytest
+Run by ``tests/test_demo.py`` on the demo it loads once for every app's checks."""
 
-from lindung.demo.services import load_demo
 from lindung.programs.lifecycle import State
 from lindung.selfpay.models import Collection, Deposit, FeeStatement
 from tests.factories import TODAY
 
-pytestmark = pytest.mark.django_db
 
-
-def test_demo_collections_and_fees_load_once():
-    load_demo(today=TODAY)
+def check_collections_and_fees():
     collections = Collection.objects.filter(district_code="51.04.01")
     assert collections.count() >= 12
     assert collections.exclude(agent=None).filter(agent__user__isnull=False).exists()
@@ -22,6 +18,6 @@ def test_demo_collections_and_fees_load_once():
     month = FeeStatement.objects.filter(month=TODAY.replace(day=1))
     assert month.filter(agent__isnull=False, total__gt=0).exists()
     assert month.filter(organisation__name="BumDes Sukawati").exists()
-    counts = (Collection.objects.count(), FeeStatement.objects.count())
-    load_demo(today=TODAY)
-    assert (Collection.objects.count(), FeeStatement.objects.count()) == counts
+
+
+COUNTED = (Collection, Deposit, FeeStatement)

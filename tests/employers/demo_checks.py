@@ -1,16 +1,14 @@
-"""The demo's employers: the article's picture of the formal sector, loaded once."""
+"""The demo's employers: the article's picture of the formal sector, and each segment's
+coverage against its target on the dashboards.
 
-import pytest
+Run by ``tests/test_demo.py`` on the demo it loads once for every app's checks."""
+
 from django.db.models import Sum
 
-from lindung.demo.employers import load_demo_employers
-from lindung.demo.services import load_demo
 from lindung.employers import selectors
 from lindung.employers.models import Action, Employer, Event
 from lindung.targets.models import Target
 from tests.factories import TODAY
-
-pytestmark = pytest.mark.django_db
 
 
 def share(queryset) -> float:
@@ -18,8 +16,7 @@ def share(queryset) -> float:
     return sums["registered"] / sums["total"]
 
 
-def test_demo_employers_tell_the_article_and_load_once():
-    load_demo(today=TODAY)
+def check_employers_tell_the_article():
     employers = Employer.objects.all()
     assert 250 <= employers.count() <= 400
     assert {e.regency_code for e in employers} == {"51.01", "51.04"}
@@ -32,16 +29,12 @@ def test_demo_employers_tell_the_article_and_load_once():
     assert Action.objects.filter(kind="letter").exists()
     work = list(selectors.work_list(None, {}, today=TODAY)[:5])
     assert work[0].next_follow_up and work[0].next_follow_up <= TODAY  # overdue first
-    counts = (Employer.objects.count(), Action.objects.count())
-    assert load_demo_employers(today=TODAY) == 0
-    assert (Employer.objects.count(), Action.objects.count()) == counts
 
 
-def test_the_demo_dashboards_show_formal_and_informal_each_against_its_target():
+def check_dashboards_show_formal_and_informal_each_against_its_target():
     from lindung.coverage import formal
     from lindung.coverage import selectors as coverage
 
-    load_demo(today=TODAY)
     for code, wanted in (("51.01", (5500, 3300)), ("51.04", (5000, 1000))):
         rows = formal.side_by_side(coverage.formal_of(coverage.dashboard(None, code, TODAY)))
         assert [r["segment"] for r in rows] == [
@@ -54,7 +47,6 @@ def test_the_demo_dashboards_show_formal_and_informal_each_against_its_target():
             # Each segment has its own workforce, so each shows a rate against its target.
             assert row["workforce"] is not None and row["rate_bp"] is not None
             assert row["target"].achievement is not None
-    # Loading again makes no employer and no second target.
-    targets = Target.objects.count()
-    assert load_demo_employers(today=TODAY) == 0
-    assert Target.objects.count() == targets
+
+
+COUNTED = (Employer, Action, Event, Target)
