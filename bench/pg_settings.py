@@ -7,8 +7,8 @@ run, the two alternating round after round so that a neighbour's load falls on b
 
   - ``work_mem`` on the summary refresh of every village of a regency (the refresh sets
     64 MB for itself; measured at the server's 4 MB, 64 MB and 256 MB), on the registry
-    ``GROUP BY`` the summary replaces (a regency's figures and villages), and on the continuation work
-    list's first page (it counts the list and sorts it);
+    ``GROUP BY`` the summary replaces (a regency's figures by village), and on the
+    continuation work list's first page (it counts the list and sorts it);
   - ``random_page_cost`` 1.1 (SSD) against 4, and ``effective_cache_size``, on the same
     reads;
   - ``jit`` off against on, and ``max_parallel_workers_per_gather`` 0 against 2, on the
