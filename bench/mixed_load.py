@@ -6,7 +6,8 @@ against ``lindung serve`` (granian) with one background worker (``lindung db_wor
 running, as in production. The load is ``wrk`` (``apt-get install wrk``), one process per
 kind of request, all started together for ``--duration`` seconds; each connection is one
 client that sends its next request when the answer came (``--think-ms`` of pause between
-them: 0 is the worst case, every client always waiting on the server).
+them, drawn between 0 and twice that, so the clients do not move in step; 0 is the worst
+case, every client always waiting on the server).
 
 Kinds and default connections (``--operators`` split in two, ``--officials`` split 6:4):
 
@@ -60,14 +61,14 @@ local offset = tonumber(os.getenv("BENCH_OFFSET") or "0")
 local think = tonumber(os.getenv("BENCH_THINK_MS") or "0")
 local next_id = 0
 local all_threads = {}
-local codes = {400, 401, 403, 404, 409, 413, 422, 429, 500, 502, 503, 504}
+local codes = {301, 302, 400, 401, 403, 404, 409, 413, 422, 429, 500, 502, 503, 504}
 function setup(thread)
   thread:set("tid", next_id)
   next_id = next_id + 1
   all_threads[#all_threads + 1] = thread
 end
 response = function(status, headers, body)
-  if status >= 400 then
+  if status >= 300 then  -- a redirect is the sign-in page: an error here too
     local name = "s" .. status
     _G[name] = (_G[name] or 0) + 1
   end
@@ -82,7 +83,11 @@ request = function()
   if body == "" then body = nil end
   return wrk.format(fields[1], fields[2], headers, body)
 end
-if think > 0 then delay = function() return think end end
+-- A pause drawn between 0 and twice the mean, so that the clients do not move in step.
+if think > 0 then
+  math.randomseed(os.time() + (tid or 0))
+  delay = function() return math.random(0, 2 * think) end
+end
 done = function(summary, latency, requests)
   local statuses = {}
   for _, code in ipairs(codes) do
@@ -332,7 +337,8 @@ def main() -> None:
     )
     errors = 0
     for kind, r in results.items():
-        failed = r["non2xx"] + r["errors"]
+        redirects = sum(n for code, n in r["statuses"].items() if code.startswith("3"))
+        failed = r["non2xx"] + r["errors"] + redirects
         errors += failed
         print(
             f"{kind:<10}{kinds[kind]:>6}{r['requests']:>10}{r['requests'] / r['seconds']:>9.1f}"
