@@ -94,11 +94,23 @@ def _no_space(exc: OSError) -> bool:
     return exc.errno in (errno.ENOSPC, errno.EDQUOT)
 
 
+# pg_dump's words for a full disk (its messages in English: LC_MESSAGES=C below).
+_DISK_FULL = ("No space left on device", "Disk quota exceeded")
+
+
 def _dump_postgresql(target: Path) -> None:
     settings = connection.settings_dict
     args, env = _pg_args(settings)
+    env.pop("LC_ALL", None)
+    env["LC_MESSAGES"] = "C"
     command = ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", *args]
-    _run([*command, "--file", str(target), settings["NAME"]], env, "pg_dump")
+    try:
+        _run([*command, "--file", str(target), settings["NAME"]], env, "pg_dump")
+    except BackupError as exc:
+        # pg_dump writes the file itself: a full disk reaches us as its message only.
+        if any(words in str(exc) for words in _DISK_FULL):
+            raise OSError(errno.ENOSPC, str(exc)) from exc
+        raise
 
 
 def _dump_sqlite(target: Path) -> None:
@@ -146,15 +158,12 @@ def create_backup(
     except (OSError, sqlite3.Error, BackupError) as exc:
         partial.unlink(missing_ok=True)
         manifest_path(partial).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and _no_space(exc):
+        if (isinstance(exc, OSError) and _no_space(exc)) or (
+            isinstance(exc, sqlite3.OperationalError) and "full" in str(exc)
+        ):
             raise BackupError(
                 f"Ruang disk di {folder} habis: cadangan tidak dibuat dan cadangan lama tidak "
                 "dihapus. Kosongkan ruang atau pilih folder lain (--out), lalu ulangi."
-            ) from exc
-        if isinstance(exc, sqlite3.OperationalError) and "full" in str(exc):
-            raise BackupError(
-                f"Ruang disk di {folder} habis: cadangan tidak dibuat. "
-                "Kosongkan ruang, lalu ulangi."
             ) from exc
         raise BackupError(f"Cadangan tidak dibuat: {exc}") from exc
     if keep:
