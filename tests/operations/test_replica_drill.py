@@ -42,6 +42,13 @@ def health(base: str) -> dict:
         return json.loads(answer.read())
 
 
+def connect_or_none(url: str):
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        return None
+
+
 def wait_until(check, seconds: float):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -67,7 +74,8 @@ def test_the_server_reads_from_a_real_standby_and_falls_back(fresh_databases, mi
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
-    standby = psycopg.connect(replica, autocommit=True)
+    # The new database reaches the standby by streaming: wait for it there.
+    standby = wait_until(lambda: connect_or_none(replica), 120)
     try:
         get(f"{base}/healthz")
         # The new database reached the standby by streaming; its replica answers.

@@ -24,7 +24,12 @@ import psycopg
 import pytest
 
 from tests.operations.conftest import LINDUNG, lindung
-from tests.operations.test_replica_drill import health, standby_url, wait_until
+from tests.operations.test_replica_drill import (
+    connect_or_none,
+    health,
+    standby_url,
+    wait_until,
+)
 from tests.web.test_serve import free_port, get
 
 SETUP = """
@@ -63,7 +68,8 @@ def test_a_killed_replica_falls_back_then_catches_up(fresh_databases, request):
     replica = standby_url(env["DATABASE_URL"])
     if replica is None:
         pytest.skip("no standby at port 5433 (scripts/standby.sh start)")
-    with psycopg.connect(replica, autocommit=True) as conn:
+    # The new database reaches the standby by streaming: wait for it there.
+    with wait_until(lambda: connect_or_none(replica), 120) as conn:
         data_dir = conn.execute("SHOW data_directory").fetchone()[0]
     try:
         postmaster = int(Path(data_dir, "postmaster.pid").read_text().split()[0])
