@@ -72,6 +72,12 @@ class Scheme:
         return value
 
 
+def month_after(day: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after ``day``'s."""
+    month = day.month - 1 + months
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -290,13 +296,13 @@ def _is_constraint(found: dict, index: str) -> bool:
 
 
 def _initial_periods(cursor, old: str, scheme: Scheme, today: dt.date, ahead: int):
-    """The periods from the oldest row's to ``ahead`` periods past today (or the newest
-    row's, within reason)."""
+    """The periods from the oldest row's to the one ``ahead`` months past today's (or the
+    newest row's, within reason)."""
     key = quote(scheme.column)
     cursor.execute(f"SELECT MIN({key}), MAX({key}) FROM {quote(old)}")
     low, high = cursor.fetchone()
     first = scheme.start_of(min(scheme.day_of(low), today) if low is not None else today)
-    last = scheme.after(scheme.start_of(today), ahead)
+    last = scheme.after(scheme.start_of(month_after(today, ahead)))
     if high is not None:
         cap = scheme.after(scheme.start_of(today), MAX_PERIODS_AHEAD_OF_DATA)
         last = max(last, min(scheme.after(scheme.start_of(scheme.day_of(high))), cap))
@@ -309,7 +315,8 @@ def _initial_periods(cursor, old: str, scheme: Scheme, today: dt.date, ahead: in
 def partition_table(
     schema_editor, scheme: Scheme, *, ahead: int = 3, today: dt.date | None = None
 ) -> None:
-    """For a migration: make ``scheme.table`` partitioned (PostgreSQL only; idempotent)."""
+    """For a migration: make ``scheme.table`` partitioned (PostgreSQL only; idempotent),
+    with the partitions of its rows' periods up to ``ahead`` months past today."""
     if schema_editor.connection.vendor != "postgresql":
         return
     with schema_editor.connection.cursor() as cursor:

@@ -23,6 +23,7 @@ from lindung.partitioning import (
     Scheme,
     create_partition,
     is_partitioned,
+    month_after,
     partitions,
     quote,
     schemes,
@@ -86,7 +87,7 @@ def create_ahead(*, months: int = AHEAD_MONTHS, now: dt.datetime | None = None) 
     for scheme in partitioned_schemes():
         today = _today(scheme, now)
         first = scheme.start_of(today)
-        last = scheme.start_of(scheme_month_after(today, months))
+        last = scheme.start_of(month_after(today, months))
         with transaction.atomic(), connection.cursor() as cursor:
             start = first
             while start <= last:
@@ -95,11 +96,6 @@ def create_ahead(*, months: int = AHEAD_MONTHS, now: dt.datetime | None = None) 
                     made.append(name)
                 start = scheme.after(start)
     return made
-
-
-def scheme_month_after(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    return dt.date(day.year + month // 12, month % 12 + 1, 1)
 
 
 def _month(text: str) -> dt.date:
