@@ -159,6 +159,21 @@ def create_partition(cursor, scheme: Scheme, start: dt.date) -> str | None:
     return name
 
 
+def waiting_periods(cursor, scheme: Scheme) -> list[dt.date]:
+    """The periods that have rows in the default partition (none has its partition yet)."""
+    if not _has_default(cursor, scheme):
+        return []
+    key = quote(scheme.column)
+    local = key if scheme.zone is None else f"({key} AT TIME ZONE %s)"
+    params = [] if scheme.zone is None else [scheme.zone]
+    cursor.execute(
+        f"SELECT DISTINCT date_trunc('{scheme.interval}', {local})::date "
+        f"FROM {quote(scheme.default)} ORDER BY 1",
+        params,
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
 def _has_default(cursor, scheme: Scheme) -> bool:
     cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [quote(scheme.default)])
     return cursor.fetchone()[0]

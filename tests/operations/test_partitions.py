@@ -186,8 +186,13 @@ def test_create_ahead_is_idempotent_and_moves_rows_waiting_in_the_default():
         at=at(2032, 5, 20, zone=UTC), username="x", kind="view", operation="uji"
     )
     assert "privacy_accessentry_default" in str(AccessEntry.objects.filter(at=waiting.at).explain())
+    late = AccessEntry.objects.create(at=at(2020, 3, 5, zone=UTC), username="l", kind="view")
+    AccessEntry.objects.create(at=at(2040, 1, 5, zone=UTC), username="jauh", kind="view")
     made = ops.create_ahead(months=3, now=at(2032, 5, 10))
     assert "privacy_accessentry_2032_05" in made
+    # A past month with rows in the default gets its partition; one far ahead waits.
+    assert "privacy_accessentry_2020_03" in made and "privacy_accessentry_2040_01" not in made
+    assert "privacy_accessentry_2020_03" in str(AccessEntry.objects.filter(at=late.at).explain())
     assert "billing_billline_2032_08" in made and "billing_billline_2032_09" not in made
     assert ops.create_ahead(months=3, now=at(2032, 5, 10)) == []
     with connection.cursor() as cursor:

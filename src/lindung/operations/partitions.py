@@ -27,6 +27,7 @@ from lindung.partitioning import (
     partitions,
     quote,
     schemes,
+    waiting_periods,
 )
 
 # Partitions are made this many months ahead of today by the nightly job.
@@ -74,11 +75,12 @@ def _today(scheme: Scheme, now: dt.datetime) -> dt.date:
 
 
 def create_ahead(*, months: int = AHEAD_MONTHS, now: dt.datetime | None = None) -> list[str]:
-    """The partitions of every period from today's to ``months`` months ahead, where
-    missing; the names of those made. Run twice, the second run makes none.
+    """The partitions of every period from today's to ``months`` months ahead, and of
+    every earlier period whose rows wait in the default partition, where missing; the
+    names of those made. Run twice, the second run makes none.
 
-    Rows already waiting in a default partition for one of those periods move into the
-    new partition. One transaction per table: a failure leaves the table as it was.
+    Rows waiting in a default partition for one of those periods move into the new
+    partition. One transaction per table: a failure leaves the table as it was.
     """
     if months < 0:
         raise PartitionError(_("Jumlah bulan ke depan harus 0 atau lebih."))
@@ -89,12 +91,19 @@ def create_ahead(*, months: int = AHEAD_MONTHS, now: dt.datetime | None = None) 
         first = scheme.start_of(today)
         last = scheme.start_of(month_after(today, months))
         with transaction.atomic(), connection.cursor() as cursor:
+            periods = []
             start = first
             while start <= last:
+                periods.append(start)
+                start = scheme.after(start)
+            # Rows of an earlier period (a late bill line, a run for a past month) that went
+            # to the default partition get their partition too; rows further ahead than
+            # the window stay there until it reaches them.
+            periods += [p for p in waiting_periods(cursor, scheme) if p < first]
+            for start in sorted(periods):
                 name = create_partition(cursor, scheme, start)
                 if name:
                     made.append(name)
-                start = scheme.after(start)
     return made
 
 
