@@ -76,6 +76,25 @@ def test_schemes_name_and_bound_their_periods():
     }
 
 
+def test_every_message_has_its_english():
+    import ast
+    from pathlib import Path
+
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from lindung.operations.management.commands import partitions as command
+
+    messages = []
+    for module in (ops, command):
+        for node in ast.walk(ast.parse(Path(module.__file__).read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_":
+                messages.append(node.args[0].value)
+    assert len(messages) >= 12
+    with translation.override("en"):
+        assert [m for m in messages if gettext(m) == m] == []
+
+
 @pytest.mark.django_db
 def test_the_nightly_job_runs_once_a_night_and_queues_the_next(monkeypatch):
     first = tasks.partitions_job.call()
@@ -323,3 +342,21 @@ def test_detach_and_archive_drill(fresh_databases, migrate, tmp_path):
     lindung("partitions", "create-ahead", env=env)
     ahead = lindung("partitions", "create-ahead", env=env)
     assert "0 partisi baru" in ahead.stdout
+
+
+@pg_only
+@pytest.mark.django_db
+def test_a_failed_archive_keeps_the_detached_table(tmp_path):
+    """pg_dump runs in its own session and cannot see this test's uncommitted partition:
+    the archive fails, says so, leaves no file, and the table is not dropped."""
+    ops.create_ahead(months=0, now=at(2002, 7, 5))
+    AccessEntry.objects.create(at=at(2002, 7, 9, zone=UTC), username="simpan", kind="view")
+    with pytest.raises(CommandError, match="Arsip partisi privacy_accessentry_2002_07 gagal"):
+        call_command(
+            "partitions", "detach", "--before", "2002-08", "--table", "privacy_accessentry",
+            "--archive", str(tmp_path),
+        )  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT username FROM privacy_accessentry_2002_07")
+        assert cursor.fetchall() == [("simpan",)]
