@@ -390,3 +390,12 @@ def test_the_billing_run_does_not_scan_a_partition_analyzed_empty():
         cursor.execute("ANALYZE billing_billline_2033_05")
     sql.guard_empty_partitions([dt.date(2033, 4, 1), dt.date(2033, 5, 1)])
     assert seqscan() == "off"
+
+
+@pg_only
+@pytest.mark.django_db
+def test_the_worker_queues_the_partitions_job_once():
+    assert tasks.ensure_partitions_scheduled() is True
+    assert tasks.ensure_partitions_scheduled() is False  # one is waiting
+    (queued,) = DBTaskResult.objects.filter(task_path=tasks.partitions_job.module_path)
+    assert queued.run_after > timezone.now()
