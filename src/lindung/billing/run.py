@@ -33,6 +33,7 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lindung import partitioning
 from lindung.billing.models import (
     DUE_DAY,
     Bill,
@@ -175,7 +176,7 @@ class _Sql:
     def transport(self) -> str:
         return "COALESCE(o.is_transport, false)" if self.pg else "COALESCE(o.is_transport, 0)"
 
-    def refresh_statistics(self, written: int) -> None:
+    def refresh_statistics(self, written: int, months: list[dt.date]) -> None:
         """After a large run, refresh the planner's view of the lines table.
 
         The next run's anti-join must see a million lines as a million lines: with the
@@ -185,7 +186,51 @@ class _Sql:
         """
         if self.pg and written >= ANALYZE_AFTER_LINES:
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE billing_billline")
+                # Partitioned (by month): only the months written. ``ANALYZE`` of the whole
+                # table would also record next month's empty partition as empty, which
+                # :meth:`guard_empty_partitions` then has to work around.
+                for name in self.partitions_of(cursor, months) or ["billing_billline"]:
+                    cursor.execute(f"ANALYZE {name}")
+
+    @staticmethod
+    def partitions_of(cursor, months: list[dt.date]) -> list[str]:
+        """The partitions of ``billing_billline`` that hold ``months`` (none: not
+        partitioned; see ``lindung.partitioning``)."""
+        found = partitioning.partitions(cursor, "billing_billline")
+        names = {
+            p["name"]
+            for m in months
+            for p in found
+            if p["from"] is not None and p["from"] <= m < p["to"]
+        }
+        covered = {m for m in months for p in found if p["from"] and p["from"] <= m < p["to"]}
+        if found and len(covered) < len(set(months)):  # rows of those go to the default
+            names |= {p["name"] for p in found if p["from"] is None}
+        return sorted(names)
+
+    def guard_empty_partitions(self, months: list[dt.date]) -> None:
+        """No sequential scans in this run when a partition it writes was analyzed empty.
+
+        The run's anti-join probes the lines of each enrollment-month while the same
+        statement inserts into that month's partition. If the planner believes that
+        partition empty (``ANALYZE`` saw it so: ``reltuples = 0``), it scans it whole for
+        every probe, and every row the statement has added makes each scan longer: hours
+        instead of seconds at 300,000 enrollments. A partition never analyzed
+        (``reltuples = -1``, as made ahead) is costed as ten pages and probed by index.
+        """
+        if not self.pg:
+            return
+        with connection.cursor() as cursor:
+            names = self.partitions_of(cursor, months)
+            if not names:
+                return
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = ANY(%s::regclass[]) "
+                "AND reltuples = 0)",
+                [names],
+            )
+            if cursor.fetchone()[0]:
+                cursor.execute("SET LOCAL enable_seqscan = off")
 
     def lock(self, program_id: int) -> None:
         if self.pg:  # one run per program at a time; SQLite serialises writers anyway
@@ -601,6 +646,7 @@ def execute(*, program: Program, month: dt.date, today: dt.date, by=None, via="w
         bills = job.open_bills()
         clock.lap("prices_and_bills")
         # Reversals first: they look at lines written before this run, never at its own.
+        sql.guard_empty_partitions(months)
         run.reversals, _late = job.reverse(months, bills)
         clock.lap("reversals")
         run.lines, run.late_lines = job.charge(months, bills)
@@ -614,7 +660,7 @@ def execute(*, program: Program, month: dt.date, today: dt.date, by=None, via="w
         run.finished_at = timezone.now()
         run.save(update_fields=["lines", "late_lines", "reversals", "amount", "finished_at"])
         clock.lap("totals_and_budget")
-        sql.refresh_statistics(run.lines)
+        sql.refresh_statistics(run.lines + run.reversals, months)
         clock.lap("statistics")
     result = RunResult(run=run, program=program, month=month, timings=clock.laps)
     result.bills = list(Bill.objects.filter(program=program, month=month).order_by(

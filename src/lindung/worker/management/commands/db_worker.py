@@ -1,6 +1,7 @@
 """``lindung db_worker``: django-tasks-db's worker, made safe to run several at once.
 
-On start it queues the periodic jobs (the daily job) when none is waiting, so a fresh
+On start it queues the periodic jobs (the daily job, and on PostgreSQL the partitions
+made ahead) when none is waiting, so a fresh
 installation needs no cron. While it runs, a thread beats for it and hands back the jobs of
 workers that died (``lindung.worker.lifecycle``); on a clean stop its heartbeat is removed.
 """
@@ -40,11 +41,13 @@ class Heartbeat(threading.Thread):
 class Command(DatabaseWorker):
     def handle(self, *args, **options):
         from lindung.selfpay.tasks import ensure_scheduled
+        from lindung.worker.tasks import ensure_partitions_scheduled
 
         worker_id = options["worker_id"]
         lifecycle.beat(worker_id)
         lifecycle.reap_lost_jobs()
         ensure_scheduled()
+        ensure_partitions_scheduled()
         heartbeat = Heartbeat(worker_id)
         heartbeat.start()
         try:
