@@ -33,11 +33,9 @@ register).
 import argparse
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -237,19 +235,7 @@ def main() -> None:
     parser.add_argument("--server-workers", type=int, default=int(os.cpu_count() or 1))
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database made for this benchmark.")
-    if not shutil.which("wrk"):
-        sys.exit("wrk is missing: apt-get install wrk")
-
-    workdir = Path(tempfile.mkdtemp(prefix="lindung-bench-mixed-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lindung.settings",
-        "PYTHONPATH": str(ROOT / "src"),
-        "LINDUNG_VAR_DIR": str(workdir / "var"),
-        "LINDUNG_DEBUG": "0",
-    }
+    workdir, env = request_path.server_env("lindung-bench-mixed-")
     request_path.lindung("migrate", "--noinput", "-v0", env=env)
     demo = "from lindung.accounts.models import User as U; print(U.objects.filter(username="
     demo += "'operator.batubulan').exists())"

@@ -185,6 +185,25 @@ def median_of(rounds: list[dict]) -> dict:
     return {key: statistics.median(r[key] for r in rounds) for key in rounds[0]}
 
 
+def server_env(prefix: str) -> tuple[Path, dict]:
+    """A work folder and the server's environment, once the benchmark can run here (a
+    PostgreSQL database in ``DATABASE_URL``, ``wrk`` on the path). Shared with
+    ``mixed_load``."""
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database made for this benchmark.")
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lindung.settings",
+        "PYTHONPATH": str(ROOT / "src"),
+        "LINDUNG_VAR_DIR": str(workdir / "var"),
+        "LINDUNG_DEBUG": "0",
+    }
+    return workdir, env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=100_000)
@@ -194,19 +213,7 @@ def main() -> None:
     parser.add_argument("--server-workers", type=int, default=int(os.cpu_count() or 1))
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database made for this benchmark.")
-    if not shutil.which("wrk"):
-        sys.exit("wrk is missing: apt-get install wrk")
-
-    workdir = Path(tempfile.mkdtemp(prefix="lindung-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lindung.settings",
-        "PYTHONPATH": str(ROOT / "src"),
-        "LINDUNG_VAR_DIR": str(workdir / "var"),
-        "LINDUNG_DEBUG": "0",
-    }
+    workdir, env = server_env("lindung-bench-")
     token, niks = prepare(env, args.people, workdir)
     script = workdir / "load.lua"
     script.write_text(WRK_SCRIPT)
