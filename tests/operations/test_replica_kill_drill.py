@@ -52,6 +52,29 @@ def pg_ctl(data_dir: str) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
+def gone(pid: int) -> bool:
+    """Whether a process has ended (a zombie not yet reaped by whoever adopted it counts)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def start_again(data_dir: str, postmaster: int) -> subprocess.CompletedProcess:
+    """Start the killed standby as an operator would: once its postmaster has ended, its
+    stale lock file removed (``pg_ctl restart`` waits for a shutdown that never comes while
+    the killed postmaster is an unreaped zombie); ``restart`` rather than ``start``, to
+    start it with its former options (port, sockets, configuration files)."""
+    wait_until(lambda: gone(postmaster), 60)
+    lock = Path(data_dir, "postmaster.pid")
+    if lock.exists() and lock.read_text().split()[0] == str(postmaster):
+        lock.unlink()
+    log = f"{data_dir}/standby.log"
+    return subprocess.run(
+        [*pg_ctl(data_dir), "-w", "-t", "300", "-l", log, "restart"], capture_output=True, text=True
+    )
+
+
 def api_list(base: str, token: str) -> int:
     request = urllib.request.Request(
         f"{base}/api/v1/workers", headers={"Authorization": f"Bearer {token}"}
@@ -101,11 +124,7 @@ def test_a_killed_replica_falls_back_then_catches_up(fresh_databases, request):
         written = lindung("shell", "--no-imports", "-c", WRITE, env=env).stdout.split()[-1]
 
         # Started again: crash recovery, streaming resumes, the write made meanwhile arrives.
-        started = subprocess.run(
-            [*pg_ctl(data_dir), "-w", "-t", "300", "-l", f"{data_dir}/standby.log", "restart"],
-            capture_output=True,
-            text=True,
-        )
+        started = start_again(data_dir, postmaster)
         assert started.returncode == 0, started.stdout + started.stderr
         restarted = True
 
@@ -126,4 +145,4 @@ def test_a_killed_replica_falls_back_then_catches_up(fresh_databases, request):
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
         if not restarted and subprocess.run([*pg_ctl(data_dir), "status"]).returncode != 0:
-            subprocess.run([*pg_ctl(data_dir), "-w", "-t", "300", "restart"])
+            start_again(data_dir, postmaster)
