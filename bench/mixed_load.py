@@ -47,7 +47,8 @@ REGENCY = request_path.REGENCY
 # Each wrk thread takes every ``threads``-th line of its kind's file, from its own offset,
 # so no two connections send the same line (a registration or a proposal is sent once).
 # A line is: method, path, body (may be empty), then header name/value pairs, tab-separated.
-WRK_SCRIPT = """
+WRK_SCRIPT = (
+    """
 local lines = {}
 for line in io.lines(os.getenv("BENCH_LINES")) do
   local fields = {}
@@ -94,15 +95,10 @@ done = function(summary, latency, requests)
     if n > 0 then statuses[#statuses + 1] = string.format('"%d": %d', code, n) end
   end
   io.write('{"statuses": {' .. table.concat(statuses, ", ") .. '}}\\n')
-  io.write(string.format(
-    '{"requests": %d, "seconds": %f, "p50": %f, "p95": %f, "p99": %f, '
-    .. '"non2xx": %d, "errors": %d}\\n',
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status, summary.errors.connect + summary.errors.read
-      + summary.errors.write + summary.errors.timeout))
-end
 """
+    + request_path.WRK_SUMMARY
+    + "end\n"
+)
 
 # Run inside Django (``python -c``): users, tokens, sessions, a program, and the request
 # lines of every kind, written as JSON for the benchmark.

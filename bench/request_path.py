@@ -37,9 +37,20 @@ LINDUNG = [str(Path(sys.executable).parent / "lindung")]
 REGENCY = "51.04"
 USERNAME = "bench-request-path"
 
+# The closing line of every wrk run, one JSON object (shared with ``mixed_load``).
+WRK_SUMMARY = """  io.write(string.format(
+    '{"requests": %d, "seconds": %f, "p50": %f, "p95": %f, "p99": %f, '
+    .. '"non2xx": %d, "errors": %d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status, summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout))
+"""
+
 # wrk calls request() for every request and done() once at the end; done() prints one JSON
 # line the benchmark reads. The NIKs to look up come from a file, one a line.
-WRK_SCRIPT = """
+WRK_SCRIPT = (
+    """
 local niks = {}
 local token = os.getenv("BENCH_TOKEN")
 local path = os.getenv("BENCH_PATH")
@@ -53,15 +64,10 @@ request = function()
   return wrk.format("GET", url, {["Authorization"] = "Bearer " .. token})
 end
 done = function(summary, latency, requests)
-  io.write(string.format(
-    '{"requests": %d, "seconds": %f, "p50": %f, "p95": %f, "p99": %f, '
-    .. '"non2xx": %d, "errors": %d}\\n',
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status, summary.errors.connect + summary.errors.read
-      + summary.errors.write + summary.errors.timeout))
-end
 """
+    + WRK_SUMMARY
+    + "end\n"
+)
 
 
 def lindung(*args: str, env: dict, stdin: str | None = None) -> str:
