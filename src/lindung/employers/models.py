@@ -116,6 +116,32 @@ class ComplianceRule(models.Model):
         return [p for p in text.split(",") if p]
 
 
+class KbliCode(models.Model):
+    """A 5-digit KBLI 2020 code (*kelompok*) loaded from the BPS publication's table by
+    ``lindung kbli load`` (:func:`lindung.employers.services.load_kbli`).
+
+    The sections and the few codes in ``data/kbli2020.csv`` come with the product; the
+    full list of about 1,800 codes is loaded from the file BPS publishes, so that every
+    real code is accepted and none is typed from memory. A code is never deleted: an
+    employer may carry it.
+    """
+
+    code = models.CharField(_("kode KBLI"), max_length=5, primary_key=True)
+    title = models.TextField(_("judul"))
+    section = models.CharField(_("kategori"), max_length=1)
+    source = models.CharField(_("sumber"), max_length=200)
+    loaded_at = models.DateTimeField(_("dimuat"))
+    history = tracked_history()
+
+    class Meta:
+        verbose_name = _("kode KBLI")
+        verbose_name_plural = _("kode KBLI")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
 def _letter_upload_to(instance, filename: str) -> str:
     return f"surat-pemberi-kerja/{timezone.localdate():%Y}/{filename}"
 

@@ -597,3 +597,62 @@ def unlink_worker(*, user, employer: Employer, person_id: int) -> None:
         raise EmployerRefused("worker_not_found")
     person.employer = None
     person.save(update_fields=["employer", "updated_at"])
+
+
+@dataclass
+class KbliLoad:
+    """What ``lindung kbli load`` did: codes added, retitled (with samples) and unchanged,
+    rows of the levels above skipped, or the rows that refused the file (nothing saved)."""
+
+    added: int = 0
+    retitled: int = 0
+    unchanged: int = 0
+    above: int = 0
+    samples: list[str] | None = None
+    problems: list | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@transaction.atomic
+def load_kbli(content: bytes, name: str, *, now) -> KbliLoad:
+    """Load the 5-digit KBLI 2020 codes of the BPS table ``content`` (CSV or XLSX).
+
+    The whole file or nothing: one wrong row refuses it, with every wrong row named.
+    Idempotent: a code already loaded with the same title is left as it is; a new title
+    replaces the old one (BPS corrections), with its history. No code is removed.
+    """
+    from lindung.employers.models import KbliCode
+    from lindung.privacy.history import bulk_history
+
+    table = kbli.read_table(content, name)
+    if table.problems:
+        return KbliLoad(above=table.above, problems=table.problems)
+    source = f"{kbli.SOURCE}: {name}"[:200] if name else kbli.SOURCE
+    known = {row.code: row for row in KbliCode.objects.filter(code__in=list(table.codes))}
+    new, retitled, samples = [], [], []
+    for code, title in sorted(table.codes.items()):
+        row = known.get(code)
+        if row is None:
+            section = kbli.section_of(code)
+            new.append(
+                KbliCode(code=code, title=title, section=section, source=source, loaded_at=now)
+            )
+        elif row.title != title:
+            samples.append(f"{code}: {row.title} → {title}")
+            row.title, row.source, row.loaded_at = title, source, now
+            retitled.append(row)
+    KbliCode.objects.bulk_create(new, batch_size=1000)
+    KbliCode.objects.bulk_update(retitled, ["title", "source", "loaded_at"], batch_size=1000)
+    bulk_history(KbliCode, new)
+    bulk_history(KbliCode, retitled, update=True)
+    return KbliLoad(
+        added=len(new),
+        retitled=len(retitled),
+        unchanged=len(table.codes) - len(new) - len(retitled),
+        above=table.above,
+        samples=samples[:10],
+        problems=[],
+    )

@@ -22,7 +22,7 @@ PAGE_SIZE = 50
 def _filter_context(request, filters: dict) -> dict:
     return {
         "filters": filters,
-        "sectors": kbli.choices(),
+        "sectors": kbli.filter_choices(filters.get("sector", "")),
         "sizes": SizeClass.choices,
         "compliances": Compliance.choices,
         "districts": [(d.code, d.display_name) for d in selectors.districts_for(request.user)],
