@@ -375,6 +375,8 @@ def schemes() -> dict[str, Scheme]:
       are read by enrollment (no date), so every partition costs a probe; a year keeps
       them few, and a program runs by the year.
     - ``privacy_accessentry`` by month of ``at`` in UTC (migration ``privacy/0001``).
+    - ``selfpay_collectionline`` by month of ``month`` (the month a self-payer's line pays
+      for): the agents' fees and the insurer's statement read collections by month.
     """
     from django.conf import settings
 
@@ -384,5 +386,6 @@ def schemes() -> dict[str, Scheme]:
             Scheme("billing_billline", "covered_month", MONTH),
             Scheme("programs_transition", "at", YEAR, zone=settings.TIME_ZONE),
             Scheme("privacy_accessentry", "at", MONTH, zone="UTC"),
+            Scheme("selfpay_collectionline", "month", MONTH),
         )
     }

@@ -1,6 +1,6 @@
 """Partitioned history (PostgreSQL): bill lines by month, transitions by year, the access
-log by month; partitions made ahead, pruned by one month's query, detached and archived.
-SQLite keeps plain tables and the commands say so."""
+log and self-paid collection lines by month; partitions made ahead, pruned by one month's
+query, detached and archived. SQLite keeps plain tables and the commands say so."""
 
 import datetime as dt
 import io
@@ -20,6 +20,7 @@ from lindung.operations import partitions as ops
 from lindung.partitioning import MONTH, YEAR, Scheme
 from lindung.privacy.models import AccessEntry
 from lindung.programs.models import Transition
+from lindung.selfpay.models import CollectionLine
 from lindung.worker import tasks
 from tests.operations.conftest import lindung
 
@@ -73,6 +74,7 @@ def test_schemes_name_and_bound_their_periods():
         "billing_billline",
         "programs_transition",
         "privacy_accessentry",
+        "selfpay_collectionline",
     }
 
 
@@ -142,6 +144,7 @@ def test_the_history_tables_are_partitioned_with_their_keys_indexes_and_triggers
         ("billing_billline", "covered_month"),
         ("programs_transition", "at"),
         ("privacy_accessentry", "at"),
+        ("selfpay_collectionline", "month"),
     ):
         parts = tree(table)
         assert f"{table}_default" in parts and all(parts.values())
@@ -171,6 +174,20 @@ def test_the_history_tables_are_partitioned_with_their_keys_indexes_and_triggers
             "WHERE conrelid = 'programs_transition'::regclass AND contype = 'f'"
         )
         assert {row[0] for row in cursor.fetchall()} == {"programs_enrollment", "accounts_user"}
+        # A paid month stays paid once: the unique key holds the partition key.
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'selfpay_collectionline'::regclass AND contype = 'u'"
+        )
+        assert [row[0] for row in cursor.fetchall()] == ["UNIQUE (person_id, month)"]
+        # Nothing references the partitioned tables from the database (Django protects).
+        cursor.execute(
+            "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
+            "AND confrelid::regclass::text IN "
+            "('billing_billline', 'programs_transition', 'privacy_accessentry', "
+            "'selfpay_collectionline')"
+        )
+        assert cursor.fetchall() == []
 
 
 @pg_only
@@ -191,6 +208,9 @@ def test_a_months_query_reads_one_partition():
         at__gte=at(2031, 3, 1, zone=UTC), at__lt=at(2031, 4, 1, zone=UTC)
     ).explain()
     assert scanned(plan, "privacy_accessentry") == {"privacy_accessentry_2031_03"}
+    # A month of self-paid contributions (the agents' fees, the insurer's statement).
+    plan = CollectionLine.objects.filter(month=dt.date(2031, 3, 1)).explain()
+    assert scanned(plan, "selfpay_collectionline") == {"selfpay_collectionline_2031_03"}
     # Without the key every partition is read (the default one too).
     plan = BillLine.objects.filter(bill_id=1).explain()
     assert {"billing_billline_2031_03", "billing_billline_default"} <= scanned(
@@ -240,7 +260,11 @@ def test_detach_leaves_the_old_months_out_of_the_table():
     AccessEntry.objects.create(at=at(2001, 1, 20, zone=UTC), username="lama", kind="view")
     AccessEntry.objects.create(at=at(2001, 2, 20, zone=UTC), username="baru", kind="view")
     chosen = {p["name"] for p in ops.to_detach("2001-02")}
-    assert chosen == {"billing_billline_2001_01", "privacy_accessentry_2001_01"}
+    assert chosen == {
+        "billing_billline_2001_01",
+        "privacy_accessentry_2001_01",
+        "selfpay_collectionline_2001_01",
+    }
     out = io.StringIO()
     call_command("partitions", "detach", "--before", "2001-02", stdout=out)
     assert "privacy_accessentry_2001_01 (1 baris) dilepas" in out.getvalue()

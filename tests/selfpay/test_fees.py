@@ -67,6 +67,19 @@ def test_new_perisai_share_by_contribution_month(sponsor_program, perisai):
     assert statement(perisai).due_on == dt.date(2026, 11, 5)
 
 
+def test_a_paid_month_that_earned_a_fee_cannot_be_deleted(sponsor_program, perisai):
+    """The fee line's reference is kept by Django (no constraint: the collection lines are
+    partitioned on PostgreSQL), so deleting the paid month is refused by Django itself."""
+    from django.db.models import ProtectedError
+
+    young = managed(sponsor_program, perisai)
+    pay(young, ["2026-10"], dt.date(2026, 10, 20))
+    fees.run_fees(month=OCTOBER)
+    line = statement(perisai).lines.get(kind="contribution").collection_line
+    with pytest.raises(ProtectedError):
+        line.delete()
+
+
 def test_contributions_beyond_month_60_earn_nothing(sponsor_program, perisai):
     veteran = managed(sponsor_program, perisai)
     veteran.effective_date = dt.date(2021, 9, 1)  # October 2026 is month 62

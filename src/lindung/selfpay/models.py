@@ -239,9 +239,13 @@ class FeeLine(models.Model):
         "people.Person", models.DO_NOTHING, null=True, blank=True, related_name="+",
         db_constraint=False,
     )  # fmt: skip
+    # No constraint in the database: collection lines are partitioned by month on
+    # PostgreSQL, whose key (id, month) a foreign key on the id alone cannot reference.
+    # Django still protects a line with fees from deletion (PROTECT is Django's).
     collection_line = models.ForeignKey(
-        CollectionLine, models.PROTECT, null=True, blank=True, related_name="fee_lines"
-    )
+        CollectionLine, models.PROTECT, null=True, blank=True, related_name="fee_lines",
+        db_constraint=False,
+    )  # fmt: skip
     bill_line = models.ForeignKey(
         "billing.BillLine", models.DO_NOTHING, null=True, blank=True, related_name="+",
         db_constraint=False,
