@@ -377,6 +377,8 @@ def schemes() -> dict[str, Scheme]:
     - ``privacy_accessentry`` by month of ``at`` in UTC (migration ``privacy/0001``).
     - ``selfpay_collectionline`` by month of ``month`` (the month a self-payer's line pays
       for): the agents' fees and the insurer's statement read collections by month.
+    - ``imports_importrow`` by month of ``written_on`` (UTC, the database's day): a
+      report's rows are read by job, from the job's day on (``imports.selectors``).
     """
     from django.conf import settings
 
@@ -387,5 +389,6 @@ def schemes() -> dict[str, Scheme]:
             Scheme("programs_transition", "at", YEAR, zone=settings.TIME_ZONE),
             Scheme("privacy_accessentry", "at", MONTH, zone="UTC"),
             Scheme("selfpay_collectionline", "month", MONTH),
+            Scheme("imports_importrow", "written_on", MONTH),
         )
     }

@@ -1,6 +1,7 @@
 """Partitioned history (PostgreSQL): bill lines by month, transitions by year, the access
-log and self-paid collection lines by month; partitions made ahead, pruned by one month's
-query, detached and archived. SQLite keeps plain tables and the commands say so."""
+log, self-paid collection lines and import report rows by month; partitions made ahead,
+pruned by one month's query, detached and archived. SQLite keeps plain tables and the
+commands say so."""
 
 import datetime as dt
 import io
@@ -16,6 +17,8 @@ from django_tasks_db.models import DBTaskResult
 
 from lindung import partitioning
 from lindung.billing.models import BillLine
+from lindung.imports.models import ImportJob
+from lindung.imports.selectors import report_rows
 from lindung.operations import partitions as ops
 from lindung.partitioning import MONTH, YEAR, Scheme
 from lindung.privacy.models import AccessEntry
@@ -75,6 +78,7 @@ def test_schemes_name_and_bound_their_periods():
         "programs_transition",
         "privacy_accessentry",
         "selfpay_collectionline",
+        "imports_importrow",
     }
 
 
@@ -145,6 +149,7 @@ def test_the_history_tables_are_partitioned_with_their_keys_indexes_and_triggers
         ("programs_transition", "at"),
         ("privacy_accessentry", "at"),
         ("selfpay_collectionline", "month"),
+        ("imports_importrow", "written_on"),
     ):
         parts = tree(table)
         assert f"{table}_default" in parts and all(parts.values())
@@ -180,12 +185,17 @@ def test_the_history_tables_are_partitioned_with_their_keys_indexes_and_triggers
             "WHERE conrelid = 'selfpay_collectionline'::regclass AND contype = 'u'"
         )
         assert [row[0] for row in cursor.fetchall()] == ["UNIQUE (person_id, month)"]
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'imports_importrow'::regclass AND contype = 'u'"
+        )
+        assert [row[0] for row in cursor.fetchall()] == ['UNIQUE (job_id, "row", written_on)']
         # Nothing references the partitioned tables from the database (Django protects).
         cursor.execute(
             "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
             "AND confrelid::regclass::text IN "
             "('billing_billline', 'programs_transition', 'privacy_accessentry', "
-            "'selfpay_collectionline')"
+            "'selfpay_collectionline', 'imports_importrow')"
         )
         assert cursor.fetchall() == []
 
@@ -211,6 +221,15 @@ def test_a_months_query_reads_one_partition():
     # A month of self-paid contributions (the agents' fees, the insurer's statement).
     plan = CollectionLine.objects.filter(month=dt.date(2031, 3, 1)).explain()
     assert scanned(plan, "selfpay_collectionline") == {"selfpay_collectionline_2031_03"}
+    # A report's rows are read from its job's day on: the months before are skipped.
+    job = ImportJob.objects.create(source_name="x.csv", sha256="0" * 64, today=dt.date(2031, 3, 5))
+    ImportJob.objects.filter(pk=job.pk).update(created_at=at(2031, 3, 5, zone=UTC))
+    job.refresh_from_db()
+    every = scanned(job.rows.all().explain(), "imports_importrow")
+    pruned = scanned(report_rows(job).explain(), "imports_importrow")
+    this_month = partitioning.schemes()["imports_importrow"].name(dt.date.today().replace(day=1))
+    assert this_month in every and this_month not in pruned
+    assert "imports_importrow_2031_03" in pruned
     # Without the key every partition is read (the default one too).
     plan = BillLine.objects.filter(bill_id=1).explain()
     assert {"billing_billline_2031_03", "billing_billline_default"} <= scanned(
@@ -264,6 +283,7 @@ def test_detach_leaves_the_old_months_out_of_the_table():
         "billing_billline_2001_01",
         "privacy_accessentry_2001_01",
         "selfpay_collectionline_2001_01",
+        "imports_importrow_2001_01",
     }
     out = io.StringIO()
     call_command("partitions", "detach", "--before", "2001-02", stdout=out)

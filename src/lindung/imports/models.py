@@ -10,7 +10,16 @@ values as written, which is what the report needs; clean rows live in the regist
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Func
 from django.utils.translation import gettext_lazy as _
+
+
+class CurrentDate(Func):
+    """The database's ``CURRENT_DATE`` (both PostgreSQL and SQLite know it): the default of
+    a column the import's ``COPY`` leaves out."""
+
+    template = "CURRENT_DATE"
+    output_field = models.DateField()
 
 
 class ImportJob(models.Model):
@@ -129,12 +138,20 @@ class ImportRow(models.Model):
     warnings = models.JSONField(default=list)
     values = models.JSONField(default=dict)  # the cells as written, by field
     first_row = models.PositiveIntegerField(null=True, blank=True)  # of a duplicated NIK
+    # The day the row was written (UTC), by the database: the key of the monthly partitions
+    # on PostgreSQL (``lindung.partitioning``), so old reports can be detached and archived.
+    written_on = models.DateField(_("ditulis"), db_default=CurrentDate(), editable=False)
 
     class Meta:
         verbose_name = _("baris impor")
         verbose_name_plural = _("baris impor")
         ordering = ["job", "row"]
-        constraints = [models.UniqueConstraint(fields=["job", "row"], name="import_row_once")]
+        # A unique key of a partitioned table holds its partition key. A job's row is
+        # written once all the same (a batch's rows commit with the batch, and a resumed
+        # job writes only the batches that are missing).
+        constraints = [
+            models.UniqueConstraint(fields=["job", "row", "written_on"], name="import_row_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.job_id}:{self.row}"

@@ -15,6 +15,7 @@ from lindung.imports.checks import CODE_FIELD
 from lindung.imports.columns import BY_FIELD, COLUMNS
 from lindung.imports.messages import file_message, row_message
 from lindung.imports.models import ImportJob, ImportRow
+from lindung.imports.selectors import report_rows
 from lindung.spreadsheets import CsvSheet, XlsxBook
 
 DETAIL_HEADER = ["baris", "kolom", "kode", "jenis", "pesan", "nilai", "keterangan"]
@@ -63,7 +64,7 @@ def row_problem(code: str, row: ImportRow) -> ShownProblem:
 
 def problems(job: ImportJob) -> Iterator[list]:
     """One line per problem of every reported row, in file order."""
-    for row in job.rows.order_by("row").iterator(chunk_size=5000):
+    for row in report_rows(job).order_by("row").iterator(chunk_size=5000):
         for kind, codes in ((_("ditolak"), row.errors), (_("peringatan"), row.warnings)):
             for code in codes:
                 field = CODE_FIELD.get(code, "")
@@ -109,7 +110,7 @@ def write_xlsx(job: ImportJob, target) -> None:
         summary.append(line)
     template = [c.name for c in COLUMNS]
     rejected = book.sheet(_("Ditolak"), REJECTED_EXTRA + template, [7, 26, 18, 60])
-    for row in job.rows.filter(rejected=True).order_by("row").iterator(chunk_size=5000):
+    for row in report_rows(job).filter(rejected=True).order_by("row").iterator(chunk_size=5000):
         messages = "; ".join(row_message(code) for code in row.errors)
         details = "; ".join(d for d in (_detail(c, row, job) for c in row.errors) if d)
         rejected.append(
