@@ -207,12 +207,12 @@ def _target_json(progress: TargetProgress) -> dict:
 # ---- reading ---------------------------------------------------------------------------
 
 
-def _where(code: str) -> tuple[str, str, dict]:
-    """The summary rows of the region's children (its own for a village), as a range of
-    the index ``formal_tally_children``: the child column, the condition, its parameters."""
+def _where(code: str) -> tuple[str, dict]:
+    """The region's own rows (its total and breakdowns) and its children's totals, two
+    ranges of the summary's indexes, with named parameters."""
     if code and level_of(code) == 4:
-        return "''", "region_code = %(code)s", {"code": code}
-    return "region_code", "parent_code = %(code)s", {"code": code}
+        return "region_code = %(code)s", {"code": code}  # a village: no children
+    return "(region_code = %(code)s OR (parent_code = %(code)s AND dim = ''))", {"code": code}
 
 
 def _by_day(day: dt.date) -> tuple[str, dict]:
@@ -226,56 +226,42 @@ def _by_day(day: dt.date) -> tuple[str, dict]:
 
 
 def _group_rows(code: str, day: dt.date) -> list[tuple]:
-    """(child, section, size, employers, total, registered, registered employers, reached,
-    reached registered, workers registered at those): one grouped read of the employers'
-    summary (:mod:`lindung.coverage.formal_summary`), a few thousand rows for a province."""
-    child, where, params = _where(code)
+    """(kind, key, employers, total, registered, registered employers, reached, reached
+    registered, workers registered at those) at ``day``, kind ``region``, ``sec``, ``size``
+    or ``child``: one grouped read of the employers' summary
+    (:mod:`lindung.coverage.formal_summary`), about a thousand rows for a province."""
+    where, params = _where(code)
     dated, dated_params = _by_day(day)
     sums = ", ".join(f"SUM({name})" for name in formal_summary.VALUES)
     sql = f"""
-        SELECT {child}, kbli_section, size_class, compliance, {sums}
+        SELECT CASE WHEN region_code = %(code)s THEN dim ELSE 'child' END,
+               CASE WHEN region_code = %(code)s THEN item ELSE region_code END, {sums}
         FROM {FormalTally._meta.db_table}
         WHERE {where} AND {dated}
-        GROUP BY 1, 2, 3, 4
+        GROUP BY 1, 2
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, {**params, **dated_params})
-        found = cursor.fetchall()
-    rows: dict[tuple, list[int]] = {}
-    for key_child, section, size, compliance, *values in found:
         # PostgreSQL sums to numeric: counts as int.
-        employers, total, registered, reached, reached_workers = (int(v) for v in values)
-        counts = compliance in REGISTERED
-        row = rows.setdefault((key_child, section, size), [0] * 7)
-        for i, value in enumerate(
-            (
-                employers,
-                total,
-                registered,
-                employers if counts else 0,
-                reached,
-                reached if counts else 0,
-                reached_workers if counts else 0,
-            )
-        ):
-            row[i] += value
-    return [(*key, *values) for key, values in rows.items()]
+        return [
+            ("region" if kind == "" else kind, key, *(int(v) for v in values))
+            for kind, key, *values in cursor.fetchall()
+        ]
 
 
 def _trend_rows(code: str, day: dt.date, ends: list[dt.date], at_day: tuple[int, int]):
     """(registered workers, employers reached) at each month end: the summary's month rows
     before ``day``'s month summed up month by month; the last end is ``day`` itself, whose
     figures (``at_day``) the grouped read gave."""
-    child, where, params = _where(code)
     month = day.replace(day=1)
     sql = (
-        f"SELECT day, SUM(registered_workers), SUM(reached) "
-        f"FROM {FormalTally._meta.db_table} "
-        f"WHERE {where} AND span = '{formal_summary.MONTH}' AND day < %(month)s GROUP BY day"
+        f"SELECT day, registered_workers, reached FROM {FormalTally._meta.db_table} "
+        f"WHERE region_code = %(code)s AND dim = '' AND span = '{formal_summary.MONTH}' "
+        f"AND day < %(month)s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, {**params, "month": month})
-        # SQLite gives the dates of a summed read as text: compared as ISO text.
+        cursor.execute(sql, {"code": code, "month": month})
+        # SQLite gives the dates of a raw read as text: compared as ISO text.
         months = sorted((_iso(d), int(n), int(k)) for d, n, k in cursor.fetchall())
     out = []
     registered = reached = 0
@@ -324,24 +310,26 @@ def formal_figures(code: str, day: dt.date, *, months: int = 12) -> FormalFigure
 
 
 def _compute(code: str, day: dt.date, months: int) -> FormalFigures:
-    rows = _group_rows(code, day)
     region = FormalGroup(code, "")
     sectors: dict[str, FormalGroup] = {}
     sizes: dict[str, FormalGroup] = {}
     children: dict[str, FormalGroup] = {}
-    for child, section, size, *values in rows:
-        group = FormalGroup("", "", *values)
-        if not group.employers:  # none known by the date, or all closed
+    labels = {
+        formal_summary.SECTION: (sectors, kbli.label),
+        formal_summary.SIZE: (
+            sizes,
+            lambda k: str(SizeClass(k).label) if k in SizeClass.values else k,
+        ),
+        "child": (children, lambda k: k),
+    }
+    for kind, key, *values in _group_rows(code, day):
+        if kind == "region":
+            region.add(FormalGroup("", "", *values))
             continue
-        region.add(group)
-        for key, found, label in (
-            (section, sectors, lambda k: kbli.label(k)),
-            (size, sizes, lambda k: str(SizeClass(k).label) if k in SizeClass.values else k),
-            (child, children, lambda k: k),
-        ):
-            if key not in found:
-                found[key] = FormalGroup(key, label(key))
-            found[key].add(group)
+        if not values[0]:  # none known by the date, or all closed
+            continue
+        found, label = labels[kind]
+        found[key] = FormalGroup(key, label(key), *values)
     level = level_of(code) if code else 0
     child_codes = sorted(k for k in children if k) if level < 4 else []
     workforce = workforce_for([c for c in [code, *child_codes] if c], day.year)
