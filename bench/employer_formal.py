@@ -8,10 +8,11 @@ workers, dates of figures over the last two years, a tenth reached by outreach, 
 hundredth closed. Bali and Gianyar get a formal workforce figure and a formal rate target.
 Then, ``--requests`` times each, uncached (``LINDUNG_FIGURES_CACHE_SECONDS=0``):
 
-  (a) ``formal._compute`` of the province 51 (100,000 employers), the regency 51.04 and
-      the whole country (every employer): the figures the dashboard's formal section, its
-      exports and the indicators API read (grouped read, the 12-month trend, workforce and
-      targets);
+  (a) ``formal.formal_figures`` of the province 51 (100,000 employers), the regency 51.04
+      and the whole country (every employer), the figures cache off: the figures the
+      dashboard's formal section, its exports and the indicators API read (the probe for
+      pending changes of the employers' summary, its grouped read, the 12-month trend,
+      workforce and targets);
   (b) the baseline in the same run: the plain ``SELECT province/regency, kbli_section,
       size_class, COUNT(*), SUM(total_workers), SUM(registered_workers) … GROUP BY`` over
       the same employers;
@@ -21,7 +22,10 @@ Then, ``--requests`` times each, uncached (``LINDUNG_FIGURES_CACHE_SECONDS=0``):
       formal section's cost does not depend on the workers).
 
 Prints medians and p95, and the ratio (a)/(b). The data are kept for a second run
-(``--regenerate`` to make them again).
+(``--regenerate`` to make them again). The employers' summary
+(``coverage.formal_summary``) is rebuilt after the employers are made (its time printed),
+and the time of one refresh after one employer's change is measured too (what the first
+reader after a change pays when the background worker has not yet run).
 
     createdb -h 127.0.0.1 -U postgres lindung_bench_formal
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lindung_bench_formal \\
@@ -52,7 +56,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from lindung.accounts.models import Role, User  # noqa: E402
-from lindung.coverage import formal  # noqa: E402
+from lindung.coverage import formal, formal_summary  # noqa: E402
 from lindung.programs import clock  # noqa: E402
 from lindung.regions.models import Region  # noqa: E402
 from lindung.regions.services import load_official_regions  # noqa: E402
@@ -169,6 +173,18 @@ def main() -> None:
         started = time.perf_counter()
         generate(options.employers)
         log(f"generated {options.employers:,} employers in {time.perf_counter() - started:.0f} s")
+    if (
+        options.regenerate
+        or formal_summary.pending()
+        or not sql("SELECT EXISTS (SELECT 1 FROM coverage_formaltally)")[0][0]
+    ):
+        started, cpu = time.perf_counter(), time.process_time()
+        rows = formal_summary.rebuild()
+        sql("VACUUM ANALYZE coverage_formaltally")
+        log(
+            f"employers' summary rebuilt: {rows:,} rows in {time.perf_counter() - started:.1f} s "
+            f"(this process's CPU {time.process_time() - cpu:.1f} s; the rest is the server's)"
+        )
     figures()
     in_bali = sql("SELECT count(*) FROM employers_employer WHERE province_code = '51'")[0][0]
     log(f"{options.employers:,} employers, {in_bali:,} in Bali; load {os.getloadavg()}")
@@ -187,7 +203,9 @@ def main() -> None:
         ("regency 51.04", "51.04", "district_code"),
         ("country", "", "province_code"),
     ):
-        ours = timed(lambda code=code: formal._compute(code, TODAY, 12), options.requests)
+        ours = timed(
+            lambda code=code: formal.formal_figures(code, TODAY, months=12), options.requests
+        )
         base = timed(baseline(code, child), options.requests)
         results[label] = (ours, base)
         log(
@@ -195,6 +213,41 @@ def main() -> None:
             f"plain GROUP BY median {base[0]:.1f} ms, p95 {base[1]:.1f} ms; "
             f"ratio {ours[0] / base[0]:.2f} (median)"
         )
+
+    rows = sql(
+        "SELECT count(*), "
+        "count(*) FILTER (WHERE region_code = '51' OR (parent_code = '51' AND dim = '')), "
+        "count(*) FILTER (WHERE region_code = '' OR (parent_code = '' AND dim = '')) "
+        "FROM coverage_formaltally"
+    )[0]
+    log(
+        f"summary rows: {rows[0]:,} in all; a read of 51 chooses among {rows[1]:,}, "
+        f"of the country among {rows[2]:,}"
+    )
+
+    # One employer's change, then the refresh of its village (and the levels above).
+    employer_id, original = sql(
+        "SELECT id, registered_workers FROM employers_employer WHERE province_code = '51' "
+        "ORDER BY id LIMIT 1"
+    )[0]
+    refresh_times = []
+    for i in range(options.requests):
+        sql(
+            "UPDATE employers_employer SET registered_workers = %s WHERE id = %s",
+            [(i + original + 1) % 2, employer_id],  # a change every time
+        )
+        started = time.perf_counter()
+        assert formal_summary.refresh() == 1
+        refresh_times.append((time.perf_counter() - started) * 1000)
+    sql(
+        "UPDATE employers_employer SET registered_workers = %s WHERE id = %s",
+        [original, employer_id],
+    )
+    formal_summary.refresh()
+    log(
+        f"refresh after one employer's change: median "
+        f"{statistics.median(refresh_times):.1f} ms, p95 {percentile(refresh_times, 0.95):.1f} ms"
+    )
 
     clock.today = lambda: TODAY
     user, _ = User.objects.get_or_create(

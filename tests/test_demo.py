@@ -21,6 +21,7 @@ CHECKS = (
     selfpay.check_collections_and_fees,
     employers.check_employers_tell_the_article,
     employers.check_dashboards_show_formal_and_informal_each_against_its_target,
+    employers.check_formal_coverage_reads_the_article_at_once,
     claims.check_claims_reach_the_report,
 )
 COUNTED = (*programs.COUNTED, *agents.COUNTED, *selfpay.COUNTED, *employers.COUNTED,

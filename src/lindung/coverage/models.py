@@ -81,3 +81,76 @@ class FiguresVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class FormalTally(models.Model):
+    """The employers' summary: dated changes of the formal-coverage figures, per region at
+    every level, in total and by KBLI section and by size class.
+
+    An employer counts from the day its workers were counted (``workers_as_of``) until it
+    closed; its registered workers from the later of that day and the day of its
+    registration figure; it is *reached* from the later of that day and its first outreach.
+    Each of those spells is +value on its first day and -value on its closing day, so a
+    figure at D is the sum over the rows with ``day <= D`` (``lindung.coverage.formal``).
+    The compliance status splits the employers into registered (or partly) and not: the
+    ``registered_employers``, ``reached_registered`` and ``reached_workers`` columns count
+    only the registered ones.
+
+    ``dim`` is the breakdown, as in the workers' summary: ``""`` the region's total, ``sec``
+    by KBLI section, ``size`` by size class, with ``item`` its value (``""`` for the total).
+    Every change is written twice: on its own day (``span`` ``d``) and on the first day of
+    its month (``span`` ``m``). A read at D sums the month rows before D's month and the day
+    rows of D's month up to D: a province's figures are then about a thousand rows, however
+    many employers it has, and still exact to the day. Rows exist for villages (level 4),
+    the district, regency and province above them (3, 2, 1) and the whole country (0,
+    ``region_code = ""``); a region's breakdowns are its own rows, its children's totals
+    their ``dim = ""`` rows (``parent_code``).
+    """
+
+    region_code = models.CharField(max_length=13)
+    level = models.PositiveSmallIntegerField()
+    parent_code = models.CharField(max_length=13)
+    dim = models.CharField(max_length=4)  # "", "sec", "size"
+    item = models.CharField(max_length=6)  # the section or size class; "" for the total
+    span = models.CharField(max_length=1)  # "d" the day's changes, "m" the month's
+    day = models.DateField()
+    employers = models.BigIntegerField(default=0)  # known by the day and not closed
+    total_workers = models.BigIntegerField(default=0)  # their workers
+    registered_workers = models.BigIntegerField(default=0)  # counted by the day
+    registered_employers = models.BigIntegerField(default=0)  # registered or partly
+    reached = models.BigIntegerField(default=0)  # employers reached by outreach
+    reached_registered = models.BigIntegerField(default=0)  # of those, registered
+    reached_workers = models.BigIntegerField(default=0)  # registered, at those
+
+    class Meta:
+        verbose_name = _("ringkasan pemberi kerja")
+        verbose_name_plural = _("ringkasan pemberi kerja")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "dim", "item", "span", "day"], name="formal_tally_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["parent_code", "dim", "span", "day"], name="formal_tally_children"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.dim}/{self.item} {self.span}{self.day}: {self.employers}"
+
+
+class FormalDirtyVillage(models.Model):
+    """A village whose employers' summary rows may be stale: written by database triggers on
+    the employers in the same transaction as the change, consumed by
+    ``formal_summary.refresh``."""
+
+    id = models.BigAutoField(primary_key=True)
+    village_code = models.CharField(max_length=13)
+
+    class Meta:
+        verbose_name = _("desa menunggu ringkasan pemberi kerja")
+        verbose_name_plural = _("desa menunggu ringkasan pemberi kerja")
+
+    def __str__(self) -> str:
+        return self.village_code

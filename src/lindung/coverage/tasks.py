@@ -15,7 +15,7 @@ from django.apps import apps
 from django.db import transaction
 from django_tasks import task
 
-from lindung.coverage import summary
+from lindung.coverage import formal_summary, summary
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +24,13 @@ logger = logging.getLogger(__name__)
 def refresh_summary() -> dict:
     started = time.perf_counter()
     villages = summary.refresh()
-    return {"villages": villages, "seconds": round(time.perf_counter() - started, 3)}
+    # The employers' summary (an employers' import marks its villages): the same task.
+    employer_villages = formal_summary.refresh()
+    return {
+        "villages": villages,
+        "employer_villages": employer_villages,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
 
 
 def schedule_refresh(sender=None, **kwargs) -> bool:
@@ -35,7 +41,7 @@ def schedule_refresh(sender=None, **kwargs) -> bool:
     village marked by the time it runs). Never raises: the write it follows is done, and
     the next reader refreshes anyway."""
     try:
-        if not summary.pending():
+        if not summary.pending() and not formal_summary.pending():
             return False
         transaction.on_commit(_enqueue_refresh)
     except Exception:  # noqa: BLE001 — the write is done; a reader refreshes later

@@ -344,3 +344,96 @@ def restore_sqlite_triggers(using: str = "default", **kwargs) -> None:
             return  # migrated only part of the way: the targets migrations make them
         for statement in sqlite_create() + sqlite_create(SQLITE_BILLING_TRIGGERS):
             cursor.execute(statement)
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = %s", [FORMAL_DIRTY]
+        )
+        if cursor.fetchone() is not None:
+            for statement in sqlite_create(SQLITE_EMPLOYER_TRIGGERS):
+                cursor.execute(statement)
+
+
+# ---- Employers (the employers' summary, ``lindung.coverage.formal_summary``) ---------------
+
+FORMAL_DIRTY = "coverage_formaldirtyvillage"
+EMPLOYER = "employers_employer"
+# What the employers' summary reads of an employer: a change to anything else (contact,
+# follow-up date, name) marks nothing.
+EMPLOYER_FIELDS = (
+    "village_id",
+    "kbli_section",
+    "size_class",
+    "compliance",
+    "total_workers",
+    "registered_workers",
+    "workers_as_of",
+    "registration_as_of",
+    "closed_on",
+    "first_reached_on",
+)
+
+
+def _pg_employer_changed(left: str, right: str) -> str:
+    columns = ", ".join(("id", *EMPLOYER_FIELDS))
+    return (
+        f"SELECT village_id FROM (SELECT {columns} FROM {left} "
+        f"EXCEPT SELECT {columns} FROM {right}) changed"
+    )
+
+
+PG_EMPLOYER_TRIGGERS = [
+    (
+        "coverage_employer_ins",
+        "INSERT",
+        EMPLOYER,
+        "NEW TABLE AS new_rows",
+        f"INSERT INTO {FORMAL_DIRTY} (village_code) SELECT DISTINCT village_id FROM new_rows;",
+    ),
+    (
+        "coverage_employer_upd",
+        "UPDATE",
+        EMPLOYER,
+        "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+        # The old village too: an employer moved leaves the old one's figures.
+        f"INSERT INTO {FORMAL_DIRTY} (village_code) "
+        f"{_pg_employer_changed('new_rows', 'old_rows')} "
+        f"UNION {_pg_employer_changed('old_rows', 'new_rows')};",
+    ),
+    (
+        "coverage_employer_del",
+        "DELETE",
+        EMPLOYER,
+        "OLD TABLE AS old_rows",
+        f"INSERT INTO {FORMAL_DIRTY} (village_code) SELECT DISTINCT village_id FROM old_rows;",
+    ),
+]
+
+SQLITE_EMPLOYER_TRIGGERS = [
+    (
+        "coverage_employer_ins",
+        f"AFTER INSERT ON {EMPLOYER}",
+        f"INSERT INTO {FORMAL_DIRTY} (village_code) VALUES (NEW.village_id);",
+    ),
+    (
+        "coverage_employer_upd",
+        f"AFTER UPDATE ON {EMPLOYER} WHEN {_sqlite_changed(EMPLOYER_FIELDS)}",
+        f"INSERT INTO {FORMAL_DIRTY} (village_code) "
+        "SELECT NEW.village_id UNION SELECT OLD.village_id;",
+    ),
+    (
+        "coverage_employer_del",
+        f"AFTER DELETE ON {EMPLOYER}",
+        f"INSERT INTO {FORMAL_DIRTY} (village_code) VALUES (OLD.village_id);",
+    ),
+]
+
+
+def employer_create_statements(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return postgresql_create(PG_EMPLOYER_TRIGGERS)
+    return sqlite_create(SQLITE_EMPLOYER_TRIGGERS)
+
+
+def employer_drop_statements(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return postgresql_drop(PG_EMPLOYER_TRIGGERS)
+    return sqlite_drop(SQLITE_EMPLOYER_TRIGGERS)

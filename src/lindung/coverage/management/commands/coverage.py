@@ -4,13 +4,15 @@
   read does first, and the background worker after large writes).
 - ``rebuild``: recompute the whole summary from the registry (after a bulk load).
 - ``verify``: compare the summary with a full recomputation; exit 1 on any difference.
+
+Each acts on both summaries: the workers' and the employers' (``formal_summary``).
 """
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lindung.coverage import summary
+from lindung.coverage import formal_summary, summary
 
 
 class Command(BaseCommand):
@@ -26,12 +28,20 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if action == "refresh":
             villages = summary.refresh()
-            self.stdout.write(f"{villages} desa dihitung ulang ({_since(started)}).")
+            employers = formal_summary.refresh()
+            self.stdout.write(
+                f"{villages} desa dihitung ulang, {employers} desa pemberi kerja "
+                f"({_since(started)})."
+            )
         elif action == "rebuild":
             rows = summary.rebuild()
-            self.stdout.write(f"Ringkasan dibangun ulang: {rows} baris ({_since(started)}).")
+            employer_rows = formal_summary.rebuild()
+            self.stdout.write(
+                f"Ringkasan dibangun ulang: {rows} baris, {employer_rows} baris pemberi kerja "
+                f"({_since(started)})."
+            )
         else:
-            found = summary.verify()
+            found = summary.verify() + formal_summary.verify()
             if found:
                 for row in found:
                     self.stdout.write(f"  {row}")
