@@ -19,6 +19,15 @@ from lindung.regions.services import load_official_regions
 from tests.factories import PASSWORD
 
 
+def pytest_configure(config):
+    """Passwords are hashed cheaply in the test processes (``tests/hashers.py``); the
+    drills' own ``lindung`` processes keep production's settings."""
+    settings_module.PASSWORD_HASHERS = [
+        "tests.hashers.QuickArgon2PasswordHasher",
+        *(h for h in settings_module.PASSWORD_HASHERS if not h.endswith(".Argon2PasswordHasher")),
+    ]
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if {"live_server", "transactional_db"} & set(item.fixturenames):
