@@ -7,6 +7,18 @@ PY=${VENV:-.venv}/bin/python
 PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432/lindung}
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
 export LINDUNG_VAR_DIR=${LINDUNG_TEST_VAR_DIR:-$(mktemp -d)}
+# The run's migrated test databases (tests/dbtemplate.py): the first process of each engine
+# builds one, the others copy it. In memory (/dev/shm) when there is one, as the in-memory
+# SQLite test database was.
+shm=/dev/shm
+[ -d "$shm" ] && [ -w "$shm" ] || shm=$LINDUNG_VAR_DIR
+export LINDUNG_TEST_TEMPLATES=$(mktemp -d "$shm/lindung-test-templates.XXXXXX")
+passes=$(mktemp -d)
+cleanup() {
+  [ -n "${PG_TEMPLATE_URL:-}" ] && DATABASE_URL="$PG_TEMPLATE_URL" "$PY" -m tests.dbtemplate drop
+  rm -rf "$LINDUNG_TEST_TEMPLATES" "$passes"
+}
+trap cleanup EXIT
 
 pg_reachable() {
   DATABASE_URL="$PG_URL" "$PY" - <<'PY'
@@ -23,25 +35,48 @@ except Exception as exc:
 PY
 }
 
-# Two passes per database: the bulk in two processes, then the live tests (browser,
-# concurrency) that commit and flush. pytest's exit 5 ("no tests") is not a failure.
-run_suite() {
-  local rc=0
-  "$PY" -m pytest -n 2 -q -m "not live" "$@" || rc=$?
+# Two passes per database: the bulk in two processes (-n 2), then the live tests (browser,
+# concurrency, drills) that commit and flush, in one. The live passes mostly wait on chromium
+# and on the processes they start, so the SQLite live pass runs beside the PostgreSQL main
+# pass; each pass writes its output to a file, shown whole when the pass ends, with its time.
+# pytest's exit 5 ("no tests") is not a failure.
+main_pass() { "$PY" -m pytest -n 2 -q -m "not live" "$@"; }
+live_pass() { "$PY" -m pytest -q -m live "$@"; }
+
+# run_pass KEY LABEL FUNCTION ARGS...: runs the pass, its output kept in $passes/KEY.out
+# and its exit status in $passes/KEY.rc; `show KEY` prints them and returns the status.
+run_pass() {
+  local key=$1 label=$2 started rc=0
+  shift 2
+  started=$(date +%s)
+  echo "-- $label: started $(date -u +%H:%M:%S) UTC"
+  echo "== $label ==" >"$passes/$key.out"
+  "$@" >>"$passes/$key.out" 2>&1 || rc=$?
   [ $rc -eq 5 ] && rc=0
-  local rc_live=0
-  "$PY" -m pytest -q -m live "$@" || rc_live=$?
-  [ $rc_live -eq 5 ] && rc_live=0
-  [ $rc -ne 0 ] && return $rc
-  return $rc_live
+  echo "$rc" >"$passes/$key.rc"
+  echo "-- $label: $(($(date +%s) - started)) s, exit $rc" >>"$passes/$key.out"
 }
 
-status=0
-echo "== SQLite =="
-( unset DATABASE_URL; run_suite "$@" ) || status=$?
+show() {
+  cat "$passes/$1.out"
+  return "$(cat "$passes/$1.rc")"
+}
 
+pg_ok=0
 if pg_reachable; then
-  echo "== PostgreSQL ($PG_URL) =="
+  pg_ok=1
+  export PG_TEMPLATE_URL=$PG_URL
+elif [ "${LINDUNG_REQUIRE_PG:-0}" = "1" ]; then
+  echo "LINDUNG_REQUIRE_PG=1 but PostgreSQL is not reachable at $PG_URL" >&2
+else
+  echo "PostgreSQL not reachable: the PostgreSQL pass is skipped (set LINDUNG_REQUIRE_PG=1 to fail)."
+fi
+
+status=0
+( unset DATABASE_URL; run_pass sqlite-main "SQLite main" main_pass "$@" )
+show sqlite-main || status=1
+
+if [ $pg_ok = 1 ]; then
   # The read replica's drills want a real streaming standby of this server (port 5433):
   # LINDUNG_TEST_STANDBY=1 makes one for the pass (scripts/standby.sh); without one those
   # drills say why they skip.
@@ -50,12 +85,18 @@ if pg_reachable; then
       && scripts/standby.sh start >"$LINDUNG_VAR_DIR/standby.out" 2>&1; then
     standby=1
   fi
-  ( export DATABASE_URL="$PG_URL"; run_suite "$@" ) || status=$?
+  ( unset DATABASE_URL; run_pass sqlite-live "SQLite live" live_pass "$@" ) &
+  sqlite_live=$!
+  ( export DATABASE_URL="$PG_URL"; run_pass pg-main "PostgreSQL main ($PG_URL)" main_pass "$@" )
+  wait $sqlite_live
+  show sqlite-live || status=1
+  show pg-main || status=1
+  ( export DATABASE_URL="$PG_URL"; run_pass pg-live "PostgreSQL live ($PG_URL)" live_pass "$@" )
+  show pg-live || status=1
   [ $standby = 1 ] && scripts/standby.sh stop >/dev/null 2>&1
-elif [ "${LINDUNG_REQUIRE_PG:-0}" = "1" ]; then
-  echo "LINDUNG_REQUIRE_PG=1 but PostgreSQL is not reachable at $PG_URL" >&2
-  status=1
 else
-  echo "PostgreSQL not reachable: the PostgreSQL pass is skipped (set LINDUNG_REQUIRE_PG=1 to fail)."
+  ( unset DATABASE_URL; run_pass sqlite-live "SQLite live" live_pass "$@" )
+  show sqlite-live || status=1
+  [ "${LINDUNG_REQUIRE_PG:-0}" = "1" ] && status=1
 fi
 exit $status

@@ -16,7 +16,17 @@ from lindung.contributions.defaults import ensure_default_rates
 from lindung.people.occupations import ensure_occupations
 from lindung.regions.models import Region
 from lindung.regions.services import load_official_regions
+from tests import dbtemplate
 from tests.factories import PASSWORD
+
+
+def pytest_configure(config):
+    """Passwords are hashed cheaply in the test processes (``tests/hashers.py``); the
+    drills' own ``lindung`` processes keep production's settings."""
+    settings_module.PASSWORD_HASHERS = [
+        "tests.hashers.QuickArgon2PasswordHasher",
+        *(h for h in settings_module.PASSWORD_HASHERS if not h.endswith(".Argon2PasswordHasher")),
+    ]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -43,10 +53,32 @@ def figures_not_kept(settings):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def db_template(request, django_db_modify_db_settings_parallel_suffix):
+    """This process's test database and the run's template (``tests/dbtemplate.py``)."""
+    return dbtemplate.prepare(getattr(request.config, "workerinput", {}).get("workerid"))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, db_template):
+    """The test database's name is settled (and its copy made) before it is set up."""
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, db_template):
+    """A copy of the run's template is used as it is: the migrations have run in it."""
+    return db_template.copied or request.config.getvalue("reuse_db")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, db_template):
     """Every test database starts with the whole official region list."""
     with django_db_blocker.unblock():
-        load_official_regions()
+        if not db_template.copied:
+            load_official_regions()
+            dbtemplate.keep(db_template)
+    yield
+    with django_db_blocker.unblock():
+        dbtemplate.drop_copy(db_template)
 
 
 @pytest.fixture

@@ -46,7 +46,9 @@ def migrated_template(tmp_path_factory):
         lindung("migrate", "--noinput", "-v0", env={**base, "LINDUNG_VAR_DIR": str(folder)})
         yield folder / "lindung.sqlite3"
         return
-    name = f"lindung_drill_tpl_{uuid.uuid4().hex[:8]}"
+    # Named after the pass's database (``lindung`` → ``lindung_drill_tpl_…``), so the
+    # databases of runs beside each other on one server are told apart by their owner.
+    name = f"{urlparse(url).path.lstrip('/')}_drill_tpl_{uuid.uuid4().hex[:8]}"
     admin = _admin(url)
     try:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -87,7 +89,7 @@ def fresh_databases(tmp_path):
         yield envs
         return
     parts = urlparse(url)
-    names = [f"lindung_drill_{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    names = [f"{parts.path.lstrip('/')}_drill_{uuid.uuid4().hex[:8]}" for _ in range(2)]
     admin = _admin(url)
     try:
         for name in names:
