@@ -37,6 +37,7 @@ from django.db import connection, transaction
 
 from lindung.coverage import cache
 from lindung.coverage.models import FormalDirtyVillage, FormalTally
+from lindung.coverage.summary import writer_lock
 from lindung.employers.models import Employer
 
 TABLE = FormalTally._meta.db_table
@@ -222,18 +223,7 @@ def _apply(cursor, codes: set[str] | None) -> None:
 
 
 def _lock(cursor, *, wait: bool = True) -> bool:
-    """One writer at a time (a difference applied twice would count twice); SQLite's write
-    transactions are serial already."""
-    if _pg():
-        if wait:
-            cursor.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
-        else:
-            cursor.execute(f"SELECT pg_try_advisory_xact_lock({LOCK_KEY})")
-            if not cursor.fetchone()[0]:
-                return False
-        cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute("SET LOCAL jit = off")
-    return True
+    return writer_lock(cursor, LOCK_KEY, pg=_pg(), wait=wait)
 
 
 def pending() -> bool:

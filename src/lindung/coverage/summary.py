@@ -452,25 +452,29 @@ def _apply(cursor, d: _Dialect, codes: set[str] | None) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-def _lock(cursor, d: _Dialect, *, wait: bool = True) -> bool:
-    """One summary writer at a time (a difference applied twice would count twice).
-    SQLite's write transactions are serial already. On PostgreSQL the transaction also
-    gets room to hash and sort in memory: a refresh after a large import recomputes
-    thousands of villages at once.
+def writer_lock(cursor, key: int, *, pg: bool, wait: bool = True) -> bool:
+    """One writer of a summary at a time (a difference applied twice would count twice):
+    the transaction's advisory lock ``key``. SQLite's write transactions are serial
+    already. On PostgreSQL the transaction also gets room to hash and sort in memory: a
+    refresh after a large import recomputes thousands of villages at once.
 
     ``wait=False``: do not queue behind a refresh under way (PostgreSQL); ``False`` when
-    one is."""
-    if d.pg:
+    one is. Shared with the employers' summary (``coverage.formal_summary``)."""
+    if pg:
         if wait:
-            cursor.execute(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
+            cursor.execute(f"SELECT pg_advisory_xact_lock({key})")
         else:
-            cursor.execute(f"SELECT pg_try_advisory_xact_lock({LOCK_KEY})")
+            cursor.execute(f"SELECT pg_try_advisory_xact_lock({key})")
             if not cursor.fetchone()[0]:
                 return False
         cursor.execute("SET LOCAL work_mem = '64MB'")
         # Compiling a plan to machine code (JIT) costs more than it saves for a refresh.
         cursor.execute("SET LOCAL jit = off")
     return True
+
+
+def _lock(cursor, d: _Dialect, *, wait: bool = True) -> bool:
+    return writer_lock(cursor, LOCK_KEY, pg=d.pg, wait=wait)
 
 
 def pending() -> bool:
