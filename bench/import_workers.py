@@ -198,6 +198,10 @@ import collections, json, os, time
 from django.db import connection
 from lindung.imports import loading, services
 from lindung.people import duplicates
+try:
+    from lindung.imports import duplicates as import_duplicates
+except ImportError:  # before the check ran in the import's frames
+    import_duplicates = None
 spent = collections.defaultdict(float)
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -235,6 +239,14 @@ timed(loading, "_write_history", "loader: history by INSERT … SELECT", server=
 timed(services, "write_rows", "loader: report rows")
 timed(services, "flag_imported", "loader: duplicate check, all of it", server=True)
 timed(duplicates, "find", "loader: duplicate check, the query", server=True)
+if import_duplicates is not None:
+    timed(import_duplicates, "registry_frame", "main: duplicate check, the registry read")
+    timed(import_duplicates.Matcher, "batch", "main: duplicate check, the batches' pairs")
+    timed(import_duplicates.Matcher, "finish", "main: duplicate check, others' records", True)
+    timed(duplicates, "resolve", "loader: duplicate check, ids of the pairs' NIKs", True)
+    timed(duplicates, "insert_pairs", "loader: duplicate check, pairs kept", True)
+    timed(duplicates, "labels", "loader: duplicate check, the others' names", True)
+timed(services, "_report", "both threads: the report's rows made")
 timed(services, "_load", "loader: a batch's transaction, commit included", server=True)
 from django.core.management import call_command
 wall, cpu = time.perf_counter(), time.process_time()

@@ -86,6 +86,7 @@ class BatchResult:
     differing: list[int] = field(default_factory=list)  # existing, different, not updated
     # Some NIKs of the batch were registered already (the direct ``COPY`` was refused).
     overlapped: bool = False
+    direct: bool = False  # loaded by the direct ``COPY``, with the ids taken ahead
     created_ids: list[int] = field(default_factory=list)  # for the duplicate check
     duplicates: dict[int, str] = field(default_factory=dict)  # row → the other record(s)
 
@@ -325,6 +326,7 @@ def load_batch(
                     write_history(cursor, rows=direct.history)
                 result.created = batch.height
                 result.created_ids = direct.ids
+                result.direct = True
                 return result
             except UniqueViolation:
                 pass  # some are registered: the general path sorts them out

@@ -29,6 +29,7 @@ from django.utils import timezone
 from lindung.accounts.scope import in_scope
 from lindung.agents.services import note_activity
 from lindung.imports.checks import ERRORS, FIRST_ROW, WARNINGS, Context, check_rows, order_keys
+from lindung.imports.duplicates import Matcher
 from lindung.imports.loading import (
     BatchResult,
     load_batch,
@@ -38,9 +39,10 @@ from lindung.imports.loading import (
 )
 from lindung.imports.models import ImportBatch, ImportJob
 from lindung.imports.reading import NIK_NUMBER, RAGGED, ROW, FileRefused, max_file_bytes, read_table
+from lindung.people import duplicates
 from lindung.people.models import Person
 from lindung.people.names import key_expr
-from lindung.people.services import flag_imported
+from lindung.people.services import flag_imported, keep_imported
 from lindung.privacy.history import Via, changes_through
 from lindung.refusals import Refusal
 from lindung.regions.models import Region
@@ -322,6 +324,9 @@ def _run(job: ImportJob, notify: Progress, threads: int) -> ImportJob:
     # the whole file; the other checks run batch by batch, each while the previous batch
     # is being loaded (see ``_pipeline``).
     keys = order_keys(table.frame, context)
+    matcher = None
+    if duplicates.check_enabled():
+        matcher = Matcher(keys.get_column("village_id").str.slice(0, 5).unique().to_list())
     raw = (
         pl.concat(
             [table.frame, keys.select(pl.col("village_id", "nik").name.prefix("_"), FIRST_ROW)],
@@ -348,7 +353,12 @@ def _run(job: ImportJob, notify: Progress, threads: int) -> ImportJob:
         chunk = raw.slice(index * size, size)
         with changes_through(**source):  # the historical rows are made here, ahead
             batch = _prepare(
-                job, check_rows(chunk, context), chunk.drop(FIRST_ROW), direct=not overlap["seen"]
+                job,
+                check_rows(chunk, context),
+                chunk.drop(FIRST_ROW),
+                direct=not overlap["seen"],
+                matcher=matcher,
+                index=index,
             )
         job.rows_validated += chunk.height
         job.heartbeat_at = timezone.now()
@@ -359,7 +369,9 @@ def _run(job: ImportJob, notify: Progress, threads: int) -> ImportJob:
         try:
             # Set here, in the thread that loads: a thread does not inherit the context.
             with changes_through(**source):
-                _load(job, index, batch, present, overlap)
+                result = _load(job, index, batch, present, overlap, matcher)
+            if matcher is not None:
+                matcher.loaded(index, result.created_ids, direct=result.direct)
         finally:
             if own:
                 connection.close()
@@ -371,7 +383,11 @@ def _run(job: ImportJob, notify: Progress, threads: int) -> ImportJob:
         _sum_batches(job)
         notify(job)
 
-    if not _pipeline(pending, check, load, cancelled, finished, threads):
+    completed = _pipeline(pending, check, load, cancelled, finished, threads)
+    if matcher is not None:
+        with transaction.atomic(), changes_through(**source):
+            matcher.finish(job_id=job.pk)
+    if not completed:
         return _finish(job, ImportJob.Status.CANCELLED)
     _finish(job, ImportJob.Status.DONE)
     if job.created and (agent_id := stamps_for(job.user).get("agent_id")):
@@ -455,7 +471,15 @@ DUPLICATE_OF = "duplicate_of"  # the report row's value naming the other record(
 class _Batch:
     """A checked batch, with what can be made before it is loaded (see :func:`_prepare`)."""
 
-    def __init__(self, job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, direct: bool):
+    def __init__(
+        self,
+        job: ImportJob,
+        checked: pl.DataFrame,
+        raw: pl.DataFrame,
+        direct: bool,
+        matcher: Matcher | None,
+        index: int,
+    ):
         self.checked, self.raw = checked, raw
         self.valid = checked.filter(pl.col(ERRORS).list.len() == 0).with_columns(
             key_expr("full_name").alias("name_key")  # people.names: for the duplicate check
@@ -468,11 +492,20 @@ class _Batch:
         self.direct = None
         if direct and connection.vendor == "postgresql":
             self.direct = prepare_direct(self.valid, stamps=stamps_for(job.user))
-        self.report = _report(job, checked, raw, BatchResult())
+        # The batch's possible duplicates, found here too (``imports.duplicates``); named
+        # in the report as the direct ``COPY`` will make them, kept by the load.
+        self.found = None
+        if matcher is not None:
+            ids = self.direct.ids if self.direct is not None else None
+            self.found = matcher.batch(index, self.valid, ids)
+        named = self.found.named if self.found is not None else {}
+        self.report = _report(job, checked, raw, BatchResult(duplicates=named))
 
 
-def _prepare(job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, *, direct=True) -> _Batch:
-    return _Batch(job, checked, raw, direct)
+def _prepare(
+    job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, *, direct=True, matcher=None, index=0
+) -> _Batch:
+    return _Batch(job, checked, raw, direct, matcher, index)
 
 
 def _report(job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, result: BatchResult):
@@ -540,7 +573,9 @@ def _report(job: ImportJob, checked: pl.DataFrame, raw: pl.DataFrame, result: Ba
     return rows, rejected.height, dict(first_errors), dict(warnings)
 
 
-def _load(job: ImportJob, index: int, batch: _Batch, present: set, overlap: dict) -> None:
+def _load(
+    job: ImportJob, index: int, batch: _Batch, present: set, overlap: dict, matcher: Matcher | None
+) -> BatchResult:
     """One batch: registry rows, report rows and the batch record, all or nothing.
 
     ``overlap["seen"]`` turns true once a batch met registered NIKs: the next batches of
@@ -556,12 +591,20 @@ def _load(job: ImportJob, index: int, batch: _Batch, present: set, overlap: dict
             direct=None if overlap["seen"] else batch.direct,
         )
         overlap["seen"] = result.overlapped
-        if result.created_ids:
-            # After the COPY, in the same transaction: one query for the whole batch.
+        found = batch.found
+        if found is not None and matcher.ready(index, found, result.direct):
+            keep_imported(found.pairs, job_id=job.pk, row_of=found.row_of)
+            result.duplicates = found.named
+        elif result.created_ids:
+            # In the same transaction, by the records the load made (the ids it gave them).
             rows = batch.valid.select("nik", pl.col(ROW).alias("row"))
-            result.duplicates = flag_imported(result.created_ids, job_id=job.pk, rows=rows)
+            frame = found.frame if found is not None else None
+            result.duplicates = flag_imported(
+                result.created_ids, job_id=job.pk, rows=rows, pairs=frame
+            )
         report = batch.report
-        if result.out_of_scope or result.differing or result.duplicates:
+        named = found.named if found is not None else {}
+        if result.out_of_scope or result.differing or result.duplicates != named:
             report = _report(job, batch.checked, batch.raw, result)
         rows, rejected, first_errors, warnings = report
         write_rows(rows)
@@ -576,6 +619,7 @@ def _load(job: ImportJob, index: int, batch: _Batch, present: set, overlap: dict
             errors_by_code=first_errors,
             warnings_by_code=warnings,
         )
+    return result
 
 
 # ---- cancelling ------------------------------------------------------------------------

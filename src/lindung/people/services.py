@@ -281,23 +281,36 @@ def flag_duplicates(person: Person) -> list[dict]:
     ]
 
 
-def flag_imported(ids: list[int], *, job_id: int, rows) -> dict[int, str]:
+def flag_imported(ids: list[int], *, job_id: int, rows, pairs=None) -> dict[int, str]:
     """Flag the possible duplicates of the records an import batch has just loaded, in the
     batch's transaction; returns ``{file row: the other record(s), named}`` for the report.
 
-    ``rows``, a polars frame of the batch's ``nik`` and file ``row``. Set-wise: one query
-    finds the pairs (:func:`duplicates.find`), one statement per thousand keeps them, one
-    more writes their historical rows, and the names are read as rows.
+    ``rows``, a polars frame of the batch's ``nik`` and file ``row`` (None: records not from
+    the file). ``pairs``, those the import found in its frames
+    (:mod:`lindung.imports.duplicates`), named by NIK; without them the database finds
+    them (:func:`duplicates.find`). Set-wise: see :func:`keep_imported`; the names are
+    read as rows.
     """
     if not ids or not duplicates.check_enabled():
         return {}
-    found = duplicates.find(ids)
+    found = duplicates.find(ids) if pairs is None else duplicates.resolve(pairs, ids)
     if not found:
         return {}
     import polars as pl
 
     niks = sorted({item.new_nik for item in found})
-    row_of = dict(rows.filter(pl.col("nik").is_in(niks)).select("nik", "row").iter_rows())
+    row_of = {}
+    if rows is not None:
+        row_of = dict(rows.filter(pl.col("nik").is_in(niks)).select("nik", "row").iter_rows())
+    keep_imported(found, job_id=job_id, row_of=row_of)
+    names = duplicates.labels(item.other_id for item in found)
+    return rows_named(((item.new_nik, item.other_id) for item in found), row_of, names)
+
+
+def keep_imported(found: list, *, job_id: int, row_of: dict[str, int]) -> None:
+    """Keep an import's pairs (``found``, :class:`duplicates.Found`; ``row_of``, the file
+    row of each new NIK) with their historical rows: one statement per thousand pairs,
+    one more for the history."""
     created = duplicates.insert_pairs(found, via="import", job_id=job_id, rows=row_of)
     if created:
         with connection.cursor() as cursor:
@@ -306,11 +319,15 @@ def flag_imported(ids: list[int], *, job_id: int, rows) -> dict[int, str]:
             else:
                 where = ("p.id IN (SELECT value FROM json_each(%s))", [json.dumps(created)])
             write_history(cursor, PossibleDuplicate, where=where, created=True, now=timezone.now())
-    names = duplicates.labels(item.other_id for item in found)
+
+
+def rows_named(pairs, row_of: dict[str, int], names: dict[int, str]) -> dict[int, str]:
+    """``{file row: the other records' names}``, at most three, for an import's report, of
+    ``pairs`` (the new record's NIK, the other's id)."""
     others: dict[int, list[str]] = {}
-    for item in found:
-        if item.new_nik in row_of:
-            others.setdefault(row_of[item.new_nik], []).append(names.get(item.other_id, ""))
+    for nik, other_id in pairs:
+        if nik in row_of:
+            others.setdefault(row_of[nik], []).append(names.get(other_id, ""))
     return {row: "; ".join(sorted(labels)[:3]) for row, labels in others.items()}
 
 
