@@ -39,7 +39,8 @@ def _date(value) -> dt.date | None:
 
 
 def registry_frame(regencies: list[str]) -> pl.DataFrame:
-    """The records of these regencies as :func:`duplicates.compact` makes them, named by id."""
+    """The records of these regencies as :func:`duplicates.compact` makes them, named by id
+    (``regency_code`` kept)."""
     table = Person._meta.db_table
     columns = ["id", *COMPARED]
     schema = {
@@ -70,7 +71,7 @@ def registry_frame(regencies: list[str]) -> pl.DataFrame:
             rows = [(*row[:2], _date(row[2]), *row[3:]) for row in cursor]
         frame = pl.DataFrame(rows, schema=schema, orient="row")
     frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("nik"))
-    return duplicates.compact(frame).drop("regency_code")
+    return duplicates.compact(frame)
 
 
 @dataclass
@@ -93,7 +94,14 @@ class Matcher:
     def __init__(self, regencies: list[str]):
         self.regencies = sorted(set(regencies))
         self.read_at = timezone.now()
-        self.known = registry_frame(self.regencies)
+        # By regency: a pair never crosses one, and a batch (in village order) meets one
+        # or two, so each join reads a regency's rows instead of all the file's.
+        self.known: dict[str, pl.DataFrame] = {
+            key[0]: frame.drop("regency_code")
+            for key, frame in registry_frame(self.regencies)
+            .partition_by("regency_code", as_dict=True)
+            .items()
+        }
         self.direct: set[int] = set()  # batches committed by the direct COPY: their ids hold
         self.created: list[pl.Series] = []
 
@@ -108,8 +116,14 @@ class Matcher:
                 batch=pl.lit(index, dtype=pl.Int32),
             )
         )  # fmt: skip
-        self.known = pl.concat([self.known, rows.drop(ROW)], how="diagonal_relaxed")
-        frame = duplicates.match(rows.drop("full_name", "village_id", "batch"), self.known)
+        parts = []
+        for key, part in rows.partition_by("regency_code", as_dict=True).items():
+            known = self.known.get(key[0])
+            added = part.drop(ROW, "regency_code")
+            known = added if known is None else pl.concat([known, added], how="diagonal_relaxed")
+            self.known[key[0]] = known
+            parts.append(duplicates.match(part.drop("full_name", "village_id", "batch"), known))
+        frame = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
         if not ids or frame.height == 0:
             return Found(frame)
         frame = frame.join(rows.select("nik", ROW), on="nik")
