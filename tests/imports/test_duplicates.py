@@ -100,6 +100,7 @@ MEN = [
 ]  # fmt: skip
 WOMEN = ["Ni Luh Putu Ayu", "Ni Putu Ayu", "Ni Made Ayu Lestari", "Ni Ketut Artini", "Ktut Artini"]
 BORN = [dt.date(1985, 2, 19), dt.date(1990, 7, 1), dt.date(1979, 12, 31)]
+PHONE_FORMS = ["0", "+62", "62"]  # one number in three forms: three different phones
 
 
 def crowded_rows(count: int) -> list[dict]:
@@ -115,7 +116,7 @@ def crowded_rows(count: int) -> list[dict]:
                 nama=names[(i * 7) % len(names)],
                 jenis_kelamin="P" if female else "L",
                 tanggal_lahir=born.strftime("%d/%m/%Y"),
-                no_hp=f"0812{(i % 40 if i % 5 == 0 else 1000 + i):07d}",
+                no_hp=PHONE_FORMS[i % 3] + f"812{(i % 40 if i % 5 == 0 else 1000 + i):07d}",
             )
         )
     return cells

@@ -1,4 +1,5 @@
-"""Finding the same person twice: one query, for one new worker or a whole import batch.
+"""Finding the same person twice: one query for records just saved, the same rule on frames
+for an import.
 
 A record is a *possible duplicate* of another in the same regency when
 
@@ -19,7 +20,7 @@ side is read through the village index, as a range per regency (``accounts.scope
 first letter of the name's core is part of the join too: it divides the similarities to
 compute by about ten, and two typings of one name rarely differ in their first letter
 (the spellings that do, ``Tjandra``/``Candra``, are made one by the key).
-Set-wise: an import batch of 50,000 is one statement, not 50,000.
+Set-wise: 50,000 records are one statement, not 50,000.
 
 An import applies the same rule in its own frames instead (:func:`compact` and
 :func:`match`, driven by :mod:`lindung.imports.duplicates`): the file's rows are in memory
@@ -271,9 +272,6 @@ def insert_pairs(found: list[Found], *, via: str, job_id: int, rows: dict[str, i
 
 # ---- the same rule on frames, for an import ----------------------------------------------
 
-# The phone as a number beside its regency in one integer: phones are ``08…`` of at most
-# 14 digits (the checks and the forms normalise them), so the regency goes above them.
-_PHONE_SPAN = 10**14
 _LETTERS = {chr(code): code - 96 for code in range(97, 123)}
 
 
@@ -281,9 +279,10 @@ def compact(frame: pl.DataFrame) -> pl.DataFrame:
     """The columns the rule compares, from a frame with ``regency_code``, ``birth_date``
     (a date), ``sex``, ``name_key`` and ``phone``: ``block``, one integer for the regency,
     birth date, sex and the core's first letter (the name rule's join); ``order`` and
-    ``core``, the key's two parts; ``phone_key``, the regency and the phone as one integer
-    (null without a phone). Other columns are kept. Integers, so that an import holding the
-    registry of its regencies stays small and its joins hash one column."""
+    ``core``, the key's two parts; ``phone_key``, the regency and the phone as one text
+    (null without a phone), compared as the query compares them. Other columns are kept.
+    One column per join, so that an import holding the registry of its regencies stays
+    small and its joins hash one column."""
     regency = pl.col("regency_code").str.replace(".", "", literal=True).cast(pl.Int64)
     days = pl.col("birth_date").cast(pl.Date).cast(pl.Int64) + 100_000  # 1700 onwards ≥ 0
     sex = (pl.col("sex") == Person.Sex.FEMALE).cast(pl.Int64)
@@ -292,12 +291,9 @@ def compact(frame: pl.DataFrame) -> pl.DataFrame:
         .str.slice(1, 1)
         .replace_strict(_LETTERS, default=0, return_dtype=pl.Int64)
     )
-    phone = pl.col("phone").fill_null("").str.strip_chars()
-    phone_key = (
-        pl.when((phone.str.len_chars() > 0) & (phone.str.len_chars() <= 14))
-        .then(regency * _PHONE_SPAN + phone.str.to_integer(strict=False))
-        .otherwise(None)
-    )
+    phone = pl.col("phone").fill_null("")
+    # The regency's code has one length: the two side by side name one pair.
+    phone_key = pl.when(phone != "").then(pl.col("regency_code") + phone).otherwise(None)
     keyed = [c for c in frame.columns if c not in ("birth_date", "sex", "name_key", "phone")]
     return frame.select(
         *keyed,
