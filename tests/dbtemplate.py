@@ -23,6 +23,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 FOLDER_VARIABLE = "LINDUNG_TEST_TEMPLATES"
+# The drills' database as ``lindung migrate`` leaves it (``tests/operations/conftest.py``):
+# its SQLite file in the folder, its PostgreSQL name after the configured database's.
+DRILL_SQLITE = "drill-template.sqlite3"
+
+
+def drill_template_name(database: str) -> str:
+    return f"{database}_drill_template"
 
 
 @dataclass
@@ -148,8 +155,8 @@ def drop_copy(state: Template) -> None:
 
 
 def drop_templates() -> None:
-    """The end of a run: the PostgreSQL template of ``DATABASE_URL`` goes (the SQLite one is a
-    file in the run's folder)."""
+    """The end of a run: the PostgreSQL templates of ``DATABASE_URL`` go, the test database's
+    and the drills' (the SQLite ones are files in the run's folder)."""
     url = os.environ.get("DATABASE_URL")
     if not url:
         return
@@ -162,7 +169,8 @@ def drop_templates() -> None:
         "PASSWORD": parts.password,
     }
     with closing(_admin(db)) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{_template_name(db)}" WITH (FORCE)')
+        for name in (_template_name(db), drill_template_name(db["NAME"])):
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
