@@ -74,26 +74,46 @@
     });
   }
 
+  function labelScrollArea(box) {
+    if (box.scrollWidth <= box.clientWidth + 1) {
+      if (box.hasAttribute("data-auto-tab")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-auto-tab");
+      }
+      return;
+    }
+    if (!box.hasAttribute("tabindex")) {
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("data-auto-tab", "");
+    }
+    if (!box.hasAttribute("role")) { box.setAttribute("role", "region"); }
+    if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
+      var caption = box.querySelector("caption");
+      var heading = box.previousElementSibling;
+      while (heading && !/^H[1-6]$/.test(heading.tagName)) { heading = heading.previousElementSibling; }
+      var name = (caption && caption.textContent) || (heading && heading.textContent) || document.title;
+      box.setAttribute("aria-label", name.trim().replace(/\s+/g, " "));
+    }
+  }
+
+  // Whether a box scrolls can change after it was labelled (fonts arriving, a panel swapped
+  // in and laid out later, the window resized): each box is labelled again when its size or
+  // its table's changes.
+  var watcher = typeof ResizeObserver === "function" ? new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var box = entry.target.closest(".table-wrap, .scroll-area");
+      if (box) { labelScrollArea(box); }
+    });
+  }) : null;
+  var watched = typeof WeakSet === "function" ? new WeakSet() : null;
+
   function labelScrollAreas(root) {
     root.querySelectorAll(".table-wrap, .scroll-area").forEach(function (box) {
-      if (box.scrollWidth <= box.clientWidth + 1) {
-        if (box.hasAttribute("data-auto-tab")) {
-          box.removeAttribute("tabindex");
-          box.removeAttribute("data-auto-tab");
-        }
-        return;
-      }
-      if (!box.hasAttribute("tabindex")) {
-        box.setAttribute("tabindex", "0");
-        box.setAttribute("data-auto-tab", "");
-      }
-      if (!box.hasAttribute("role")) { box.setAttribute("role", "region"); }
-      if (!box.hasAttribute("aria-label") && !box.hasAttribute("aria-labelledby")) {
-        var caption = box.querySelector("caption");
-        var heading = box.previousElementSibling;
-        while (heading && !/^H[1-6]$/.test(heading.tagName)) { heading = heading.previousElementSibling; }
-        var name = (caption && caption.textContent) || (heading && heading.textContent) || document.title;
-        box.setAttribute("aria-label", name.trim().replace(/\s+/g, " "));
+      labelScrollArea(box);
+      if (watcher && watched && !watched.has(box)) {
+        watched.add(box);
+        watcher.observe(box);
+        if (box.firstElementChild) { watcher.observe(box.firstElementChild); }
       }
     });
   }
