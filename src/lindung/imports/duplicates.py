@@ -5,9 +5,11 @@ from. At the start of an import the registry's records of the file's regencies a
 once (:func:`registry_frame`: the compared columns, made compact); each batch's new rows,
 once checked, join that frame and the new rows of the batches before them and of their own
 batch (:meth:`Matcher.batch`, in the checking thread while the previous batch loads), so a
-batch finds what the database query would find after its load without a query. Pairs are
-named by NIK here and by id in the batch's transaction (``people.services.flag_imported``),
-where the rows the load did not create (registered meanwhile, out of scope) drop out.
+batch finds what the database query would find after its load without a query. A batch
+that goes by the direct ``COPY`` names its pairs by the ids taken for it ahead, and its
+transaction only keeps them; otherwise they are named by NIK, and by id in the batch's
+transaction (``people.services.flag_imported``), where the rows the load did not create
+(registered meanwhile, out of scope) drop out.
 
 Records other users write while the import runs are not in that frame: at the end,
 :meth:`Matcher.finish` runs the database's check for the records of those regencies
@@ -140,7 +142,7 @@ class Matcher:
             batches=set(frame["other_batch"].drop_nulls().unique()) - {index},
         )
 
-    def ready(self, index: int, found: Found, loaded_direct: bool) -> bool:
+    def ready(self, found: Found, loaded_direct: bool) -> bool:
         """Whether the pairs made ahead hold for a batch just loaded: it went by the direct
         ``COPY`` and so did every earlier batch they name (and committed)."""
         return found.pairs is not None and loaded_direct and found.batches <= self.direct

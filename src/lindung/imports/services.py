@@ -592,7 +592,7 @@ def _load(
         )
         overlap["seen"] = result.overlapped
         found = batch.found
-        if found is not None and matcher.ready(index, found, result.direct):
+        if found is not None and matcher.ready(found, result.direct):
             keep_imported(found.pairs, job_id=job.pk, row_of=found.row_of)
             result.duplicates = found.named
         elif result.created_ids:
