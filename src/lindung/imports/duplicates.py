@@ -50,11 +50,11 @@ def registry_frame(regencies: list[str]) -> pl.DataFrame:
         "name_key": pl.String, "phone": pl.String,
     }  # fmt: skip
     empty = pl.DataFrame(schema=schema)
+    where, params = duplicates.regencies_sql(regencies)
+    query = f"SELECT {', '.join(columns)} FROM {table} p WHERE {where}"
     if not regencies:
         frame = empty
     elif connection.vendor == "postgresql":
-        where, params = duplicates.regencies_sql(regencies)
-        query = f"SELECT {', '.join(columns)} FROM {table} p WHERE {where}"
         buffer = bytearray()
         with connection.cursor() as cursor:
             sql = cursor.cursor.mogrify(query, params)
@@ -67,9 +67,8 @@ def registry_frame(regencies: list[str]) -> pl.DataFrame:
             else empty
         )
     else:
-        where, params = duplicates.regencies_sql(regencies)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(columns)} FROM {table} p WHERE {where}", params)
+            cursor.execute(query, params)
             rows = [(*row[:2], _date(row[2]), *row[3:]) for row in cursor]
         frame = pl.DataFrame(rows, schema=schema, orient="row")
     frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("nik"))
@@ -129,6 +128,7 @@ class Matcher:
         if not ids or frame.height == 0:
             return Found(frame)
         frame = frame.join(rows.select("nik", ROW), on="nik")
+        row_of = dict(frame.select("nik", ROW).unique().iter_rows())
         return Found(
             frame,
             pairs=[
@@ -137,8 +137,8 @@ class Matcher:
                     "nik", "id", "other_id", "reason", "score", "regency_code"
                 ).iter_rows()
             ],
-            named=_named(frame),
-            row_of=dict(frame.select("nik", ROW).unique().iter_rows()),
+            named=_named(frame, row_of),
+            row_of=row_of,
             batches=set(frame["other_batch"].drop_nulls().unique()) - {index},
         )
 
@@ -195,9 +195,10 @@ def _outside(ids: pl.Series | None) -> tuple[str, list]:
     return "NOT (" + " OR ".join(["p.id BETWEEN %s AND %s"] * runs.height) + ")", bounds
 
 
-def _named(frame: pl.DataFrame) -> dict[int, str]:
-    """``{file row: the others' names}`` of a batch's pairs: the file's rows named from the
-    file, the registry's read (see :func:`duplicates.label`)."""
+def _named(frame: pl.DataFrame, row_of: dict[str, int]) -> dict[int, str]:
+    """``{file row: the others' names}`` of a batch's pairs (``row_of``: the file row of each
+    new NIK): the file's rows named from the file, the registry's read (see
+    :func:`duplicates.label`)."""
     from lindung.people.services import rows_named
 
     from_file = frame.filter(pl.col("other_nik").is_not_null())
@@ -207,5 +208,4 @@ def _named(frame: pl.DataFrame) -> dict[int, str]:
         "other_id", "other_full_name", "other_nik", "other_village_id"
     ).iter_rows():
         names[pk] = duplicates.label_of(pk, name, nik, villages.get(village, village))
-    row_of = dict(frame.select("nik", ROW).iter_rows())
     return rows_named(frame.select("nik", "other_id").iter_rows(), row_of, names)

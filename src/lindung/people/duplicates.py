@@ -247,6 +247,7 @@ def insert_pairs(found: list[Found], *, via: str, job_id: int, rows: dict[str, i
         if connection.vendor == "postgresql":
             # One statement whatever the count: the varying columns as arrays.
             varying = list(zip(*values, strict=True)) if values else [[]] * len(columns)
+            arrays = ["person_id", "other_id", "regency_code", "reason", "score", "import_row"]
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(columns)}) "
                 "SELECT u.person_id, u.other_id, '', u.regency_code, u.reason, u.score, "
@@ -254,7 +255,7 @@ def insert_pairs(found: list[Found], *, via: str, job_id: int, rows: dict[str, i
                 "%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::float8[], %s::int[]) "
                 "AS u(person_id, other_id, regency_code, reason, score, import_row) "
                 "ON CONFLICT (person_id, other_id) DO NOTHING RETURNING id",
-                [via, job_id, now, *(list(varying[i]) for i in (0, 1, 3, 4, 5, 9))],
+                [via, job_id, now, *(list(varying[columns.index(name)]) for name in arrays)],
             )
             return [row[0] for row in cursor.fetchall()]
         marks = "(" + ", ".join(["%s"] * len(columns)) + ")"

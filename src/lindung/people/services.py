@@ -309,8 +309,8 @@ def flag_imported(ids: list[int], *, job_id: int, rows, pairs=None) -> dict[int,
 
 def keep_imported(found: list, *, job_id: int, row_of: dict[str, int]) -> None:
     """Keep an import's pairs (``found``, :class:`duplicates.Found`; ``row_of``, the file
-    row of each new NIK) with their historical rows: one statement per thousand pairs,
-    one more for the history."""
+    row of each new NIK) with their historical rows: set-wise
+    (:func:`duplicates.insert_pairs`), then one statement for the history."""
     created = duplicates.insert_pairs(found, via="import", job_id=job_id, rows=row_of)
     if created:
         with connection.cursor() as cursor:
